@@ -1,0 +1,34 @@
+#pragma once
+// Every RPC body runs inside `handle`: it establishes the caller, refuses calls whose deadline has
+// already passed or that were cancelled, runs the body, maps its core::Error to a gRPC status, and
+// turns an escaped exception (a bug) into INTERNAL with a log line instead of killing the server.
+#include <grpcpp/server_context.h>
+
+#include <exception>
+#include <string_view>
+
+#include "huifang/core/log.h"
+#include "huifang/core/result.h"
+#include "huifang/edge/caller.h"
+#include "huifang/edge/status.h"
+
+namespace huifang::edge {
+
+template <typename Body>  // Body: core::Status(const Caller&)
+grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc, Body&& body) {
+  if (ctx->IsCancelled()) return {grpc::StatusCode::CANCELLED, "call cancelled by the client"};
+  if (ctx->deadline() <= std::chrono::system_clock::now())
+    return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call was handled"};
+  auto caller = auth.authenticate(*ctx);
+  if (!caller) return to_grpc_status(caller.error());
+  try {
+    core::Status st = body(*caller);
+    if (!st) return to_grpc_status(st.error());
+    return grpc::Status::OK;
+  } catch (const std::exception& e) {
+    core::log::error("rpc failed with an exception", {{"rpc", rpc}, {"what", e.what()}});
+    return {grpc::StatusCode::INTERNAL, std::string("internal error in ") + std::string(rpc)};
+  }
+}
+
+}  // namespace huifang::edge

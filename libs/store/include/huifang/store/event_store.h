@@ -1,0 +1,118 @@
+#pragma once
+// The event store: each aggregate is a Redis list of serialized event envelopes (its version is
+// the list length), loaded from an optional snapshot plus later events, and appended with an
+// expected version in one atomic Lua step that also writes the service's outbox (entries point at
+// the stored events, so payloads are not kept twice), the inbox high-water mark for messages that
+// came from Kafka, and the service's own index updates. Keys carry the logical partition of the
+// partition key (the customer id) as a hash tag: `<prefix>:{p17}:...`.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "huifang/core/result.h"
+#include "huifang/store/redis.h"
+
+namespace huifang::store {
+
+// Stable across processes and versions (FNV-1a): the same customer always maps to one partition.
+uint32_t logical_partition(std::string_view partition_key, uint32_t partitions);
+
+struct StreamId {
+  std::string type;  // "customer", "visit", "complaint", "policy", ...
+  std::string id;
+};
+
+// Named expectations instead of magic numbers.
+struct ExpectedVersion {
+  int64_t value;
+  static constexpr ExpectedVersion any() { return {-1}; }
+  static constexpr ExpectedVersion no_stream() { return {0}; }
+  static constexpr ExpectedVersion exactly(uint64_t v) { return {static_cast<int64_t>(v)}; }
+};
+
+struct StreamAppend {
+  StreamId stream;
+  ExpectedVersion expected;
+  std::vector<std::string> events;  // serialized envelopes, in order
+};
+
+// The Kafka message a command came from, identified by its source stream and version (not by
+// offset: offsets restart when the embedded broker does, and relays may republish).
+struct InboxMark {
+  std::string source;  // e.g. "visit/0190..." — one high-water mark per source stream
+  uint64_t version;
+};
+
+// A write to one of the service's own index keys, applied in the same atomic step. `key` is a
+// suffix under this partition's tag; the command must be one the script allows.
+struct IndexOp {
+  std::string command;  // HSET HDEL ZADD ZREM SADD SREM SET DEL HINCRBY INCRBY
+  std::string key;
+  std::vector<std::string> args;
+};
+
+struct AppendRequest {
+  std::string partition_key;  // customer id (or the aggregate's own id where there is none)
+  std::vector<StreamAppend> streams;
+  std::optional<InboxMark> inbox;
+  std::vector<IndexOp> index_ops;
+};
+
+struct AppendResult {
+  std::vector<uint64_t> versions;  // the new version of each stream, in request order
+};
+
+struct LoadedStream {
+  uint64_t version = 0;                 // number of events in the stream
+  std::optional<std::string> snapshot;  // state as of snapshot_version, if one was saved
+  uint64_t snapshot_version = 0;
+  std::vector<std::string> events;      // events after the snapshot
+};
+
+struct StoreOptions {
+  std::string prefix;           // the service's key prefix, e.g. "visit" (its ACL user owns prefix:*)
+  uint32_t partitions = 64;     // logical partitions; fixed for the life of the data
+  uint32_t snapshot_every = 50; // save a snapshot when a stream crosses a multiple of this
+};
+
+class EventStore {
+ public:
+  EventStore(RedisPool& pool, StoreOptions options);
+
+  core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream);
+  // errc::version_conflict (retryable) or errc::duplicate_message (already applied: not an error
+  // for a consumer) come back as errors.
+  core::Result<AppendResult> append(const AppendRequest& request);
+  // Many appends in one round trip (for consumers and the gRPC edge under load): fsync cost is
+  // shared by the batch. Each request succeeds or fails on its own.
+  std::vector<core::Result<AppendResult>> append_batch(const std::vector<AppendRequest>& requests);
+  // Snapshots are a cache: written after an append that crossed a snapshot boundary.
+  core::Status save_snapshot(std::string_view partition_key, const StreamId& stream, uint64_t version,
+                             const std::string& state);
+  bool snapshot_due(uint64_t old_version, uint64_t new_version) const;
+
+  // Key layout, for the service's own index reads and for the relay.
+  std::string key(uint32_t partition, std::string_view suffix) const;
+  std::string stream_key(uint32_t partition, const StreamId& stream) const;
+  uint32_t partition_of(std::string_view partition_key) const;
+  uint32_t partitions() const { return options_.partitions; }
+  const std::string& prefix() const { return options_.prefix; }
+  RedisPool& pool() { return pool_; }
+
+  // Called after every successful append with the partitions written (wakes the relay at once).
+  void set_append_listener(std::function<void(uint32_t partition)> listener) { listener_ = std::move(listener); }
+
+ private:
+  std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition) const;
+  core::Result<AppendResult> parse(const Reply& reply, const AppendRequest& r) const;
+
+  RedisPool& pool_;
+  StoreOptions options_;
+  Script append_script_;
+  std::function<void(uint32_t)> listener_;
+};
+
+}  // namespace huifang::store

@@ -1,0 +1,159 @@
+#include "huifang/store/event_store.h"
+
+#include "append_lua.h"  // generated from append.lua by CMake
+
+namespace huifang::store {
+namespace {
+
+core::Error bad_reply(const std::string& what) { return core::make_error(make_error_code(errc::bad_reply), what); }
+
+}  // namespace
+
+uint32_t logical_partition(std::string_view key, uint32_t partitions) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return partitions == 0 ? 0 : h % partitions;
+}
+
+EventStore::EventStore(RedisPool& pool, StoreOptions options)
+    : pool_(pool), options_(std::move(options)), append_script_(std::string(kAppendLua)) {}
+
+uint32_t EventStore::partition_of(std::string_view partition_key) const {
+  return logical_partition(partition_key, options_.partitions);
+}
+
+std::string EventStore::key(uint32_t partition, std::string_view suffix) const {
+  std::string k = options_.prefix;
+  k += ":{p";
+  k += std::to_string(partition);
+  k += "}:";
+  k += suffix;
+  return k;
+}
+
+std::string EventStore::stream_key(uint32_t partition, const StreamId& stream) const {
+  return key(partition, "s:" + stream.type + ":" + stream.id);
+}
+
+bool EventStore::snapshot_due(uint64_t old_version, uint64_t new_version) const {
+  return options_.snapshot_every > 0 && new_version / options_.snapshot_every > old_version / options_.snapshot_every;
+}
+
+core::Result<LoadedStream> EventStore::load(std::string_view partition_key, const StreamId& stream) {
+  const uint32_t p = partition_of(partition_key);
+  const std::string skey = stream_key(p, stream);
+  const std::string snap = key(p, "snap:" + stream.type + ":" + stream.id);
+  auto conn = pool_.lease();
+  // One round trip for the snapshot and the length; a second for the events after it.
+  auto first = conn->pipeline({{"HMGET", snap, "v", "state"}, {"LLEN", skey}});
+  if (!first) return std::move(first).error();
+  const Reply& sn = (*first)[0];
+  const Reply& len = (*first)[1];
+  if (sn.type != Reply::Type::array || sn.elements.size() != 2 || len.type != Reply::Type::integer)
+    return bad_reply("load " + skey + ": " + sn.str + len.str);
+  LoadedStream out;
+  out.version = static_cast<uint64_t>(len.integer);
+  if (sn.elements[0].type == Reply::Type::string && sn.elements[1].type == Reply::Type::string) {
+    out.snapshot_version = std::stoull(sn.elements[0].str);
+    out.snapshot = sn.elements[1].str;
+  }
+  if (out.snapshot_version > out.version) return bad_reply("snapshot of " + skey + " is ahead of its stream");
+  if (out.version > out.snapshot_version) {
+    auto events = conn->command(
+        {"LRANGE", skey, std::to_string(out.snapshot_version), std::to_string(out.version - 1)});
+    if (!events) return std::move(events).error();
+    if (events->type != Reply::Type::array) return bad_reply("LRANGE " + skey + ": " + events->str);
+    out.events.reserve(events->elements.size());
+    for (auto& e : events->elements) out.events.push_back(std::move(e.str));
+  }
+  return out;
+}
+
+std::pair<Argv, Argv> EventStore::script_call(const AppendRequest& r, uint32_t p) const {
+  Argv keys{key(p, "outbox"), key(p, "inbox")};
+  Argv args{r.inbox ? r.inbox->source : std::string(), r.inbox ? std::to_string(r.inbox->version) : "0",
+            r.partition_key, std::to_string(r.streams.size()), std::to_string(r.index_ops.size())};
+  for (const auto& s : r.streams) {
+    keys.push_back(stream_key(p, s.stream));
+    args.push_back(std::to_string(s.expected.value));
+    args.push_back(std::to_string(s.events.size()));
+    args.insert(args.end(), s.events.begin(), s.events.end());
+  }
+  for (const auto& op : r.index_ops) {
+    keys.push_back(key(p, op.key));
+    args.push_back(op.command);
+    args.push_back(std::to_string(op.args.size()));
+    args.insert(args.end(), op.args.begin(), op.args.end());
+  }
+  return {std::move(keys), std::move(args)};
+}
+
+core::Result<AppendResult> EventStore::parse(const Reply& reply, const AppendRequest& r) const {
+  if (reply.is_error()) return bad_reply("append script: " + reply.str);
+  if (reply.type != Reply::Type::array || reply.elements.empty()) return bad_reply("append script: empty reply");
+  const std::string& tag = reply.elements[0].str;
+  if (tag == "ok") {
+    AppendResult out;
+    for (size_t i = 1; i < reply.elements.size(); ++i) out.versions.push_back(static_cast<uint64_t>(reply.elements[i].integer));
+    if (out.versions.size() != r.streams.size()) return bad_reply("append script: wrong number of versions");
+    return out;
+  }
+  if (tag == "conflict" && reply.elements.size() == 3) {
+    const auto idx = static_cast<size_t>(reply.elements[1].integer - 1);
+    const auto& s = r.streams.at(idx).stream;
+    return core::make_error(make_error_code(errc::version_conflict),
+                            s.type + "/" + s.id + " is at version " + std::to_string(reply.elements[2].integer) +
+                                ", expected " + std::to_string(r.streams[idx].expected.value));
+  }
+  if (tag == "dup") {
+    return core::make_error(make_error_code(errc::duplicate_message),
+                            "message from " + (r.inbox ? r.inbox->source : std::string()) + " already applied");
+  }
+  return bad_reply("append script: unknown reply " + tag);
+}
+
+core::Result<AppendResult> EventStore::append(const AppendRequest& request) {
+  auto results = append_batch({request});
+  return std::move(results[0]);
+}
+
+std::vector<core::Result<AppendResult>> EventStore::append_batch(const std::vector<AppendRequest>& requests) {
+  std::vector<std::pair<Argv, Argv>> calls;
+  std::vector<uint32_t> parts;
+  calls.reserve(requests.size());
+  for (const auto& r : requests) {
+    parts.push_back(partition_of(r.partition_key));
+    calls.push_back(script_call(r, parts.back()));
+  }
+  std::vector<core::Result<AppendResult>> out;
+  out.reserve(requests.size());
+  core::Result<std::vector<Reply>> replies = [&] {
+    auto conn = pool_.lease();
+    return conn->eval_pipeline(append_script_, calls);
+  }();
+  if (!replies) {
+    for (size_t i = 0; i < requests.size(); ++i) out.push_back(replies.error());
+    return out;
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    out.push_back(parse((*replies)[i], requests[i]));
+    if (out.back() && listener_) listener_(parts[i]);
+  }
+  return out;
+}
+
+core::Status EventStore::save_snapshot(std::string_view partition_key, const StreamId& stream, uint64_t version,
+                                       const std::string& state) {
+  const uint32_t p = partition_of(partition_key);
+  auto conn = pool_.lease();
+  auto r = conn->command({"HSET", key(p, "snap:" + stream.type + ":" + stream.id), "v", std::to_string(version),
+                          "state", state});
+  if (!r) return std::move(r).error();
+  if (r->is_error()) return bad_reply("save snapshot: " + r->str);
+  return core::ok_status();
+}
+
+}  // namespace huifang::store
