@@ -1,0 +1,99 @@
+#pragma once
+// Kafka through librdkafka, kept behind our own types (rdkafka.h appears only in src/).
+// The producer is idempotent with acks=all and lz4 compression, so retries never duplicate or
+// reorder within a partition. The consumer never auto-stores offsets: callers store a message's
+// offset only after its effects are durable (see ConsumerLoop), and stored offsets are committed
+// synchronously on revoke and close, so a rebalance neither loses nor double-applies work beyond
+// what the inbox absorbs.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "huifang/bus/errc.h"
+#include "huifang/core/metrics.h"
+#include "huifang/core/result.h"
+
+namespace huifang::bus {
+
+struct KafkaOptions {
+  std::string bootstrap;  // host:port,...
+  std::string client_id = "huifang";
+  // Passed to librdkafka verbatim: security.protocol, sasl.mechanism, sasl.username,
+  // sasl.password, ssl.ca.location, ... (from configuration, never from code).
+  std::map<std::string, std::string> properties;
+};
+
+// Parses "k=v,k=v" (the HUIFANG_KAFKA_PROPERTIES form) into properties.
+core::Result<std::map<std::string, std::string>> parse_properties(const std::string& text);
+
+struct Header {
+  std::string key;
+  std::string value;
+};
+
+struct Message {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string key;
+  std::string value;
+  std::vector<Header> headers;
+  const std::string* header(std::string_view key) const;
+};
+
+class Producer {
+ public:
+  using DeliveryCallback = std::function<void(const core::Status&)>;
+  static core::Result<std::unique_ptr<Producer>> create(const KafkaOptions& options);
+  ~Producer();
+
+  // Queues a message; `on_delivery` runs on a later poll()/flush() with the broker's verdict.
+  core::Status produce(const std::string& topic, const std::string& key, const std::string& value,
+                       DeliveryCallback on_delivery, const std::vector<Header>& headers = {});
+  // Serves delivery callbacks.
+  void poll(std::chrono::milliseconds timeout);
+  // Waits until everything queued is delivered or failed.
+  core::Status flush(std::chrono::milliseconds timeout);
+  // Messages queued and not yet acknowledged.
+  int in_flight() const;
+
+ private:
+  struct Impl;
+  explicit Producer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Consumer {
+ public:
+  struct Options {
+    KafkaOptions kafka;
+    std::string group_id;
+    std::vector<std::string> topics;
+    core::MetricsRegistry* metrics = nullptr;  // optional: offset gaps are counted here
+  };
+  static core::Result<std::unique_ptr<Consumer>> create(const Options& options);
+  ~Consumer();
+
+  // Up to `max` messages, waiting at most `timeout` for the first. Broker errors are logged and
+  // counted, never returned as messages.
+  std::vector<Message> poll_batch(size_t max, std::chrono::milliseconds timeout);
+  // Marks `m` done: its offset + 1 is committed by the next (auto or sync) commit.
+  core::Status store(const Message& m);
+  core::Status commit_sync();
+  // Commits what is stored and leaves the group.
+  void close();
+  // Offsets that jumped forward past what this group had committed (data the broker dropped) or
+  // back (the broker lost its log): each is logged loudly and counted.
+  uint64_t offset_anomalies() const;
+
+ private:
+  struct Impl;
+  explicit Consumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace huifang::bus

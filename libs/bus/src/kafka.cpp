@@ -1,0 +1,307 @@
+#include "huifang/bus/kafka.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <mutex>
+
+#include "huifang/core/log.h"
+
+namespace huifang::bus {
+namespace {
+
+core::Error bus_error(errc e, std::string msg) { return core::make_error(make_error_code(e), std::move(msg)); }
+
+core::Result<rd_kafka_conf_t*> make_conf(const KafkaOptions& o, const std::map<std::string, std::string>& defaults) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char err[512];
+  auto set = [&](const std::string& k, const std::string& v) -> core::Status {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+      return bus_error(errc::bad_config, "Kafka property " + k + ": " + err);
+    return core::ok_status();
+  };
+  std::map<std::string, std::string> all = defaults;
+  all["bootstrap.servers"] = o.bootstrap;
+  all["client.id"] = o.client_id;
+  for (const auto& [k, v] : o.properties) all[k] = v;  // configuration wins over our defaults
+  for (const auto& [k, v] : all) {
+    if (auto st = set(k, v); !st) {
+      rd_kafka_conf_destroy(conf);
+      return st.error();
+    }
+  }
+  return conf;
+}
+
+std::string part_key(const std::string& topic, int32_t p) { return topic + "/" + std::to_string(p); }
+
+}  // namespace
+
+core::Result<std::map<std::string, std::string>> parse_properties(const std::string& text) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    if (!item.empty()) {
+      const auto eq = item.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return core::invalid_argument("kafka-properties", "'" + item + "' is not key=value");
+      out[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+const std::string* Message::header(std::string_view key) const {
+  for (const auto& h : headers)
+    if (h.key == key) return &h.value;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- producer
+
+struct Producer::Impl {
+  rd_kafka_t* rk = nullptr;
+  ~Impl() {
+    if (rk) {
+      rd_kafka_flush(rk, 5000);
+      rd_kafka_destroy(rk);
+    }
+  }
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
+    auto* cb = static_cast<DeliveryCallback*>(m->_private);
+    if (!cb) return;
+    if (m->err) {
+      const bool retriable = m->err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT || m->err == RD_KAFKA_RESP_ERR__TRANSPORT ||
+                             m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
+      (*cb)(bus_error(retriable ? errc::broker_unavailable : errc::produce_failed, rd_kafka_err2str(m->err)));
+    } else {
+      (*cb)(core::ok_status());
+    }
+    delete cb;
+  }
+};
+
+Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Producer::~Producer() = default;
+
+core::Result<std::unique_ptr<Producer>> Producer::create(const KafkaOptions& options) {
+  auto conf = make_conf(options, {{"enable.idempotence", "true"},
+                                  {"acks", "all"},
+                                  {"compression.type", "lz4"},
+                                  {"linger.ms", "2"},
+                                  {"batch.num.messages", "10000"},
+                                  {"log_level", "4"}});
+  if (!conf) return conf.error();
+  rd_kafka_conf_set_dr_msg_cb(*conf, &Impl::on_delivery);
+  char err[512];
+  auto impl = std::make_unique<Impl>();
+  impl->rk = rd_kafka_new(RD_KAFKA_PRODUCER, *conf, err, sizeof err);
+  if (!impl->rk) {
+    rd_kafka_conf_destroy(*conf);
+    return bus_error(errc::bad_config, std::string("producer: ") + err);
+  }
+  return std::unique_ptr<Producer>(new Producer(std::move(impl)));
+}
+
+core::Status Producer::produce(const std::string& topic, const std::string& key, const std::string& value,
+                               DeliveryCallback on_delivery, const std::vector<Header>& headers) {
+  auto* cb = new DeliveryCallback(std::move(on_delivery));
+  rd_kafka_headers_t* hdrs = nullptr;
+  if (!headers.empty()) {
+    hdrs = rd_kafka_headers_new(headers.size());
+    for (const auto& h : headers)
+      rd_kafka_header_add(hdrs, h.key.data(), static_cast<ssize_t>(h.key.size()), h.value.data(),
+                          static_cast<ssize_t>(h.value.size()));
+  }
+  for (;;) {
+    const rd_kafka_resp_err_t e = rd_kafka_producev(
+        impl_->rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(cb), RD_KAFKA_V_END);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR) return core::ok_status();
+    if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {  // back-pressure: serve deliveries, then try again
+      rd_kafka_poll(impl_->rk, 10);
+      continue;
+    }
+    if (hdrs) rd_kafka_headers_destroy(hdrs);
+    delete cb;
+    return bus_error(errc::produce_failed, "produce to " + topic + ": " + rd_kafka_err2str(e));
+  }
+}
+
+void Producer::poll(std::chrono::milliseconds timeout) { rd_kafka_poll(impl_->rk, static_cast<int>(timeout.count())); }
+
+core::Status Producer::flush(std::chrono::milliseconds timeout) {
+  const rd_kafka_resp_err_t e = rd_kafka_flush(impl_->rk, static_cast<int>(timeout.count()));
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return bus_error(errc::broker_unavailable, rd_kafka_err2str(e));
+  return core::ok_status();
+}
+
+int Producer::in_flight() const { return rd_kafka_outq_len(impl_->rk); }
+
+// ---------------------------------------------------------------- consumer
+
+struct Consumer::Impl {
+  rd_kafka_t* rk = nullptr;
+  std::mutex mu;
+  std::map<std::string, int64_t> next_offset;  // per topic/partition: what we expect next
+  uint64_t anomalies = 0;
+  core::Counter* anomaly_counter = nullptr;
+  bool closed = false;
+
+  ~Impl() {
+    if (rk) {
+      if (!closed) rd_kafka_consumer_close(rk);
+      rd_kafka_destroy(rk);
+    }
+  }
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+                           void* opaque) {
+    auto* self = static_cast<Impl*>(opaque);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      // Remember what the group had committed, to notice offsets the broker no longer has.
+      rd_kafka_committed(rk, parts, 5000);
+      {
+        std::lock_guard lock(self->mu);
+        for (int i = 0; i < parts->cnt; ++i) {
+          const auto& p = parts->elems[i];
+          if (p.offset >= 0) self->next_offset[part_key(p.topic, p.partition)] = p.offset;
+        }
+      }
+      rd_kafka_assign(rk, parts);
+      core::log::info("partitions assigned", {{"count", parts->cnt}});
+    } else {
+      // Revoked: commit what is stored so the next owner starts after our durable work.
+      rd_kafka_commit(rk, nullptr, 0);
+      {
+        std::lock_guard lock(self->mu);
+        for (int i = 0; i < parts->cnt; ++i) self->next_offset.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
+      }
+      rd_kafka_assign(rk, nullptr);
+      core::log::info("partitions revoked", {{"count", parts->cnt}});
+    }
+  }
+
+  void check_offset(const rd_kafka_message_t* m) {
+    const char* topic = rd_kafka_topic_name(m->rkt);
+    std::lock_guard lock(mu);
+    auto [it, inserted] = next_offset.try_emplace(part_key(topic, m->partition), m->offset);
+    if (!inserted && it->second != m->offset) {
+      ++anomalies;
+      if (anomaly_counter) anomaly_counter->inc();
+      core::log::error(m->offset > it->second ? "offset gap: the broker no longer has messages this group has not seen "
+                                                "(republish from the services' outboxes)"
+                                              : "offset went back: the broker lost its log (restart?); the inbox "
+                                                "absorbs redelivered events",
+                       {{"topic", topic}, {"partition", m->partition}, {"expected", it->second}, {"got", m->offset}});
+    }
+    it->second = m->offset + 1;
+  }
+};
+
+Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Consumer::~Consumer() = default;
+
+core::Result<std::unique_ptr<Consumer>> Consumer::create(const Options& options) {
+  if (options.group_id.empty()) return core::invalid_argument("group_id", "a consumer needs a group id");
+  auto conf = make_conf(options.kafka, {{"group.id", options.group_id},
+                                        {"enable.auto.offset.store", "false"},
+                                        {"enable.auto.commit", "true"},
+                                        {"auto.commit.interval.ms", "500"},
+                                        {"auto.offset.reset", "earliest"},
+                                        {"fetch.wait.max.ms", "20"},
+                                        {"log_level", "4"}});
+  if (!conf) return conf.error();
+  auto impl = std::make_unique<Impl>();
+  if (options.metrics)
+    impl->anomaly_counter = &options.metrics->counter(
+        "huifang_consumer_offset_anomalies_total", "Offsets that jumped past or before what the group committed",
+        {{"group", options.group_id}});
+  rd_kafka_conf_set_opaque(*conf, impl.get());
+  rd_kafka_conf_set_rebalance_cb(*conf, &Impl::on_rebalance);
+  char err[512];
+  impl->rk = rd_kafka_new(RD_KAFKA_CONSUMER, *conf, err, sizeof err);
+  if (!impl->rk) {
+    rd_kafka_conf_destroy(*conf);
+    return bus_error(errc::bad_config, std::string("consumer: ") + err);
+  }
+  rd_kafka_poll_set_consumer(impl->rk);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(options.topics.size()));
+  for (const auto& t : options.topics) rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
+  const rd_kafka_resp_err_t e = rd_kafka_subscribe(impl->rk, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return bus_error(errc::bad_config, std::string("subscribe: ") + rd_kafka_err2str(e));
+  return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+}
+
+std::vector<Message> Consumer::poll_batch(size_t max, std::chrono::milliseconds timeout) {
+  std::vector<Message> out;
+  int wait = static_cast<int>(timeout.count());
+  while (out.size() < max) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, wait);
+    if (!m) break;
+    wait = 0;  // after the first message, take only what is already here
+    if (m->err) {
+      if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+        core::log::warn("consumer error", {{"error", rd_kafka_message_errstr(m)}});
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    impl_->check_offset(m);
+    Message msg;
+    msg.topic = rd_kafka_topic_name(m->rkt);
+    msg.partition = m->partition;
+    msg.offset = m->offset;
+    if (m->key) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload) msg.value.assign(static_cast<const char*>(m->payload), m->len);
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* name;
+      const void* val;
+      size_t size;
+      for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+        msg.headers.push_back({name, val ? std::string(static_cast<const char*>(val), size) : std::string()});
+    }
+    rd_kafka_message_destroy(m);
+    out.push_back(std::move(msg));
+  }
+  return out;
+}
+
+core::Status Consumer::store(const Message& m) {
+  rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, m.topic.c_str(), m.partition)->offset = m.offset + 1;
+  const rd_kafka_resp_err_t e = rd_kafka_offsets_store(impl_->rk, l);
+  rd_kafka_topic_partition_list_destroy(l);
+  // A partition revoked meanwhile cannot be stored to; its next owner redelivers (inbox absorbs).
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR__STATE)
+    return bus_error(errc::broker_unavailable, std::string("offset store: ") + rd_kafka_err2str(e));
+  return core::ok_status();
+}
+
+core::Status Consumer::commit_sync() {
+  const rd_kafka_resp_err_t e = rd_kafka_commit(impl_->rk, nullptr, 0);
+  if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    return bus_error(errc::broker_unavailable, std::string("commit: ") + rd_kafka_err2str(e));
+  return core::ok_status();
+}
+
+void Consumer::close() {
+  if (impl_->closed) return;
+  if (auto st = commit_sync(); !st)
+    core::log::warn("final commit failed; the next owner redelivers (the inbox absorbs it)",
+                    {{"error", st.error().to_string()}});
+  rd_kafka_consumer_close(impl_->rk);
+  impl_->closed = true;
+}
+
+uint64_t Consumer::offset_anomalies() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->anomalies;
+}
+
+}  // namespace huifang::bus
