@@ -1,0 +1,71 @@
+#include "huifang/events/envelope.h"
+
+namespace huifang::events {
+
+google::protobuf::Timestamp to_proto(core::Timestamp t) {
+  google::protobuf::Timestamp p;
+  const int64_t us = core::to_micros(t);
+  int64_t secs = us / 1'000'000;
+  int64_t rem = us % 1'000'000;
+  if (rem < 0) {
+    rem += 1'000'000;
+    --secs;
+  }
+  p.set_seconds(secs);
+  p.set_nanos(static_cast<int32_t>(rem * 1000));
+  return p;
+}
+
+core::Timestamp from_proto(const google::protobuf::Timestamp& t) {
+  return core::from_micros(t.seconds() * 1'000'000 + t.nanos() / 1000);
+}
+
+namespace {
+
+template <typename Body>
+std::string body_case_name(const std::string& area, const Body& body) {
+  const auto* desc = Body::descriptor();
+  const auto* oneof = desc->oneof_decl(0);
+  const auto* reflection = Body::GetReflection();
+  const auto* field = oneof ? reflection->GetOneofFieldDescriptor(body, oneof) : nullptr;
+  return field ? area + "." + field->message_type()->name() : area + ".Unknown";
+}
+
+}  // namespace
+
+std::string type_name(const Envelope& e) {
+  switch (e.body_case()) {
+    case Envelope::kIntake: return body_case_name("intake", e.intake());
+    case Envelope::kScheduling: return body_case_name("scheduling", e.scheduling());
+    case Envelope::kVisit: return body_case_name("visit", e.visit());
+    case Envelope::kComplaints: return body_case_name("complaints", e.complaints());
+    case Envelope::kInbound: return "inbound.InboundServiceEvent";
+    case Envelope::BODY_NOT_SET: return "unknown";
+  }
+  return "unknown";
+}
+
+void EnvelopeFactory::stamp(Envelope& e, const EventContext& ctx, const store::StreamId& stream,
+                            uint64_t version) const {
+  e.set_event_id(ids_.next());
+  e.set_type(type_name(e));
+  e.mutable_stream()->set_type(stream.type);
+  e.mutable_stream()->set_id(stream.id);
+  e.set_stream_version(version);
+  e.set_tenant_id(ctx.tenant_id);
+  e.set_org_unit_id(ctx.org_unit_id);
+  e.set_customer_id(ctx.customer_id);
+  const core::Timestamp now = clock_.now();
+  *e.mutable_occurred_at() = to_proto(ctx.occurred_at.time_since_epoch().count() != 0 ? ctx.occurred_at : now);
+  *e.mutable_recorded_at() = to_proto(now);
+  e.set_correlation_id(ctx.correlation_id);
+  e.set_causation_id(ctx.causation_id);
+  e.set_schema_version(1);
+}
+
+store::InboxMark inbox_mark(const Envelope& e) {
+  const std::string area = e.type().substr(0, e.type().find('.'));
+  return store::InboxMark{area + "/" + e.stream().type() + "/" + e.stream().id(), e.stream_version()};
+}
+
+}  // namespace huifang::events
