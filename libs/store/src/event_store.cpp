@@ -42,7 +42,8 @@ bool EventStore::snapshot_due(uint64_t old_version, uint64_t new_version) const 
   return options_.snapshot_every > 0 && new_version / options_.snapshot_every > old_version / options_.snapshot_every;
 }
 
-core::Result<LoadedStream> EventStore::load(std::string_view partition_key, const StreamId& stream) {
+core::Result<LoadedStream> EventStore::load(std::string_view partition_key, const StreamId& stream,
+                                           bool use_snapshot) {
   const uint32_t p = partition_of(partition_key);
   const std::string skey = stream_key(p, stream);
   const std::string snap = key(p, "snap:" + stream.type + ":" + stream.id);
@@ -56,7 +57,7 @@ core::Result<LoadedStream> EventStore::load(std::string_view partition_key, cons
     return bad_reply("load " + skey + ": " + sn.str + len.str);
   LoadedStream out;
   out.version = static_cast<uint64_t>(len.integer);
-  if (sn.elements[0].type == Reply::Type::string && sn.elements[1].type == Reply::Type::string) {
+  if (use_snapshot && sn.elements[0].type == Reply::Type::string && sn.elements[1].type == Reply::Type::string) {
     out.snapshot_version = std::stoull(sn.elements[0].str);
     out.snapshot = sn.elements[1].str;
   }

@@ -82,7 +82,8 @@ class EventStore {
  public:
   EventStore(RedisPool& pool, StoreOptions options);
 
-  core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream);
+  // The latest snapshot (if any and `use_snapshot`) and the events after it.
+  core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream, bool use_snapshot = true);
   // errc::version_conflict (retryable) or errc::duplicate_message (already applied: not an error
   // for a consumer) come back as errors.
   core::Result<AppendResult> append(const AppendRequest& request);

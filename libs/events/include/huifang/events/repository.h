@@ -1,0 +1,131 @@
+#pragma once
+// Load → decide → append for one aggregate, the shell around every command handler:
+//   state = fold(evolve, snapshot, events); events = decide(state); append(expected = version).
+// A version conflict (another writer got there first) re-runs the whole cycle, at most
+// `max_attempts` times, then surfaces as ABORTED. When an append crosses a multiple of the store's
+// snapshot interval, the new state is saved as a snapshot so long streams stay cheap to load.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "huifang/core/log.h"
+#include "huifang/core/result.h"
+#include "huifang/events/envelope.h"
+#include "huifang/store/event_store.h"
+
+namespace huifang::events {
+
+template <typename State>
+struct Aggregate {
+  State state{};
+  uint64_t version = 0;  // events in the stream
+};
+
+// How a state is written to and read from a snapshot; empty functions = no snapshots.
+template <typename State>
+struct SnapshotCodec {
+  std::function<std::string(const State&)> encode;
+  std::function<bool(const std::string&, State&)> decode;
+};
+
+// What a decide function returns: new events (bodies set; metadata is stamped here) and the
+// service's index updates, applied atomically with them.
+struct Decision {
+  EventContext context;
+  std::vector<Envelope> events;
+  std::vector<store::IndexOp> index_ops;
+};
+
+struct Executed {
+  uint64_t version = 0;       // stream version after the command
+  bool duplicate = false;     // the inbox had already applied this message: nothing written
+  std::vector<Envelope> events;  // what was appended, stamped
+};
+
+template <typename State>
+class Repository {
+ public:
+  using Evolve = std::function<void(State&, const Envelope&)>;
+
+  Repository(store::EventStore& store, const EnvelopeFactory& factory, Evolve evolve, SnapshotCodec<State> codec = {})
+      : store_(store), factory_(factory), evolve_(std::move(evolve)), codec_(std::move(codec)) {}
+
+  core::Result<Aggregate<State>> load(const std::string& partition_key, const store::StreamId& stream) const {
+    auto loaded = store_.load(partition_key, stream);
+    if (!loaded) return loaded.error();
+    Aggregate<State> agg;
+    if (loaded->snapshot && !(codec_.decode && codec_.decode(*loaded->snapshot, agg.state))) {
+      // A snapshot we cannot read (older schema, or no codec) is ignored: fold from the start.
+      agg.state = State{};
+      loaded = store_.load(partition_key, stream, /*use_snapshot=*/false);
+      if (!loaded) return loaded.error();
+    }
+    for (const auto& bytes : loaded->events) {
+      Envelope e;
+      if (!e.ParseFromString(bytes))
+        return core::make_error(store::make_error_code(store::errc::bad_reply),
+                                "corrupt event in " + stream.type + "/" + stream.id);
+      evolve_(agg.state, e);
+    }
+    agg.version = loaded->version;
+    return agg;
+  }
+
+  // Runs `decide` against the current state and appends what it returns.
+  core::Result<Executed> execute(const std::string& partition_key, const store::StreamId& stream,
+                                 const std::function<core::Result<Decision>(const Aggregate<State>&)>& decide,
+                                 std::optional<store::InboxMark> inbox = std::nullopt, int max_attempts = 3) {
+    core::Error last = core::make_error(store::make_error_code(store::errc::version_conflict), "not attempted");
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+      auto agg = load(partition_key, stream);
+      if (!agg) return agg.error();
+      auto decision = decide(*agg);
+      if (!decision) return decision.error();
+      Executed out;
+      store::AppendRequest req{partition_key, {{stream, store::ExpectedVersion::exactly(agg->version), {}}}, inbox,
+                               decision->index_ops};
+      for (size_t i = 0; i < decision->events.size(); ++i) {
+        Envelope& e = decision->events[i];
+        factory_.stamp(e, decision->context, stream, agg->version + i + 1);
+        req.streams[0].events.push_back(e.SerializeAsString());
+      }
+      if (req.streams[0].events.empty() && req.index_ops.empty() && !inbox) {
+        out.version = agg->version;
+        return out;
+      }
+      auto appended = store_.append(req);
+      if (!appended) {
+        if (appended.error().code == store::errc::duplicate_message) {
+          out.duplicate = true;
+          out.version = agg->version;
+          return out;
+        }
+        if (appended.error().code != store::errc::version_conflict) return appended.error();
+        last = std::move(appended).error();
+        continue;
+      }
+      out.version = appended->versions[0];
+      if (codec_.encode && store_.snapshot_due(agg->version, out.version)) {
+        State next = agg->state;
+        for (const auto& e : decision->events) evolve_(next, e);
+        // A failed snapshot only costs load time later; the events are safe.
+        if (auto st = store_.save_snapshot(partition_key, stream, out.version, codec_.encode(next)); !st)
+          core::log::warn("snapshot not saved", {{"stream", stream.type + "/" + stream.id},
+                                                 {"error", st.error().to_string()}});
+      }
+      out.events = std::move(decision->events);
+      return out;
+    }
+    return core::make_error(store::make_error_code(store::errc::version_conflict),
+                            last.message + " (gave up after " + std::to_string(max_attempts) + " attempts)");
+  }
+
+ private:
+  store::EventStore& store_;
+  const EnvelopeFactory& factory_;
+  Evolve evolve_;
+  SnapshotCodec<State> codec_;
+};
+
+}  // namespace huifang::events

@@ -1,0 +1,123 @@
+#include "huifang/events/repository.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "huifang/testing/redis_server.h"
+
+namespace huifang::events {
+namespace {
+
+// A tiny aggregate: the number of attempts recorded on a visit.
+struct Attempts {
+  uint32_t count = 0;
+};
+
+void evolve(Attempts& s, const Envelope& e) {
+  if (e.visit().has_visit_attempted()) s.count = e.visit().visit_attempted().attempt();
+}
+
+core::Result<Decision> record_attempt(const Aggregate<Attempts>& agg) {
+  Decision d;
+  d.context.customer_id = "c1";
+  Envelope e;
+  auto* a = e.mutable_visit()->mutable_visit_attempted();
+  a->set_visit_id("v1");
+  a->set_attempt(agg.state.count + 1);
+  d.events.push_back(e);
+  return d;
+}
+
+class RepositoryTest : public ::testing::Test {
+ protected:
+  RepositoryTest() {
+    store::RedisOptions o;
+    o.port = redis_.port();
+    pool_ = std::make_unique<store::RedisPool>(o, 4);
+    store_ = std::make_unique<store::EventStore>(*pool_, store::StoreOptions{"visit", 8, 4});
+  }
+  SnapshotCodec<Attempts> codec() {
+    return {[this](const Attempts& s) {
+              ++snapshots_written_;
+              return std::to_string(s.count);
+            },
+            [](const std::string& b, Attempts& s) {
+              s.count = static_cast<uint32_t>(std::stoul(b));
+              return true;
+            }};
+  }
+
+  testing::RedisServer redis_;
+  std::unique_ptr<store::RedisPool> pool_;
+  std::unique_ptr<store::EventStore> store_;
+  core::ManualClock clock_{core::from_micros(1'767'571'200'000'000)};
+  core::IdGenerator ids_{clock_, 3};
+  EnvelopeFactory factory_{clock_, ids_};
+  int snapshots_written_ = 0;
+};
+
+TEST_F(RepositoryTest, ExecuteFoldsDecidesAndAppendsWithStampedVersions) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(repo.execute("c1", {"visit", "v1"}, record_attempt));
+  auto agg = repo.load("c1", {"visit", "v1"});
+  ASSERT_TRUE(agg);
+  EXPECT_EQ(agg->state.count, 3u);
+  EXPECT_EQ(agg->version, 3u);
+}
+
+TEST_F(RepositoryTest, SnapshotsEveryKEventsAndLoadsFromThem) {
+  Repository<Attempts> repo(*store_, factory_, evolve, codec());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(repo.execute("c1", {"visit", "v1"}, record_attempt));
+  EXPECT_EQ(snapshots_written_, 2);  // at 4 and 8
+  auto raw = store_->load("c1", {"visit", "v1"});
+  EXPECT_EQ(raw->snapshot_version, 8u);
+  EXPECT_EQ(raw->events.size(), 2u);
+  EXPECT_EQ(repo.load("c1", {"visit", "v1"})->state.count, 10u);
+}
+
+TEST_F(RepositoryTest, UnreadableSnapshotFallsBackToTheFullStream) {
+  Repository<Attempts> writer(*store_, factory_, evolve, codec());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(writer.execute("c1", {"visit", "v1"}, record_attempt));
+  Repository<Attempts> reader(*store_, factory_, evolve,
+                              {nullptr, [](const std::string&, Attempts&) { return false; }});
+  EXPECT_EQ(reader.load("c1", {"visit", "v1"})->state.count, 5u);
+}
+
+TEST_F(RepositoryTest, ConcurrentCommandsRetryOnConflictAndAllLand) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  std::vector<std::thread> ts;
+  std::atomic<int> failed{0};
+  for (int t = 0; t < 4; ++t)
+    ts.emplace_back([&] {
+      for (int i = 0; i < 10; ++i)
+        if (!repo.execute("c1", {"visit", "v1"}, record_attempt, std::nullopt, 50)) ++failed;
+    });
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(repo.load("c1", {"visit", "v1"})->state.count, 40u);
+}
+
+TEST_F(RepositoryTest, RedeliveredMessageIsReportedAsDuplicateAndWritesNothing) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  store::InboxMark mark{"scheduling/visit/v1", 1};
+  auto first = repo.execute("c1", {"visit", "v1"}, record_attempt, mark);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->duplicate);
+  auto again = repo.execute("c1", {"visit", "v1"}, record_attempt, mark);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(repo.load("c1", {"visit", "v1"})->version, 1u);
+}
+
+TEST_F(RepositoryTest, DecideErrorsAreReturnedUnchanged) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  auto r = repo.execute("c1", {"visit", "v1"}, [](const Aggregate<Attempts>&) -> core::Result<Decision> {
+    return core::make_error(core::make_error_code(core::errc::failed_precondition), "visit already completed");
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), core::condition::failed_precondition);
+}
+
+}  // namespace
+}  // namespace huifang::events
