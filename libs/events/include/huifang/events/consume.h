@@ -1,0 +1,26 @@
+#pragma once
+// Turns Kafka messages into envelopes for a service's handler. A payload that does not parse is an
+// error (retried, then dead-lettered by the consumer loop); an envelope whose body this build does
+// not know (a newer producer's event type) is skipped and counted, for forward compatibility.
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "huifang/bus/consumer_loop.h"
+#include "huifang/core/metrics.h"
+#include "huifang/events/envelope.h"
+
+namespace huifang::events {
+
+struct Incoming {
+  const bus::Message* message;
+  Envelope envelope;
+};
+
+// The service's handler: applies `events` in order, returns how many were applied and why the
+// next one was not (same contract as bus::BatchOutcome).
+using EnvelopeHandler = std::function<bus::BatchOutcome(std::span<const Incoming> events)>;
+
+bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group);
+
+}  // namespace huifang::events

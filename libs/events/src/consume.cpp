@@ -1,0 +1,35 @@
+#include "huifang/events/consume.h"
+
+namespace huifang::events {
+
+bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group) {
+  core::Counter& unknown = metrics.counter("huifang_consumer_unknown_events_total",
+                                           "Events of a type this build does not know, skipped", {{"group", group}});
+  return [handler = std::move(handler), &unknown](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+    // Known events go to the handler; unknown ones are done as soon as everything before them is.
+    std::vector<Incoming> known;
+    std::vector<size_t> origin;  // index in msgs of each known event
+    known.reserve(msgs.size());
+    std::optional<core::Error> stop;
+    size_t scanned = 0;
+    for (; scanned < msgs.size(); ++scanned) {
+      Incoming in{&msgs[scanned], {}};
+      if (!in.envelope.ParseFromString(msgs[scanned].value)) {
+        stop = core::make_error(bus::make_error_code(bus::errc::decode_failed),
+                                "payload is not a huifang.events.v1.Envelope");
+        break;
+      }
+      if (in.envelope.body_case() == Envelope::BODY_NOT_SET || type_name(in.envelope).ends_with(".Unknown")) {
+        unknown.inc();
+        continue;
+      }
+      known.push_back(std::move(in));
+      origin.push_back(scanned);
+    }
+    const bus::BatchOutcome out = handler(known);
+    if (out.done < known.size()) return {origin[out.done], out.error};
+    return {scanned, stop};
+  };
+}
+
+}  // namespace huifang::events

@@ -1,0 +1,68 @@
+#include "huifang/events/consume.h"
+
+#include <gtest/gtest.h>
+
+namespace huifang::events {
+namespace {
+
+bus::Message message(const Envelope& e) {
+  bus::Message m;
+  m.value = e.SerializeAsString();
+  return m;
+}
+
+Envelope attempted(uint32_t n) {
+  Envelope e;
+  e.mutable_visit()->mutable_visit_attempted()->set_attempt(n);
+  e.set_type("visit.VisitAttempted");
+  return e;
+}
+
+TEST(DecodeEnvelopes, UnknownBodiesAreSkippedAndCountedWithoutReachingTheHandler) {
+  core::MetricsRegistry metrics;
+  std::vector<uint32_t> seen;
+  auto h = decode_envelopes(
+      [&](std::span<const Incoming> in) {
+        for (const auto& i : in) seen.push_back(i.envelope.visit().visit_attempted().attempt());
+        return bus::BatchOutcome{in.size(), std::nullopt};
+      },
+      metrics, "g");
+  Envelope unknown;  // a body from a newer schema parses as "not set"
+  unknown.set_type("visit.SomethingNew");
+  std::vector<bus::Message> msgs = {message(attempted(1)), message(unknown), message(attempted(2))};
+  const auto out = h(msgs);
+  EXPECT_EQ(out.done, 3u);
+  EXPECT_FALSE(out.error);
+  EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2}));
+  EXPECT_NE(metrics.expose().find("huifang_consumer_unknown_events_total{group=\"g\"} 1"), std::string::npos);
+}
+
+TEST(DecodeEnvelopes, GarbageStopsTheBatchWithADecodeError) {
+  core::MetricsRegistry metrics;
+  auto h = decode_envelopes([](std::span<const Incoming> in) { return bus::BatchOutcome{in.size(), std::nullopt}; },
+                            metrics, "g");
+  bus::Message bad;
+  bad.value = "\xff\xff not protobuf";
+  std::vector<bus::Message> msgs = {message(attempted(1)), bad, message(attempted(2))};
+  const auto out = h(msgs);
+  EXPECT_EQ(out.done, 1u);
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(out.error->code, bus::errc::decode_failed);
+}
+
+TEST(DecodeEnvelopes, AHandlerFailureMapsBackToTheMessageIndex) {
+  core::MetricsRegistry metrics;
+  auto h = decode_envelopes(
+      [](std::span<const Incoming> in) {
+        return bus::BatchOutcome{in.size() - 1, core::invalid_argument("x", "no")};
+      },
+      metrics, "g");
+  Envelope unknown;
+  std::vector<bus::Message> msgs = {message(unknown), message(attempted(1)), message(attempted(2))};
+  const auto out = h(msgs);
+  EXPECT_EQ(out.done, 2u);  // the unknown and the first known were done; the second failed
+  ASSERT_TRUE(out.error);
+}
+
+}  // namespace
+}  // namespace huifang::events
