@@ -1,0 +1,97 @@
+#pragma once
+// What every service process has in common, built once: configuration (flags + HUIFANG_*), the
+// service's Redis pool and event store under its own key prefix and ACL user, the Kafka producer
+// and outbox relay for its topic, consumer loops for what it consumes, the HTTP /metrics+/healthz
+// endpoint and the gRPC edge; then it runs until SIGINT/SIGTERM and stops in reverse order. A
+// service's main() only adds its handlers.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "huifang/bus/consumer_loop.h"
+#include "huifang/bus/kafka.h"
+#include "huifang/core/clock.h"
+#include "huifang/core/config.h"
+#include "huifang/core/ids.h"
+#include "huifang/core/metrics.h"
+#include "huifang/edge/caller.h"
+#include "huifang/events/consume.h"
+#include "huifang/events/envelope.h"
+#include "huifang/outbox/relay.h"
+#include "huifang/store/event_store.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace huifang::runtime {
+
+struct ServiceSpec {
+  std::string name;         // "intake": key prefix, consumer group, log service name
+  std::string topic;        // the topic its outbox publishes to, e.g. "huifang.intake.v1"
+  int default_grpc_port;    // 7101.. per service
+  int default_http_port;    // 8101.. per service
+  std::vector<core::OptionSpec> extra_options;  // the service's own settings
+};
+
+class Runtime {
+ public:
+  // Parses configuration and connects; exits the process with a usage message on --help.
+  static core::Result<std::unique_ptr<Runtime>> create(const ServiceSpec& spec, int argc, char** argv);
+  ~Runtime();
+
+  const core::Config& config() const { return config_; }
+  const core::Clock& clock() const { return clock_; }
+  core::MetricsRegistry& metrics() { return metrics_; }
+  store::EventStore& store() { return *store_; }
+  store::RedisPool& redis() { return *pool_; }
+  const events::EnvelopeFactory& factory() const { return *factory_; }
+  core::IdGenerator& ids() { return *ids_; }
+  outbox::Relay& relay() { return *relay_; }
+  const edge::Authenticator& auth() const { return *auth_; }
+
+  // Consumes `topics` as the service's group, decoding envelopes.
+  core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler);
+  // Consumes raw messages (the inbound integration topic carries JSON as well as protobuf).
+  core::Status consume_raw(const std::vector<std::string>& topics, const std::string& group, bus::BatchHandler handler);
+
+  // Starts the relay, the consumers, HTTP and gRPC; blocks until SIGINT/SIGTERM; returns the
+  // process exit code.
+  int run(const std::vector<grpc::Service*>& services);
+
+ private:
+  Runtime() = default;
+
+  ServiceSpec spec_;
+  core::Config config_;
+  core::SystemClock clock_;
+  core::MetricsRegistry metrics_;
+  std::unique_ptr<core::IdGenerator> ids_;
+  std::unique_ptr<events::EnvelopeFactory> factory_;
+  std::unique_ptr<store::RedisPool> pool_;
+  std::unique_ptr<store::EventStore> store_;
+  bus::KafkaOptions kafka_;
+  std::unique_ptr<bus::Producer> producer_;
+  std::unique_ptr<outbox::Relay> relay_;
+  std::shared_ptr<edge::Authenticator> auth_;
+  struct Loop {
+    std::unique_ptr<bus::Consumer> consumer;
+    std::unique_ptr<bus::ConsumerLoop> loop;
+  };
+  std::vector<Loop> loops_;
+  std::atomic<bool> stop_{false};
+};
+
+// Exits with a clear message when `r` is an error (boot-time configuration only).
+template <typename T>
+T must(core::Result<T> r, const char* what) {
+  if (!r) {
+    std::fprintf(stderr, "%s: %s\n", what, r.error().to_string().c_str());
+    std::exit(2);
+  }
+  return std::move(*r);
+}
+
+}  // namespace huifang::runtime

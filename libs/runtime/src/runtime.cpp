@@ -1,0 +1,163 @@
+#include "huifang/runtime/runtime.h"
+
+#include <csignal>
+#include <fstream>
+
+#include "huifang/core/log.h"
+#include "huifang/edge/http.h"
+#include "huifang/edge/server.h"
+
+namespace huifang::runtime {
+namespace {
+
+std::atomic<bool>* g_stop = nullptr;
+void on_signal(int) {
+  if (g_stop) g_stop->store(true);
+}
+
+std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
+  return {
+      {"grpc-listen", "127.0.0.1:" + std::to_string(s.default_grpc_port), "gRPC listen address"},
+      {"http-listen", "127.0.0.1:" + std::to_string(s.default_http_port), "HTTP /metrics and /healthz address"},
+      {"redis-host", "127.0.0.1", "Redis host"},
+      {"redis-port", "6390", "Redis port"},
+      {"redis-user", "", "Redis ACL user (empty = default user)"},
+      {"redis-password", "", "Redis password for the ACL user"},
+      {"redis-pool", "8", "Redis connections"},
+      {"key-prefix", s.name, "prefix of every Redis key this service owns"},
+      {"partitions", "64", "logical partitions (fixed for the life of the data)"},
+      {"snapshot-every", "50", "save an aggregate snapshot every N events"},
+      {"kafka-bootstrap", "", "Kafka bootstrap servers (host:port,...)"},
+      {"kafka-bootstrap-file", ".huifang/broker.addr", "file with the bootstrap address (embedded broker)"},
+      {"kafka-properties", "", "extra librdkafka properties k=v,k=v (security.protocol, sasl.*, ssl.*)"},
+      {"outbox-retention", "7d", "how long published events stay republishable"},
+      {"log-level", "info", "debug, info, warn or error"},
+  };
+}
+
+core::Result<std::string> bootstrap_from(const core::Config& cfg) {
+  if (!cfg.get("kafka-bootstrap").empty()) return cfg.get("kafka-bootstrap");
+  const std::string file = cfg.get("kafka-bootstrap-file");
+  std::ifstream in(file);
+  std::string addr;
+  if (!in || !std::getline(in, addr) || addr.empty())
+    return core::invalid_argument("kafka-bootstrap",
+                                  "no --kafka-bootstrap and no address in " + file + " (is huifang-broker running?)");
+  return addr;
+}
+
+std::pair<std::string, int> split_host_port(const std::string& hp) {
+  const auto colon = hp.rfind(':');
+  return {hp.substr(0, colon), std::stoi(hp.substr(colon + 1))};
+}
+
+}  // namespace
+
+Runtime::~Runtime() = default;
+
+core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, int argc, char** argv) {
+  std::unique_ptr<Runtime> rt(new Runtime());
+  rt->spec_ = spec;
+  auto options = common_options(spec);
+  options.insert(options.end(), spec.extra_options.begin(), spec.extra_options.end());
+  auto cfg = core::Config::parse(options, argc, argv, core::huifang_environment());
+  if (!cfg) return cfg.error();
+  if (cfg->help_requested()) {
+    std::fputs(cfg->usage("huifang-" + spec.name).c_str(), stdout);
+    std::exit(0);
+  }
+  rt->config_ = std::move(*cfg);
+  const auto& c = rt->config_;
+  core::log::set_service(spec.name);
+  core::log::Level level;
+  if (!core::log::parse_level(c.get("log-level"), level))
+    return core::invalid_argument("log-level", "'" + c.get("log-level") + "' is not debug/info/warn/error");
+  core::log::set_level(level);
+
+  store::RedisOptions ro;
+  ro.host = c.get("redis-host");
+  auto port = c.get_int("redis-port", 1, 65535);
+  if (!port) return port.error();
+  ro.port = static_cast<int>(*port);
+  ro.user = c.get("redis-user");
+  ro.password = c.get("redis-password");
+  auto pool = c.get_int("redis-pool", 1, 256);
+  if (!pool) return pool.error();
+  auto partitions = c.get_int("partitions", 1, 16384);
+  if (!partitions) return partitions.error();
+  auto snap = c.get_int("snapshot-every", 0, 1'000'000);
+  if (!snap) return snap.error();
+  rt->pool_ = std::make_unique<store::RedisPool>(ro, static_cast<int>(*pool));
+  rt->store_ = std::make_unique<store::EventStore>(
+      *rt->pool_, store::StoreOptions{c.get("key-prefix"), static_cast<uint32_t>(*partitions), static_cast<uint32_t>(*snap)});
+  rt->ids_ = std::make_unique<core::IdGenerator>(rt->clock_);
+  rt->factory_ = std::make_unique<events::EnvelopeFactory>(rt->clock_, *rt->ids_);
+
+  auto bootstrap = bootstrap_from(c);
+  if (!bootstrap) return bootstrap.error();
+  auto props = bus::parse_properties(c.get("kafka-properties"));
+  if (!props) return props.error();
+  rt->kafka_ = bus::KafkaOptions{*bootstrap, "huifang-" + spec.name, *props};
+  auto producer = bus::Producer::create(rt->kafka_);
+  if (!producer) return producer.error();
+  rt->producer_ = std::move(*producer);
+  auto retention = c.get_duration("outbox-retention");
+  if (!retention) return retention.error();
+  outbox::RelayOptions relay_options{spec.topic};
+  relay_options.retention = std::chrono::duration_cast<std::chrono::hours>(*retention);
+  rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, rt->clock_, relay_options);
+  outbox::Relay* relay = rt->relay_.get();
+  rt->store_->set_append_listener([relay](uint32_t) { relay->wake(); });
+  rt->auth_ = edge::trusted_metadata_authenticator();
+  return rt;
+}
+
+core::Status Runtime::consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler) {
+  return consume_raw(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name));
+}
+
+core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const std::string& group,
+                                  bus::BatchHandler handler) {
+  auto consumer = bus::Consumer::create({kafka_, group, topics, &metrics_});
+  if (!consumer) return consumer.error();
+  Loop l;
+  l.consumer = std::move(*consumer);
+  l.loop = std::make_unique<bus::ConsumerLoop>(*l.consumer, *producer_, metrics_, bus::ConsumerLoopOptions{group},
+                                               std::move(handler));
+  loops_.push_back(std::move(l));
+  return core::ok_status();
+}
+
+int Runtime::run(const std::vector<grpc::Service*>& services) {
+  g_stop = &stop_;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+
+  const auto [http_host, http_port] = split_host_port(config_.get("http-listen"));
+  auto http = edge::HttpServer::start(http_host, http_port, metrics_);
+  if (!http) {
+    core::log::error("cannot start HTTP", {{"error", http.error().to_string()}});
+    return 1;
+  }
+  auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, services);
+  if (!grpc_server) {
+    core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});
+    return 1;
+  }
+  std::vector<std::thread> threads;
+  threads.emplace_back([this] { relay_->run(stop_); });
+  for (auto& l : loops_) threads.emplace_back([this, loop = l.loop.get()] { loop->run(stop_); });
+  core::log::info("service up", {{"grpc", (*grpc_server)->address()}, {"http", config_.get("http-listen")},
+                                 {"topic", spec_.topic}, {"consumers", loops_.size()}});
+
+  while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  core::log::info("stopping");
+  (*grpc_server)->shutdown(std::chrono::milliseconds(2000));
+  for (auto& t : threads) t.join();  // consumers commit and leave their groups; the relay stops
+  (*http)->stop();
+  core::log::info("stopped");
+  return 0;
+}
+
+}  // namespace huifang::runtime

@@ -1,0 +1,155 @@
+#include <gtest/gtest.h>
+
+#include "customer.h"
+#include "service_event.h"
+#include "validation.h"
+
+namespace huifang::intake {
+namespace {
+
+v1::Customer patient() {
+  v1::Customer c;
+  c.set_id("p-1");
+  c.set_tenant_id("hospital-a");
+  c.set_org_unit_id("cardiology");
+  c.set_display_name("张三");
+  c.set_kind(v1::CUSTOMER_KIND_PERSON);
+  auto* ct = c.add_contacts();
+  ct->set_kind(v1::CONTACT_KIND_PHONE);
+  ct->set_value("+86 138-0000-0000");
+  ct->set_relation("self");
+  return c;
+}
+
+CustomerState fold(const std::vector<events::Envelope>& es) {
+  CustomerState s;
+  for (const auto& e : es) evolve(s, e);
+  return s;
+}
+
+TEST(IntakeValidation, NamesTheFieldAndTheProblem) {
+  auto c = patient();
+  EXPECT_TRUE(validate_customer(c));
+  c.mutable_contacts(0)->set_value("call me maybe");
+  auto st = validate_customer(c);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().field, "customer.contacts[0].value");
+  EXPECT_NE(st.error().message.find("not a phone number"), std::string::npos);
+
+  c = patient();
+  c.set_birthday("1990-13-01");
+  EXPECT_EQ(validate_customer(c).error().field, "customer.birthday");
+  c = patient();
+  c.clear_org_unit_id();
+  EXPECT_EQ(validate_customer(c).error().field, "customer.org_unit_id");
+  c = patient();
+  auto* w = c.add_preferred_windows();
+  w->set_start_minute(720);
+  w->set_end_minute(600);
+  EXPECT_EQ(validate_customer(c).error().field, "customer.preferred_windows[0]");
+}
+
+TEST(IntakeValidation, OrgTreeShapeIsChecked) {
+  v1::OrgUnit u;
+  u.set_id("bj");
+  u.set_name("Beijing branch");
+  u.set_kind(v1::ORG_UNIT_KIND_BRANCH);
+  EXPECT_EQ(validate_org_unit(u).error().field, "org_unit.parent_id");
+  u.set_parent_id("north");
+  EXPECT_TRUE(validate_org_unit(u));
+  u.set_kind(v1::ORG_UNIT_KIND_ENTERPRISE);
+  EXPECT_FALSE(validate_org_unit(u));
+}
+
+TEST(IntakeValidation, ServiceEventNeedsCategoryShapeAndTime) {
+  v1::RecordServiceEventRequest r;
+  r.set_tenant_id("t");
+  r.set_customer_id("p-1");
+  r.set_category("discharged");
+  EXPECT_EQ(validate_service_event(r).error().field, "category");
+  r.set_category("hospital.inpatient_discharged");
+  EXPECT_EQ(validate_service_event(r).error().field, "occurred_at");
+  r.mutable_occurred_at()->set_seconds(1'767'571'200);
+  EXPECT_TRUE(validate_service_event(r));
+}
+
+TEST(CustomerDecide, CreateThenIdenticalCreateIsANoOpButDifferentIsRefused) {
+  const auto c = patient();
+  auto d = decide_create({}, c);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->events.size(), 1u);
+  const auto s = fold(d->events);
+  EXPECT_TRUE(s.exists);
+  auto again = decide_create(s, c);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->events.empty());
+  auto other = c;
+  other.set_tier("key_account");
+  auto refused = decide_create(s, other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), core::condition::already_exists);
+}
+
+TEST(CustomerDecide, UpdateOfUnknownIsNotFoundAndTenantCannotChange) {
+  EXPECT_EQ(decide_update({}, patient()).error().kind(), core::condition::not_found);
+  const auto s = fold(decide_create({}, patient())->events);
+  auto moved = patient();
+  moved.set_tenant_id("other");
+  EXPECT_EQ(decide_update(s, moved).error().field, "customer.tenant_id");
+  auto changed = patient();
+  changed.set_key_household(true);
+  const auto s2 = fold({decide_create({}, patient())->events[0], decide_update(s, changed)->events[0]});
+  EXPECT_TRUE(s2.customer.key_household());
+}
+
+TEST(CustomerDecide, ConsentChangeIsFoldedIntoTheCustomer) {
+  const auto created = decide_create({}, patient())->events;
+  v1::ConsentChanged change;
+  change.set_customer_id("p-1");
+  change.set_do_not_contact(true);
+  (*change.mutable_consents())["sms"] = false;
+  auto d = decide_consent(fold(created), change);
+  ASSERT_TRUE(d);
+  auto all = created;
+  all.push_back(d->events[0]);
+  const auto s = fold(all);
+  EXPECT_TRUE(s.customer.do_not_contact());
+  EXPECT_FALSE(s.customer.consents().at("sms"));
+}
+
+TEST(ServiceEventDecide, SameKeySameContentReplaysDifferentContentIsRefused) {
+  EXPECT_EQ(service_event_id_for_key("t", "HIS-1"), service_event_id_for_key("t", "HIS-1"));
+  EXPECT_NE(service_event_id_for_key("t", "HIS-1"), service_event_id_for_key("u", "HIS-1"));
+  EXPECT_EQ(service_event_id_for_key("t", ""), "");
+
+  v1::RecordServiceEventRequest r;
+  r.set_tenant_id("t");
+  r.set_idempotency_key("HIS-1");
+  r.set_customer_id("p-1");
+  r.set_org_unit_id("cardiology");
+  r.set_category("hospital.inpatient_discharged");
+  r.mutable_occurred_at()->set_seconds(1'767'571'200);
+  const auto id = service_event_id_for_key("t", "HIS-1");
+  auto first = decide_record({}, to_recorded(r, id), "t");
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->replayed);
+  ServiceEventState s;
+  evolve(s, first->decision.events[0]);
+
+  auto via_topic = r;
+  via_topic.set_source_system("inbound-json");  // the channel may differ, the content not
+  auto replay = decide_record(s, to_recorded(via_topic, id), "t");
+  ASSERT_TRUE(replay);
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_TRUE(replay->decision.events.empty());
+
+  auto changed = r;
+  changed.set_category("hospital.outpatient_surgery");
+  auto refused = decide_record(s, to_recorded(changed, id), "t");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), core::condition::already_exists);
+  EXPECT_NE(refused.error().message.find("category"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace huifang::intake

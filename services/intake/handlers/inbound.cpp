@@ -1,0 +1,66 @@
+#include "inbound.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+
+#include "huifang/events/envelope.h"
+
+namespace huifang::intake {
+
+core::Result<inbound::v1::InboundServiceEvent> parse_inbound(const std::string& payload) {
+  inbound::v1::InboundServiceEvent e;
+  const size_t first = payload.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && payload[first] == '{') {
+    const auto st = google::protobuf::util::JsonStringToMessage(payload, &e);
+    if (!st.ok())
+      return core::invalid_argument("payload", "not an InboundServiceEvent in JSON: " + std::string(st.message()));
+    return e;
+  }
+  events::Envelope env;
+  if (env.ParseFromString(payload) && env.has_inbound()) return env.inbound();
+  if (e.ParseFromString(payload) && !e.customer_id().empty()) return e;
+  return core::invalid_argument("payload", "neither JSON nor a protobuf InboundServiceEvent/Envelope");
+}
+
+v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent& e, const std::string& payload,
+                                         bool json) {
+  v1::RecordServiceEventRequest r;
+  r.set_tenant_id(e.tenant_id());
+  std::string key = e.idempotency_key();
+  if (key.empty()) {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : payload) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "content-%016llx", static_cast<unsigned long long>(h));
+    key = buf;
+  }
+  r.set_idempotency_key(key);
+  r.set_customer_id(e.customer_id());
+  r.set_org_unit_id(e.org_unit_id());
+  r.set_category(e.category());
+  if (e.has_occurred_at()) *r.mutable_occurred_at() = e.occurred_at();
+  *r.mutable_attributes() = e.attributes();
+  r.set_responsible(e.responsible());
+  r.set_source_system(e.source_system().empty() ? (json ? "inbound-json" : "inbound-proto") : e.source_system());
+  return r;
+}
+
+bus::BatchHandler inbound_handler(IntakeApp& app) {
+  return [&app](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+    for (size_t i = 0; i < msgs.size(); ++i) {
+      auto parsed = parse_inbound(msgs[i].value);
+      if (!parsed) return {i, parsed.error()};
+      const bool json = msgs[i].value.find_first_not_of(" \t\r\n") != std::string::npos &&
+                        msgs[i].value[msgs[i].value.find_first_not_of(" \t\r\n")] == '{';
+      auto r = app.record_service_event(to_request(*parsed, msgs[i].value, json));
+      if (!r) return {i, r.error()};
+    }
+    return {msgs.size(), std::nullopt};
+  };
+}
+
+}  // namespace huifang::intake

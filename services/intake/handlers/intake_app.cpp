@@ -1,0 +1,240 @@
+#include "intake_app.h"
+
+#include <algorithm>
+
+#include "../domain/validation.h"
+
+namespace huifang::intake {
+namespace {
+
+constexpr const char* kOrgUnits = "org-units";
+constexpr const char* kAgents = "agents";
+constexpr const char* kCustomers = "customers";
+
+core::Error not_found(const std::string& what) {
+  return core::make_error(core::make_error_code(core::errc::not_found), what);
+}
+
+events::Envelope intake(v1::IntakeEvent body) {
+  events::Envelope e;
+  *e.mutable_intake() = std::move(body);
+  return e;
+}
+
+}  // namespace
+
+std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }
+
+IntakeApp::IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids)
+    : store_(store),
+      ids_(ids),
+      customers_(store, factory, [](CustomerState& s, const events::Envelope& e) { evolve(s, e); }),
+      service_events_(store, factory, [](ServiceEventState& s, const events::Envelope& e) { evolve(s, e); }),
+      org_units_(store, factory, [](bool& exists, const events::Envelope&) { exists = true; }) {}
+
+core::Result<std::string> IntakeApp::index_get(const std::string& partition_key, const std::string& index,
+                                               const std::string& field) {
+  auto conn = store_.pool().lease();
+  auto r = conn->command({"HGET", store_.key(store_.partition_of(partition_key), index), field});
+  if (!r) return r.error();
+  return r->type == store::Reply::Type::string ? r->str : std::string();
+}
+
+core::Result<std::vector<std::string>> IntakeApp::index_values(uint32_t partition, const std::string& index) {
+  auto conn = store_.pool().lease();
+  auto r = conn->command({"HVALS", store_.key(partition, index)});
+  if (!r) return r.error();
+  std::vector<std::string> out;
+  for (auto& e : r->elements) out.push_back(std::move(e.str));
+  return out;
+}
+
+core::Status IntakeApp::require_org_unit(const std::string& tenant_id, const std::string& org_unit_id,
+                                         const std::string& field) {
+  auto found = index_get(tenant_partition(tenant_id), kOrgUnits, org_unit_id);
+  if (!found) return found.error();
+  if (found->empty())
+    return core::make_error(core::make_error_code(core::errc::not_found),
+                            "org unit '" + org_unit_id + "' does not exist in tenant '" + tenant_id + "'", field);
+  return core::ok_status();
+}
+
+core::Result<v1::OrgUnit> IntakeApp::define_org_unit(const std::string& tenant_id, const v1::OrgUnit& unit) {
+  if (tenant_id.empty()) return core::invalid_argument("tenant_id", "is required");
+  if (auto st = validate_org_unit(unit); !st) return st.error();
+  if (!unit.parent_id().empty())
+    if (auto st = require_org_unit(tenant_id, unit.parent_id(), "org_unit.parent_id"); !st) return st.error();
+  const std::string pk = tenant_partition(tenant_id);
+  auto r = org_units_.execute(pk, {"org_unit", unit.id()}, [&](const events::Aggregate<bool>&) -> core::Result<events::Decision> {
+    events::Decision d{{tenant_id, unit.id(), pk, "", "", {}}, {}, {}};
+    v1::IntakeEvent body;
+    *body.mutable_org_unit_defined()->mutable_org_unit() = unit;
+    d.events.push_back(intake(std::move(body)));
+    d.index_ops.push_back({"HSET", kOrgUnits, {unit.id(), unit.SerializeAsString()}});
+    return d;
+  });
+  if (!r) return r.error();
+  return unit;
+}
+
+core::Result<std::vector<v1::OrgUnit>> IntakeApp::list_org_units(const std::string& tenant_id, const std::string& under) {
+  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), kOrgUnits);
+  if (!values) return values.error();
+  std::map<std::string, v1::OrgUnit> all;
+  for (const auto& v : *values) {
+    v1::OrgUnit u;
+    if (u.ParseFromString(v)) all[u.id()] = u;
+  }
+  std::vector<v1::OrgUnit> out;
+  for (const auto& [id, u] : all) {
+    if (!under.empty()) {  // keep units whose ancestry reaches `under`
+      std::string cur = id;
+      int hops = 0;
+      while (!cur.empty() && cur != under && hops++ < 64) cur = all.contains(cur) ? all[cur].parent_id() : "";
+      if (cur != under) continue;
+    }
+    out.push_back(u);
+  }
+  return out;
+}
+
+core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, const v1::Agent& agent, bool update) {
+  if (tenant_id.empty()) return core::invalid_argument("tenant_id", "is required");
+  if (auto st = validate_agent(agent); !st) return st.error();
+  if (auto st = require_org_unit(tenant_id, agent.org_unit_id(), "agent.org_unit_id"); !st) return st.error();
+  const std::string pk = tenant_partition(tenant_id);
+  auto r = org_units_.execute(pk, {"agent", agent.id()}, [&](const events::Aggregate<bool>& a) -> core::Result<events::Decision> {
+    if (!update && a.state)
+      return core::make_error(core::make_error_code(core::errc::already_exists), "agent " + agent.id() + " already exists");
+    if (update && !a.state) return not_found("agent " + agent.id() + " does not exist");
+    events::Decision d{{tenant_id, agent.org_unit_id(), pk, "", "", {}}, {}, {}};
+    v1::IntakeEvent body;
+    if (update) *body.mutable_agent_updated()->mutable_agent() = agent;
+    else *body.mutable_agent_registered()->mutable_agent() = agent;
+    d.events.push_back(intake(std::move(body)));
+    d.index_ops.push_back({"HSET", kAgents, {agent.id(), agent.SerializeAsString()}});
+    return d;
+  });
+  if (!r) return r.error();
+  return agent;
+}
+
+core::Result<std::vector<v1::Agent>> IntakeApp::list_agents(const std::string& tenant_id, const std::string& org_unit_id) {
+  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), kAgents);
+  if (!values) return values.error();
+  std::vector<v1::Agent> out;
+  for (const auto& v : *values) {
+    v1::Agent a;
+    if (a.ParseFromString(v) && (org_unit_id.empty() || a.org_unit_id() == org_unit_id)) out.push_back(a);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id() < b.id(); });
+  return out;
+}
+
+core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
+  if (auto st = validate_customer(c); !st) return st.error();
+  if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
+  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const events::Aggregate<CustomerState>& a) {
+    auto d = decide_create(a.state, c);
+    if (d) d->index_ops.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+    return d;
+  });
+  if (!r) return r.error();
+  return c;
+}
+
+core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
+  if (auto st = validate_customer(c); !st) return st.error();
+  if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
+  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const events::Aggregate<CustomerState>& a) {
+    auto d = decide_update(a.state, c);
+    if (d) d->index_ops.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+    return d;
+  });
+  if (!r) return r.error();
+  return c;
+}
+
+core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
+  if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
+  auto a = customers_.load(customer_id, {"customer", customer_id});
+  if (!a) return a.error();
+  if (!a->state.exists || (!tenant_id.empty() && a->state.customer.tenant_id() != tenant_id))
+    return not_found("customer " + customer_id + " does not exist");
+  return a->state.customer;
+}
+
+core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::ListCustomersRequest& r) {
+  std::vector<v1::Customer> out;
+  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+    auto values = index_values(p, kCustomers);
+    if (!values) return values.error();
+    for (const auto& v : *values) {
+      v1::Customer c;
+      if (!c.ParseFromString(v)) continue;
+      if (!r.tenant_id().empty() && c.tenant_id() != r.tenant_id()) continue;
+      if (!r.org_unit_id().empty() && c.org_unit_id() != r.org_unit_id()) continue;
+      if (!r.tier().empty() && c.tier() != r.tier()) continue;
+      if (r.key_household_only() && !c.key_household()) continue;
+      if (!r.text().empty() && c.id().find(r.text()) == std::string::npos &&
+          c.display_name().find(r.text()) == std::string::npos)
+        continue;
+      out.push_back(std::move(c));
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id() < b.id(); });
+  return out;
+}
+
+core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r) {
+  if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+  v1::ConsentChanged change;
+  change.set_customer_id(r.customer_id());
+  change.set_do_not_contact(r.do_not_contact());
+  *change.mutable_consents() = r.consents();
+  change.set_reason(r.reason());
+  v1::Customer updated;
+  auto res = customers_.execute(r.customer_id(), {"customer", r.customer_id()}, [&](const events::Aggregate<CustomerState>& a) {
+    auto d = decide_consent(a.state, change);
+    if (d) {
+      updated = a.state.customer;
+      updated.set_do_not_contact(change.do_not_contact());
+      *updated.mutable_consents() = change.consents();
+      d->index_ops.push_back({"HSET", kCustomers, {updated.id(), updated.SerializeAsString()}});
+    }
+    return d;
+  });
+  if (!res) return res.error();
+  return updated;
+}
+
+core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(const v1::RecordServiceEventRequest& r) {
+  if (auto st = validate_service_event(r); !st) return st.error();
+  auto customer = get_customer(r.tenant_id(), r.customer_id());
+  if (!customer) {
+    if (customer.error().kind() == core::condition::not_found)
+      return core::make_error(customer.error().code, customer.error().message, "customer_id");
+    return customer.error();
+  }
+  v1::RecordServiceEventRequest req = r;
+  if (req.org_unit_id().empty()) req.set_org_unit_id(customer->org_unit_id());
+  else if (auto st = require_org_unit(r.tenant_id(), req.org_unit_id(), "org_unit_id"); !st) return st.error();
+  std::string id = service_event_id_for_key(r.tenant_id(), r.idempotency_key());
+  if (id.empty()) id = ids_.next();
+  const v1::ServiceEventRecorded candidate = to_recorded(req, id);
+  bool replayed = false;
+  auto res = service_events_.execute(r.customer_id(), {"service_event", id}, [&](const events::Aggregate<ServiceEventState>& a)
+                                                                                -> core::Result<events::Decision> {
+    auto out = decide_record(a.state, candidate, r.tenant_id());
+    if (!out) return out.error();
+    replayed = out->replayed;
+    return std::move(out->decision);
+  });
+  if (!res) return res.error();
+  v1::RecordServiceEventResponse resp;
+  resp.set_service_event_id(id);
+  resp.set_replayed(replayed);
+  return resp;
+}
+
+}  // namespace huifang::intake

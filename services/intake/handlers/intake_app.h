@@ -1,0 +1,47 @@
+#pragma once
+// Intake's application layer: each command loads its aggregate, decides with the pure domain and
+// appends atomically with the service's indexes (org units and agents per tenant partition,
+// customers per customer partition). The gRPC service and the inbound-topic consumer both call
+// it, so an event recorded either way is validated and deduplicated the same way.
+#include <string>
+#include <vector>
+
+#include "huifang/core/result.h"
+#include "huifang/events/repository.h"
+#include "huifang/intake/v1/service.pb.h"
+#include "../domain/customer.h"
+#include "../domain/service_event.h"
+
+namespace huifang::intake {
+
+class IntakeApp {
+ public:
+  IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids);
+
+  core::Result<v1::OrgUnit> define_org_unit(const std::string& tenant_id, const v1::OrgUnit& unit);
+  core::Result<std::vector<v1::OrgUnit>> list_org_units(const std::string& tenant_id, const std::string& under);
+  core::Result<v1::Agent> register_agent(const std::string& tenant_id, const v1::Agent& agent, bool update);
+  core::Result<std::vector<v1::Agent>> list_agents(const std::string& tenant_id, const std::string& org_unit_id);
+  core::Result<v1::Customer> create_customer(const v1::Customer& c);
+  core::Result<v1::Customer> update_customer(const v1::Customer& c);
+  core::Result<v1::Customer> get_customer(const std::string& tenant_id, const std::string& customer_id);
+  core::Result<std::vector<v1::Customer>> list_customers(const v1::ListCustomersRequest& r);
+  core::Result<v1::Customer> set_consent(const v1::SetConsentRequest& r);
+  core::Result<v1::RecordServiceEventResponse> record_service_event(const v1::RecordServiceEventRequest& r);
+
+ private:
+  core::Result<std::string> index_get(const std::string& partition_key, const std::string& index, const std::string& field);
+  core::Result<std::vector<std::string>> index_values(uint32_t partition, const std::string& index);
+  core::Status require_org_unit(const std::string& tenant_id, const std::string& org_unit_id, const std::string& field);
+
+  store::EventStore& store_;
+  core::IdGenerator& ids_;
+  events::Repository<CustomerState> customers_;
+  events::Repository<ServiceEventState> service_events_;
+  events::Repository<bool> org_units_;  // existence is all the state an org unit or agent needs
+};
+
+// Partition key of a tenant's org tree and agents.
+std::string tenant_partition(const std::string& tenant_id);
+
+}  // namespace huifang::intake
