@@ -147,6 +147,7 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
   std::vector<std::thread> threads;
   threads.emplace_back([this] { relay_->run(stop_); });
   for (auto& l : loops_) threads.emplace_back([this, loop = l.loop.get()] { loop->run(stop_); });
+  for (auto& b : background_) threads.emplace_back([this, &b] { b(stop_); });
   core::log::info("service up", {{"grpc", (*grpc_server)->address()}, {"http", config_.get("http-listen")},
                                  {"topic", spec_.topic}, {"consumers", loops_.size()}});
 

@@ -5,6 +5,7 @@
 // endpoint and the gRPC edge; then it runs until SIGINT/SIGTERM and stops in reverse order. A
 // service's main() only adds its handlers.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -57,6 +58,9 @@ class Runtime {
   // Consumes raw messages (the inbound integration topic carries JSON as well as protobuf).
   core::Status consume_raw(const std::vector<std::string>& topics, const std::string& group, bus::BatchHandler handler);
 
+  // Runs `loop` on its own thread from run() until stop (timers, periodic jobs).
+  void add_background(std::function<void(const std::atomic<bool>& stop)> loop) { background_.push_back(std::move(loop)); }
+
   // Starts the relay, the consumers, HTTP and gRPC; blocks until SIGINT/SIGTERM; returns the
   // process exit code.
   int run(const std::vector<grpc::Service*>& services);
@@ -81,6 +85,7 @@ class Runtime {
     std::unique_ptr<bus::ConsumerLoop> loop;
   };
   std::vector<Loop> loops_;
+  std::vector<std::function<void(const std::atomic<bool>&)>> background_;
   std::atomic<bool> stop_{false};
 };
 

@@ -1,0 +1,594 @@
+#include "planning.h"
+
+#include <algorithm>
+
+#include "huifang/core/log.h"
+
+namespace huifang::scheduling {
+namespace {
+
+using events::Envelope;
+
+int64_t ms(core::Timestamp t) { return core::to_micros(t) / 1000; }
+
+Envelope scheduling_event(v1::SchedulingEvent body) {
+  Envelope e;
+  *e.mutable_scheduling() = std::move(body);
+  return e;
+}
+
+v1::PlanDecision decision_of(const PlannedVisit& v, const intake::v1::ServiceEventRecorded& rec,
+                             const LoadedPolicy& lp) {
+  v1::PlanDecision d;
+  d.set_visit_id(v.visit_id);
+  d.set_customer_id(rec.customer_id());
+  d.set_org_unit_id(rec.org_unit_id());
+  d.set_category(rec.category());
+  d.set_service_event_id(rec.service_event_id());
+  d.set_sequence(v.sequence);
+  d.set_policy_id(lp.policy->id);
+  d.set_policy_version(lp.version);
+  d.set_rule_id(v.rule->id);
+  return d;
+}
+
+v1::SuppressionReason to_proto(Suppression s) {
+  switch (s) {
+    case Suppression::min_gap: return v1::SUPPRESSION_REASON_MIN_GAP;
+    case Suppression::max_per_period: return v1::SUPPRESSION_REASON_MAX_PER_PERIOD;
+    case Suppression::do_not_contact: return v1::SUPPRESSION_REASON_DO_NOT_CONTACT;
+    case Suppression::no_consent: return v1::SUPPRESSION_REASON_NO_CONSENT;
+    case Suppression::none: break;
+  }
+  return v1::SUPPRESSION_REASON_UNSPECIFIED;
+}
+
+std::string timer(const char* kind, const std::string& visit_id, const std::string& customer_id) {
+  return std::string(kind) + "|" + visit_id + "|" + customer_id;
+}
+
+v1::AgendaItem item_of(const VisitState& s, const std::string& visit_id) {
+  v1::AgendaItem i;
+  i.set_visit_id(visit_id);
+  i.set_customer_id(s.planned.decision().customer_id());
+  i.set_category(s.planned.decision().category());
+  *i.mutable_scheduled_at() = events::to_proto(s.scheduled_at);
+  *i.mutable_due_by() = s.planned.due_by();
+  i.set_channel(s.channel);
+  i.set_attempts(s.attempts);
+  i.set_state(s.state);
+  return i;
+}
+
+}  // namespace
+
+void evolve(VisitState& s, const Envelope& e) {
+  const auto& b = e.scheduling();
+  switch (b.event_case()) {
+    case v1::SchedulingEvent::kVisitPlanned:
+      s.exists = true;
+      s.tenant_id = e.tenant_id();
+      s.planned = b.visit_planned();
+      s.channel = s.planned.channel();
+      s.state = "planned";
+      s.scheduled_at = events::from_proto(s.planned.due_from());
+      break;
+    case v1::SchedulingEvent::kVisitAssigned: s.agent_id = b.visit_assigned().agent_id(); break;
+    case v1::SchedulingEvent::kVisitDue: s.state = "due"; break;
+    case v1::SchedulingEvent::kVisitRescheduled:
+      s.state = "rescheduled";
+      s.scheduled_at = events::from_proto(b.visit_rescheduled().scheduled_at());
+      break;
+    case v1::SchedulingEvent::kVisitRetryScheduled:
+      s.attempts = b.visit_retry_scheduled().attempt() - 1;
+      s.scheduled_at = events::from_proto(b.visit_retry_scheduled().scheduled_at());
+      break;
+    case v1::SchedulingEvent::kVisitChannelFallback:
+      s.channel = b.visit_channel_fallback().to();
+      s.attempts = 0;
+      ++s.fallback_index;
+      break;
+    case v1::SchedulingEvent::kVisitOverdue: s.state = "overdue"; break;
+    case v1::SchedulingEvent::kVisitClosedUnreachable: s.state = "closed"; break;
+    default: break;
+  }
+}
+
+Planning::Planning(store::EventStore& store, const events::EnvelopeFactory& factory, ReadModels& models,
+                   const core::Clock& clock)
+    : store_(store),
+      factory_(factory),
+      models_(models),
+      clock_(clock),
+      visits_(store, factory, [](VisitState& s, const Envelope& e) { evolve(s, e); }) {}
+
+core::Status Planning::apply(const Envelope& e) {
+  if (e.has_intake()) {
+    const auto& b = e.intake();
+    switch (b.event_case()) {
+      case intake::v1::IntakeEvent::kCustomerRegistered: return models_.put_customer(b.customer_registered().customer());
+      case intake::v1::IntakeEvent::kCustomerUpdated: return models_.put_customer(b.customer_updated().customer());
+      case intake::v1::IntakeEvent::kConsentChanged: {
+        auto c = models_.customer(b.consent_changed().customer_id());
+        if (!c) return c.error();
+        if (!*c) return core::ok_status();
+        (*c)->set_do_not_contact(b.consent_changed().do_not_contact());
+        *(*c)->mutable_consents() = b.consent_changed().consents();
+        return models_.put_customer(**c);
+      }
+      case intake::v1::IntakeEvent::kAgentRegistered: return models_.put_agent(e.tenant_id(), b.agent_registered().agent());
+      case intake::v1::IntakeEvent::kAgentUpdated: return models_.put_agent(e.tenant_id(), b.agent_updated().agent());
+      case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_event(e);
+      default: return core::ok_status();
+    }
+  }
+  if (e.has_visit()) return on_visit_event(e);
+  return core::ok_status();
+}
+
+std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const {
+  const std::string& customer = s.planned.decision().customer_id();
+  if (remove) {
+    return {{"ZREM", "agenda:" + s.agent_id, {visit_id}},
+            {"ZREM", "timers", {timer("due", visit_id, customer), timer("overdue", visit_id, customer)}},
+            {"HSET", "visit-info", {visit_id, item_of(s, visit_id).SerializeAsString()}}};
+  }
+  std::vector<store::IndexOp> ops = {{"HSET", "visit-info", {visit_id, item_of(s, visit_id).SerializeAsString()}}};
+  if (!s.agent_id.empty())
+    ops.push_back({"ZADD", "agenda:" + s.agent_id, {std::to_string(ms(s.scheduled_at)), visit_id}});
+  return ops;
+}
+
+core::Status Planning::plan_service_event(const Envelope& e) {
+  const auto& rec = e.intake().service_event_recorded();
+  const std::string& tenant = e.tenant_id();
+  auto lp = models_.policy_for(tenant, rec.category());
+  if (!lp) return lp.error();
+  if (!*lp) {
+    core::log::warn("no policy answers this category; nothing planned",
+                    {{"tenant", tenant}, {"category", rec.category()}, {"service_event", rec.service_event_id()}});
+    return core::ok_status();
+  }
+  auto customer = models_.customer(rec.customer_id());
+  if (!customer) return customer.error();
+  if (!*customer)
+    return core::make_error(core::make_error_code(core::errc::not_found),
+                            "customer " + rec.customer_id() + " unknown to scheduling (intake event missing?)");
+  auto calendar = models_.calendar(tenant);
+  if (!calendar) return calendar.error();
+  const std::string ledger_key = "ledger:" + rec.customer_id();
+  std::vector<LedgerEntry> ledger;
+  {
+    auto conn = store_.pool().lease();
+    auto r = conn->command({"ZRANGE", store_.key(store_.partition_of(rec.customer_id()), ledger_key), "0", "-1", "WITHSCORES"});
+    if (!r) return r.error();
+    for (size_t i = 0; i + 1 < r->elements.size(); i += 2)
+      ledger.push_back({r->elements[i].str, core::from_micros(std::stoll(r->elements[i + 1].str) * 1000)});
+  }
+  Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
+                  {rec.attributes().begin(), rec.attributes().end()}};
+  const CustomerProfile profile = ReadModels::profile_of(**customer);
+  const auto outcomes = plan(*(*lp)->policy, *calendar, profile, trigger, ledger);
+
+  auto agents = models_.agents(tenant, rec.org_unit_id());
+  if (!agents) return agents.error();
+  auto load = models_.load(tenant);
+  if (!load) return load.error();
+
+  events::EventContext ctx{tenant, rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
+  store::AppendRequest req{rec.customer_id(), {}, events::inbox_mark(e), {}};
+  store::StreamAppend decisions{{"plan", rec.service_event_id()}, store::ExpectedVersion::no_stream(), {}};
+  std::vector<std::string> assigned_agents;
+  auto stamp = [&](Envelope env, const store::StreamId& stream, uint64_t version) {
+    factory_.stamp(env, ctx, stream, version);
+    return env.SerializeAsString();
+  };
+  for (const auto& v : outcomes) {
+    v1::SchedulingEvent body;
+    const v1::PlanDecision d = decision_of(v, rec, **lp);
+    if (v.outcome != Outcome::planned) {
+      if (v.outcome == Outcome::sampled_out) {
+        auto* s = body.mutable_visit_sampled_out();
+        *s->mutable_decision() = d;
+        s->set_sample_rate(v.rule->sample_rate);
+        s->set_bucket(v.bucket);
+      } else if (v.outcome == Outcome::merged) {
+        auto* m = body.mutable_visit_merged();
+        *m->mutable_decision() = d;
+        m->set_into_visit_id(v.other_visit_id);
+        m->set_detail(v.reason);
+      } else {
+        auto* s = body.mutable_visit_suppressed();
+        *s->mutable_decision() = d;
+        s->set_reason(to_proto(v.suppression));
+        s->set_detail(v.reason);
+        s->set_conflicting_visit_id(v.other_visit_id);
+      }
+      decisions.events.push_back(stamp(scheduling_event(std::move(body)), decisions.stream, decisions.events.size() + 1));
+      continue;
+    }
+    auto* p = body.mutable_visit_planned();
+    *p->mutable_decision() = d;
+    *p->mutable_due_from() = events::to_proto(v.due_from);
+    *p->mutable_due_by() = events::to_proto(v.due_by);
+    p->set_channel(v.rule->channel);
+    p->set_script_id(v.rule->script);
+    p->set_survey_id(v.rule->survey ? v.rule->script : "");
+    for (const auto& q : v.theme_questions) p->add_theme_questions(q);
+    p->set_reason(v.reason);
+    p->set_complaint_threshold(v.rule->complaint_threshold);
+    p->set_complaint_id(rec.attributes().contains("complaint_id") ? rec.attributes().at("complaint_id") : "");
+    store::StreamAppend visit{{"visit", v.visit_id}, store::ExpectedVersion::no_stream(), {}};
+    VisitState state;
+    Envelope planned = scheduling_event(body);
+    evolve(state, planned);
+    visit.events.push_back(stamp(planned, visit.stream, 1));
+    auto choice = choose_agent(*agents, *load, rec.category(), v.rule->assign_manager, profile.tier == "key_account");
+    if (choice) {
+      v1::SchedulingEvent a;
+      auto* as = a.mutable_visit_assigned();
+      as->set_visit_id(v.visit_id);
+      as->set_agent_id(choice->agent_id);
+      as->set_reason(choice->reason);
+      as->set_org_unit_id(rec.org_unit_id());
+      Envelope assigned = scheduling_event(a);
+      evolve(state, assigned);
+      visit.events.push_back(stamp(assigned, visit.stream, 2));
+      (*load)[choice->agent_id]++;
+      assigned_agents.push_back(choice->agent_id);
+    } else {
+      core::log::warn("visit planned without an agent", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
+    }
+    for (auto& op : agenda_ops(state, v.visit_id, false)) req.index_ops.push_back(std::move(op));
+    req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(ms(v.due_from)), v.visit_id}});
+    req.index_ops.push_back({"ZADD", "timers", {std::to_string(ms(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
+    req.index_ops.push_back({"ZADD", "timers", {std::to_string(ms(v.due_by)), timer("overdue", v.visit_id, rec.customer_id())}});
+    req.index_ops.push_back({"SADD", "trigger-visits:" + rec.service_event_id(), {v.visit_id}});
+    req.streams.push_back(std::move(visit));
+  }
+  req.streams.insert(req.streams.begin(), std::move(decisions));
+  auto r = store_.append(req);
+  if (!r) {
+    // Already planned (a replay through another path) or already applied: nothing to do.
+    if (r.error().code == store::errc::duplicate_message || r.error().code == store::errc::version_conflict)
+      return core::ok_status();
+    return r.error();
+  }
+  for (const auto& agent : assigned_agents)
+    if (auto st = models_.add_load(tenant, agent, 1); !st)
+      core::log::warn("workload not counted", {{"agent", agent}, {"error", st.error().to_string()}});
+  return core::ok_status();
+}
+
+core::Status Planning::react(const std::string& customer_id, const std::string& visit_id, const Envelope& cause,
+                             const std::function<core::Result<events::Decision>(const VisitState&)>& decide) {
+  std::optional<store::InboxMark> mark;
+  if (cause.has_stream()) mark = events::inbox_mark(cause);
+  auto r = visits_.execute(customer_id, {"visit", visit_id},
+                           [&](const events::Aggregate<VisitState>& a) { return decide(a.state); }, mark);
+  if (!r) return r.error();
+  return core::ok_status();
+}
+
+core::Status Planning::on_visit_event(const Envelope& e) {
+  const auto& b = e.visit();
+  const std::string& customer = e.customer_id();
+  auto close = [&](const std::string& visit_id, const std::string& why) {
+    return react(customer, visit_id, e, [&](const VisitState& s) -> core::Result<events::Decision> {
+      events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
+      if (!s.exists || s.state == "closed" || s.state == "completed") return d;
+      VisitState next = s;
+      if (!why.empty()) {
+        v1::SchedulingEvent body;
+        auto* c = body.mutable_visit_closed_unreachable();
+        c->set_visit_id(visit_id);
+        c->set_reason(why);
+        c->set_category(s.planned.decision().category());
+        c->set_org_unit_id(s.planned.decision().org_unit_id());
+        d.events.push_back(scheduling_event(body));
+        next.state = "closed";
+      } else {
+        next.state = "completed";
+      }
+      d.index_ops = agenda_ops(next, visit_id, true);
+      return d;
+    });
+  };
+  switch (b.event_case()) {
+    case visit::v1::VisitEvent::kVisitCompleted: {
+      const std::string vid = b.visit_completed().visit_id();
+      auto st = close(vid, "");
+      if (st) {
+        auto agent = b.visit_completed().agent_id();
+        if (!agent.empty())
+          if (auto l = models_.add_load(e.tenant_id(), agent, -1); !l)
+            core::log::warn("workload not decremented", {{"agent", agent}, {"error", l.error().to_string()}});
+      }
+      return st;
+    }
+    case visit::v1::VisitEvent::kVisitUnreachable:
+      return close(b.visit_unreachable().visit_id(), "agent: " + b.visit_unreachable().reason());
+    case visit::v1::VisitEvent::kCallbackRequested: {
+      const auto& cb = b.callback_requested();
+      return react(customer, cb.visit_id(), e, [&](const VisitState& s) -> core::Result<events::Decision> {
+        events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
+        if (!s.exists || s.state == "closed") return d;
+        v1::SchedulingEvent body;
+        auto* r = body.mutable_visit_rescheduled();
+        r->set_visit_id(cb.visit_id());
+        *r->mutable_scheduled_at() = cb.callback_at();  // the customer's time wins over calling windows
+        r->set_reason(cb.reason());
+        r->set_requested_by_customer(true);
+        Envelope env = scheduling_event(body);
+        VisitState next = s;
+        evolve(next, env);
+        d.events.push_back(std::move(env));
+        d.index_ops = agenda_ops(next, cb.visit_id(), false);
+        return d;
+      });
+    }
+    case visit::v1::VisitEvent::kVisitAttempted: {
+      const auto& at = b.visit_attempted();
+      const bool unanswered = at.outcome() == visit::v1::ATTEMPT_OUTCOME_NO_ANSWER ||
+                              at.outcome() == visit::v1::ATTEMPT_OUTCOME_WRONG_NUMBER;
+      if (at.outcome() == visit::v1::ATTEMPT_OUTCOME_REFUSED) return close(at.visit_id(), "refused: " + at.reason());
+      if (!unanswered) return core::ok_status();
+      return react(customer, at.visit_id(), e, [&](const VisitState& s) -> core::Result<events::Decision> {
+        events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
+        if (!s.exists || s.state == "closed") return d;
+        auto lp = models_.policy(e.tenant_id(), s.planned.decision().policy_id());
+        if (!lp) return lp.error();
+        const Policy fallback_default;
+        const Policy& policy = *lp && (*lp)->policy ? *(*lp)->policy : fallback_default;
+        VisitState next = s;
+        v1::SchedulingEvent body;
+        const uint32_t made = s.attempts + 1;
+        const auto customer_profile = models_.customer(customer);
+        const std::string tz = customer_profile && *customer_profile ? (**customer_profile).time_zone() : "";
+        auto calendar = models_.calendar(e.tenant_id());
+        const HolidayCalendar cal = calendar ? *calendar : HolidayCalendar{};
+        const auto later = next_calling_slot(clock_.now() + std::chrono::hours(policy.retry_after_hours),
+                                             zone_or_default(tz), policy, cal);
+        if (static_cast<int>(made) < policy.max_attempts) {
+          auto* r = body.mutable_visit_retry_scheduled();
+          r->set_visit_id(at.visit_id());
+          r->set_attempt(made + 1);
+          *r->mutable_scheduled_at() = events::to_proto(later);
+          d.events.push_back(scheduling_event(body));
+        } else if (s.fallback_index < policy.fallback.size()) {
+          auto* f = body.mutable_visit_channel_fallback();
+          f->set_visit_id(at.visit_id());
+          f->set_from(s.channel);
+          f->set_to(policy.fallback[s.fallback_index]);
+          d.events.push_back(scheduling_event(body));
+          v1::SchedulingEvent retry;
+          auto* r = retry.mutable_visit_retry_scheduled();
+          r->set_visit_id(at.visit_id());
+          r->set_attempt(1);
+          *r->mutable_scheduled_at() = events::to_proto(later);
+          d.events.push_back(scheduling_event(retry));
+        } else {
+          auto* c = body.mutable_visit_closed_unreachable();
+          c->set_visit_id(at.visit_id());
+          c->set_reason(std::to_string(made) + " unanswered attempts; no fallback channel left");
+          c->set_category(s.planned.decision().category());
+          c->set_org_unit_id(s.planned.decision().org_unit_id());
+          d.events.push_back(scheduling_event(body));
+        }
+        for (const auto& env : d.events) evolve(next, env);
+        d.index_ops = agenda_ops(next, at.visit_id(), next.state == "closed");
+        return d;
+      });
+    }
+    default:
+      return core::ok_status();
+  }
+}
+
+core::Result<size_t> Planning::fire_timers(size_t max_per_partition) {
+  const int64_t now = ms(clock_.now());
+  size_t fired = 0;
+  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+    store::Reply due;
+    {
+      auto conn = store_.pool().lease();
+      auto r = conn->command({"ZRANGEBYSCORE", store_.key(p, "timers"), "-inf", std::to_string(now), "LIMIT", "0",
+                              std::to_string(max_per_partition)});
+      if (!r) return r.error();
+      due = std::move(*r);
+    }
+    for (const auto& m : due.elements) {
+      const std::string& member = m.str;
+      const auto a = member.find('|'), b = member.find('|', a + 1);
+      if (a == std::string::npos || b == std::string::npos) continue;
+      const std::string kind = member.substr(0, a), vid = member.substr(a + 1, b - a - 1), customer = member.substr(b + 1);
+      Envelope none;
+      auto st = react(customer, vid, none, [&](const VisitState& s) -> core::Result<events::Decision> {
+        events::Decision d{{s.tenant_id, s.planned.decision().org_unit_id(), customer, "", "", {}},
+                           {},
+                           {{"ZREM", "timers", {member}}}};
+        if (!s.exists || s.state == "closed" || s.state == "completed") return d;
+        v1::SchedulingEvent body;
+        if (kind == "due" && s.state == "planned") {
+          auto* due_ev = body.mutable_visit_due();
+          due_ev->set_visit_id(vid);
+          due_ev->set_agent_id(s.agent_id);
+          due_ev->set_category(s.planned.decision().category());
+          due_ev->set_org_unit_id(s.planned.decision().org_unit_id());
+          *due_ev->mutable_due_by() = s.planned.due_by();
+          d.events.push_back(scheduling_event(body));
+        } else if (kind == "overdue" && s.state != "overdue") {
+          auto* o = body.mutable_visit_overdue();
+          o->set_visit_id(vid);
+          o->set_agent_id(s.agent_id);
+          o->set_category(s.planned.decision().category());
+          o->set_org_unit_id(s.planned.decision().org_unit_id());
+          *o->mutable_due_by() = s.planned.due_by();
+          d.events.push_back(scheduling_event(body));
+        }
+        VisitState next = s;
+        for (const auto& env : d.events) evolve(next, env);
+        if (!d.events.empty()) d.index_ops.push_back({"HSET", "visit-info", {vid, item_of(next, vid).SerializeAsString()}});
+        return d;
+      });
+      if (!st) return st.error();
+      ++fired;
+    }
+  }
+  return fired;
+}
+
+core::Result<std::vector<v1::AgendaItem>> Planning::agenda(const std::string& agent_id, v1::AgendaView view) {
+  std::vector<v1::AgendaItem> items;
+  auto conn = store_.pool().lease();
+  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+    auto ids = conn->command({"ZRANGE", store_.key(p, "agenda:" + agent_id), "0", "-1"});
+    if (!ids) return ids.error();
+    if (ids->elements.empty()) continue;
+    store::Argv hm{"HMGET", store_.key(p, "visit-info")};
+    for (const auto& e : ids->elements) hm.push_back(e.str);
+    auto infos = conn->command(hm);
+    if (!infos) return infos.error();
+    for (const auto& i : infos->elements) {
+      v1::AgendaItem item;
+      if (i.type == store::Reply::Type::string && item.ParseFromString(i.str)) items.push_back(std::move(item));
+    }
+  }
+  const core::Timestamp now = clock_.now();
+  const absl::TimeZone tz = zone_or_default("");
+  const absl::CivilDay today = absl::ToCivilDay(to_absl(now), tz);
+  const core::Timestamp end_of_today = from_absl(absl::FromCivil(today + 1, tz));
+  std::vector<v1::AgendaItem> out;
+  for (auto& i : items) {
+    const bool overdue = i.state() == "overdue" || events::from_proto(i.due_by()) < now;
+    const bool later = events::from_proto(i.scheduled_at()) >= end_of_today;
+    const bool keep = view == v1::AGENDA_VIEW_OVERDUE   ? overdue
+                      : view == v1::AGENDA_VIEW_UPCOMING ? (!overdue && later)
+                                                         : (!overdue && !later);
+    if (keep) out.push_back(std::move(i));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return events::from_proto(a.scheduled_at()) < events::from_proto(b.scheduled_at());
+  });
+  return out;
+}
+
+core::Result<std::vector<v1::AgendaItem>> Planning::customer_plan(const std::string& customer_id) {
+  auto conn = store_.pool().lease();
+  const uint32_t p = store_.partition_of(customer_id);
+  auto ids = conn->command({"ZRANGE", store_.key(p, "ledger:" + customer_id), "0", "-1"});
+  if (!ids) return ids.error();
+  std::vector<v1::AgendaItem> out;
+  if (ids->elements.empty()) return out;
+  store::Argv hm{"HMGET", store_.key(p, "visit-info")};
+  for (const auto& e : ids->elements) hm.push_back(e.str);
+  auto infos = conn->command(hm);
+  if (!infos) return infos.error();
+  for (const auto& i : infos->elements) {
+    v1::AgendaItem item;
+    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str)) out.push_back(std::move(item));
+  }
+  return out;
+}
+
+namespace {
+
+v1::Explanation explain(const Envelope& e) {
+  v1::Explanation x;
+  *x.mutable_decided_at() = e.recorded_at();
+  const auto& b = e.scheduling();
+  auto from = [&x](const v1::PlanDecision& d) {
+    x.set_policy_id(d.policy_id());
+    x.set_policy_version(d.policy_version());
+    x.set_rule_id(d.rule_id());
+  };
+  switch (b.event_case()) {
+    case v1::SchedulingEvent::kVisitPlanned:
+      x.set_outcome("planned");
+      x.set_text(b.visit_planned().reason());
+      from(b.visit_planned().decision());
+      break;
+    case v1::SchedulingEvent::kVisitSampledOut:
+      x.set_outcome("sampled_out");
+      x.set_text("sampled out: bucket " + std::to_string(b.visit_sampled_out().bucket()) + " ≥ rate " +
+                 std::to_string(b.visit_sampled_out().sample_rate()));
+      from(b.visit_sampled_out().decision());
+      break;
+    case v1::SchedulingEvent::kVisitSuppressed:
+      x.set_outcome("suppressed");
+      x.set_text(b.visit_suppressed().detail());
+      from(b.visit_suppressed().decision());
+      break;
+    case v1::SchedulingEvent::kVisitMerged:
+      x.set_outcome("merged");
+      x.set_text(b.visit_merged().detail());
+      from(b.visit_merged().decision());
+      break;
+    case v1::SchedulingEvent::kVisitAssigned:
+      x.set_outcome("assigned");
+      x.set_text("assigned to " + b.visit_assigned().agent_id() + " (" +
+                 v1::AssignmentReason_Name(b.visit_assigned().reason()) + ")");
+      break;
+    case v1::SchedulingEvent::kVisitRescheduled:
+      x.set_outcome("rescheduled");
+      x.set_text("rescheduled: " + b.visit_rescheduled().reason());
+      break;
+    case v1::SchedulingEvent::kVisitRetryScheduled:
+      x.set_outcome("retry");
+      x.set_text("attempt " + std::to_string(b.visit_retry_scheduled().attempt()) + " scheduled");
+      break;
+    case v1::SchedulingEvent::kVisitChannelFallback:
+      x.set_outcome("fallback");
+      x.set_text(std::string("channel ") + channel_name(b.visit_channel_fallback().from()) + " → " +
+                 channel_name(b.visit_channel_fallback().to()));
+      break;
+    case v1::SchedulingEvent::kVisitDue: x.set_outcome("due"); break;
+    case v1::SchedulingEvent::kVisitOverdue: x.set_outcome("overdue"); break;
+    case v1::SchedulingEvent::kVisitClosedUnreachable:
+      x.set_outcome("closed_unreachable");
+      x.set_text(b.visit_closed_unreachable().reason());
+      break;
+    default: x.set_outcome(e.type());
+  }
+  return x;
+}
+
+}  // namespace
+
+core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& customer_id,
+                                                                   const std::string& visit_id) {
+  auto loaded = store_.load(customer_id, {"visit", visit_id}, /*use_snapshot=*/false);
+  if (!loaded) return loaded.error();
+  std::vector<v1::Explanation> out;
+  for (const auto& bytes : loaded->events) {
+    Envelope e;
+    if (e.ParseFromString(bytes)) out.push_back(explain(e));
+  }
+  if (out.empty())
+    return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " was never planned");
+  return out;
+}
+
+core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const std::string& customer_id,
+                                                                           const std::string& service_event_id) {
+  std::vector<v1::Explanation> out;
+  auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
+  if (!loaded) return loaded.error();
+  for (const auto& bytes : loaded->events) {
+    Envelope e;
+    if (e.ParseFromString(bytes)) out.push_back(explain(e));
+  }
+  auto conn = store_.pool().lease();
+  auto ids = conn->command({"SMEMBERS", store_.key(store_.partition_of(customer_id), "trigger-visits:" + service_event_id)});
+  if (!ids) return ids.error();
+  for (const auto& id : ids->elements) {
+    auto v = explain_visit(customer_id, id.str);
+    if (v) out.insert(out.end(), v->begin(), v->end());
+  }
+  if (out.empty())
+    return core::make_error(core::make_error_code(core::errc::not_found),
+                            "no planning decision for service event " + service_event_id);
+  return out;
+}
+
+}  // namespace huifang::scheduling

@@ -1,0 +1,63 @@
+#pragma once
+// Scheduling's reactions, each one atomic append (events + agenda/timer indexes + inbox mark):
+//  - a recorded service event → every visit the policy decides (planned, sampled out,
+//    suppressed, merged), planned ones assigned and put on an agenda with due/overdue timers;
+//  - a customer's callback request → rescheduled exactly to the time named;
+//  - unanswered attempts → a retry on a later window, then channel fallback, then closed as
+//    unreachable, as the policy says;
+//  - a completed visit → off the agenda, timers cancelled;
+//  - timers → VisitDue / VisitOverdue when their time comes (the injected clock decides).
+#include <string>
+#include <vector>
+
+#include "huifang/core/clock.h"
+#include "huifang/events/repository.h"
+#include "huifang/scheduling/v1/service.pb.h"
+#include "read_models.h"
+
+namespace huifang::scheduling {
+
+struct VisitState {
+  bool exists = false;
+  std::string tenant_id;
+  v1::VisitPlanned planned;
+  std::string agent_id;
+  common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;
+  uint32_t attempts = 0;        // on the current channel
+  size_t fallback_index = 0;    // next fallback channel to use
+  std::string state;            // planned, due, rescheduled, overdue, closed
+  core::Timestamp scheduled_at{};
+};
+void evolve(VisitState& s, const events::Envelope& e);
+
+class Planning {
+ public:
+  Planning(store::EventStore& store, const events::EnvelopeFactory& factory, ReadModels& models, const core::Clock& clock);
+
+  // One consumed event from intake, visit or complaints.
+  core::Status apply(const events::Envelope& e);
+  // Fires due timers; the number fired.
+  core::Result<size_t> fire_timers(size_t max_per_partition = 200);
+
+  // Queries behind the gRPC edge.
+  core::Result<std::vector<v1::AgendaItem>> agenda(const std::string& agent_id, v1::AgendaView view);
+  core::Result<std::vector<v1::AgendaItem>> customer_plan(const std::string& customer_id);
+  core::Result<std::vector<v1::Explanation>> explain_service_event(const std::string& customer_id,
+                                                                   const std::string& service_event_id);
+  core::Result<std::vector<v1::Explanation>> explain_visit(const std::string& customer_id, const std::string& visit_id);
+
+ private:
+  core::Status plan_service_event(const events::Envelope& e);
+  core::Status on_visit_event(const events::Envelope& e);
+  core::Status react(const std::string& customer_id, const std::string& visit_id, const events::Envelope& cause,
+                     const std::function<core::Result<events::Decision>(const VisitState&)>& decide);
+  std::vector<store::IndexOp> agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const;
+
+  store::EventStore& store_;
+  const events::EnvelopeFactory& factory_;
+  ReadModels& models_;
+  const core::Clock& clock_;
+  events::Repository<VisitState> visits_;
+};
+
+}  // namespace huifang::scheduling

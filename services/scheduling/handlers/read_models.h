@@ -1,0 +1,55 @@
+#pragma once
+// Scheduling's own copies of what it needs from other services (customer profiles, agents) and
+// its own configuration (policies, calendars), kept in its Redis under its prefix. Profiles live
+// in the customer's partition, tenant-wide data in the tenant's partition.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../domain/assignment.h"
+#include "../domain/calendar.h"
+#include "../domain/planner.h"
+#include "../domain/policy.h"
+#include "huifang/intake/v1/events.pb.h"
+#include "huifang/scheduling/v1/events.pb.h"
+#include "huifang/store/event_store.h"
+
+namespace huifang::scheduling {
+
+std::string tenant_partition(const std::string& tenant_id);
+
+struct LoadedPolicy {
+  std::shared_ptr<const Policy> policy;
+  uint64_t version = 0;
+};
+
+class ReadModels {
+ public:
+  explicit ReadModels(store::EventStore& store) : store_(store) {}
+
+  core::Status put_customer(const intake::v1::Customer& c);
+  core::Result<std::optional<intake::v1::Customer>> customer(const std::string& customer_id);
+  core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);
+  core::Result<std::vector<AgentInfo>> agents(const std::string& tenant_id, const std::string& org_unit_id);
+  core::Result<std::map<std::string, int>> load(const std::string& tenant_id);
+  core::Status add_load(const std::string& tenant_id, const std::string& agent_id, int delta);
+
+  // The policy answering `category` for the tenant, parsed (cached by version).
+  core::Result<std::optional<LoadedPolicy>> policy_for(const std::string& tenant_id, const std::string& category);
+  core::Result<std::optional<LoadedPolicy>> policy(const std::string& tenant_id, const std::string& policy_id);
+  core::Result<HolidayCalendar> calendar(const std::string& tenant_id);
+
+  static CustomerProfile profile_of(const intake::v1::Customer& c);
+
+ private:
+  core::Result<std::string> hget(const std::string& partition_key, const std::string& index, const std::string& field);
+
+  store::EventStore& store_;
+  std::mutex mu_;
+  std::map<std::string, LoadedPolicy> cache_;  // "tenant/policy@version"
+};
+
+}  // namespace huifang::scheduling

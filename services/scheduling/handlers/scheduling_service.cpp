@@ -1,0 +1,262 @@
+#include "scheduling_service.h"
+
+#include <sstream>
+
+#include "huifang/edge/handle.h"
+
+namespace huifang::scheduling {
+namespace {
+
+std::string content_hash(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::vector<std::string> lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+core::Error not_found(const std::string& what) {
+  return core::make_error(core::make_error_code(core::errc::not_found), what);
+}
+
+}  // namespace
+
+std::string line_diff(const std::string& from, const std::string& to) {
+  // Longest common subsequence over lines; policies are a few hundred lines at most.
+  const auto a = lines(from), b = lines(to);
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (size_t i = a.size(); i-- > 0;)
+    for (size_t j = b.size(); j-- > 0;)
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::string out;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      ++i, ++j;
+    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      out += "-" + a[i++] + "\n";
+    } else {
+      out += "+" + b[j++] + "\n";
+    }
+  }
+  return out;
+}
+
+SchedulingService::SchedulingService(store::EventStore& store, const events::EnvelopeFactory& factory,
+                                     Planning& planning, outbox::Relay& relay, const edge::Authenticator& auth)
+    : store_(store),
+      planning_(planning),
+      relay_(relay),
+      auth_(auth),
+      policies_(store, factory,
+                [](std::vector<v1::PolicyPublished>& s, const events::Envelope& e) {
+                  if (e.scheduling().has_policy_published()) s.push_back(e.scheduling().policy_published());
+                }),
+      calendars_(store, factory, [](bool& s, const events::Envelope&) { s = true; }) {}
+
+core::Result<std::vector<v1::PolicyPublished>> SchedulingService::versions(const std::string& tenant_id,
+                                                                           const std::string& policy_id) {
+  auto a = policies_.load(tenant_partition(tenant_id), {"policy", tenant_id + ":" + policy_id});
+  if (!a) return a.error();
+  return a->state;
+}
+
+grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::PutPolicyRequest* req,
+                                          v1::PutPolicyResponse* resp) {
+  return edge::handle(ctx, auth_, "PutPolicy", [&](const edge::Caller&) -> core::Status {
+    if (req->tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
+    auto parsed = parse_policy(req->yaml());
+    if (!parsed) return core::invalid_argument("yaml." + parsed.error().field, parsed.error().message);
+    const std::string id = req->policy_id().empty() ? parsed->id : req->policy_id();
+    if (id != parsed->id)
+      return core::invalid_argument("policy_id", "'" + id + "' differs from the pack's policy: '" + parsed->id + "'");
+    const std::string pk = tenant_partition(req->tenant_id());
+    const std::string hash = content_hash(req->yaml());
+    auto r = policies_.execute(pk, {"policy", req->tenant_id() + ":" + id},
+                               [&](const events::Aggregate<std::vector<v1::PolicyPublished>>& a) -> core::Result<events::Decision> {
+      events::Decision d{{req->tenant_id(), "", pk, "", "", {}}, {}, {}};
+      if (!a.state.empty() && a.state.back().content_hash() == hash) {
+        resp->set_version(a.state.back().version());
+        resp->set_changed(false);
+        return d;
+      }
+      v1::PolicyPublished p;
+      p.set_policy_id(id);
+      p.set_version(a.state.size() + 1);
+      p.set_yaml(req->yaml());
+      p.set_content_hash(hash);
+      p.set_tenant_id(req->tenant_id());
+      events::Envelope e;
+      *e.mutable_scheduling()->mutable_policy_published() = p;
+      d.events.push_back(e);
+      d.index_ops.push_back({"HSET", "policies", {id, p.SerializeAsString()}});
+      for (const auto& rule : parsed->rules)
+        if (rule.trigger != "periodic") d.index_ops.push_back({"HSET", "policy-for-category", {rule.trigger, id}});
+      resp->set_version(p.version());
+      resp->set_changed(true);
+      return d;
+    });
+    if (!r) return r.error();
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::GetPolicy(grpc::ServerContext* ctx, const v1::GetPolicyRequest* req,
+                                          v1::GetPolicyResponse* resp) {
+  return edge::handle(ctx, auth_, "GetPolicy", [&](const edge::Caller&) -> core::Status {
+    auto vs = versions(req->tenant_id(), req->policy_id());
+    if (!vs) return vs.error();
+    if (vs->empty()) return not_found("policy " + req->policy_id() + " does not exist");
+    const uint64_t v = req->version() == 0 ? vs->size() : req->version();
+    if (v > vs->size()) return not_found("policy " + req->policy_id() + " has no version " + std::to_string(v));
+    *resp->mutable_policy() = (*vs)[v - 1];
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::ListPolicyVersions(grpc::ServerContext* ctx, const v1::ListPolicyVersionsRequest* req,
+                                                   v1::ListPolicyVersionsResponse* resp) {
+  return edge::handle(ctx, auth_, "ListPolicyVersions", [&](const edge::Caller&) -> core::Status {
+    std::vector<std::string> ids;
+    if (!req->policy_id().empty()) {
+      ids.push_back(req->policy_id());
+    } else {
+      auto conn = store_.pool().lease();
+      auto r = conn->command({"HKEYS", store_.key(store_.partition_of(tenant_partition(req->tenant_id())), "policies")});
+      if (!r) return r.error();
+      for (const auto& e : r->elements) ids.push_back(e.str);
+      std::sort(ids.begin(), ids.end());
+    }
+    for (const auto& id : ids) {
+      auto vs = versions(req->tenant_id(), id);
+      if (!vs) return vs.error();
+      for (auto v : *vs) {
+        v.clear_yaml();
+        *resp->add_versions() = v;
+      }
+    }
+    resp->mutable_page()->set_total(resp->versions_size());
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::DiffPolicyVersions(grpc::ServerContext* ctx, const v1::DiffPolicyVersionsRequest* req,
+                                                   v1::DiffPolicyVersionsResponse* resp) {
+  return edge::handle(ctx, auth_, "DiffPolicyVersions", [&](const edge::Caller&) -> core::Status {
+    auto vs = versions(req->tenant_id(), req->policy_id());
+    if (!vs) return vs.error();
+    for (uint64_t v : {req->from_version(), req->to_version()})
+      if (v == 0 || v > vs->size()) return not_found("policy " + req->policy_id() + " has no version " + std::to_string(v));
+    resp->set_unified_diff(line_diff((*vs)[req->from_version() - 1].yaml(), (*vs)[req->to_version() - 1].yaml()));
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, const v1::PutHolidayCalendarRequest* req,
+                                                   v1::PutHolidayCalendarResponse*) {
+  return edge::handle(ctx, auth_, "PutHolidayCalendar", [&](const edge::Caller&) -> core::Status {
+    const auto& c = req->calendar();
+    if (c.tenant_id().empty()) return core::invalid_argument("calendar.tenant_id", "is required");
+    if (c.year() < 2000 || c.year() > 2100) return core::invalid_argument("calendar.year", "must be within 2000..2100");
+    const std::string year = std::to_string(c.year());
+    for (const auto* list : {&c.holidays(), &c.working_days()})
+      for (const auto& d : *list)
+        if (d.size() != 10 || d.substr(0, 4) != year || d[4] != '-' || d[7] != '-')
+          return core::invalid_argument("calendar", "'" + d + "' is not a date YYYY-MM-DD in " + year);
+    const std::string pk = tenant_partition(c.tenant_id());
+    auto r = calendars_.execute(pk, {"calendar", c.tenant_id() + ":" + year},
+                                [&](const events::Aggregate<bool>&) -> core::Result<events::Decision> {
+      events::Decision d{{c.tenant_id(), "", pk, "", "", {}}, {}, {}};
+      events::Envelope e;
+      *e.mutable_scheduling()->mutable_calendar_published() = c;
+      d.events.push_back(e);
+      d.index_ops.push_back({"HSET", "calendars", {year, c.SerializeAsString()}});
+      return d;
+    });
+    if (!r) return r.error();
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::GetHolidayCalendar(grpc::ServerContext* ctx, const v1::GetHolidayCalendarRequest* req,
+                                                   v1::GetHolidayCalendarResponse* resp) {
+  return edge::handle(ctx, auth_, "GetHolidayCalendar", [&](const edge::Caller&) -> core::Status {
+    auto conn = store_.pool().lease();
+    auto r = conn->command({"HGET", store_.key(store_.partition_of(tenant_partition(req->tenant_id())), "calendars"),
+                            std::to_string(req->year())});
+    if (!r) return r.error();
+    if (r->type != store::Reply::Type::string)
+      return not_found("no holiday calendar for " + req->tenant_id() + " in " + std::to_string(req->year()));
+    resp->mutable_calendar()->ParseFromString(r->str);
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::GetAgenda(grpc::ServerContext* ctx, const v1::GetAgendaRequest* req,
+                                          v1::GetAgendaResponse* resp) {
+  return edge::handle(ctx, auth_, "GetAgenda", [&](const edge::Caller&) -> core::Status {
+    if (req->agent_id().empty()) return core::invalid_argument("agent_id", "is required");
+    auto items = planning_.agenda(req->agent_id(), req->view());
+    if (!items) return items.error();
+    for (auto& i : *items) *resp->add_items() = std::move(i);
+    resp->mutable_page()->set_total(resp->items_size());
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::GetCustomerPlan(grpc::ServerContext* ctx, const v1::GetCustomerPlanRequest* req,
+                                                v1::GetCustomerPlanResponse* resp) {
+  return edge::handle(ctx, auth_, "GetCustomerPlan", [&](const edge::Caller&) -> core::Status {
+    if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+    auto items = planning_.customer_plan(req->customer_id());
+    if (!items) return items.error();
+    for (auto& i : *items) *resp->add_visits() = std::move(i);
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1::ExplainVisitRequest* req,
+                                             v1::ExplainResponse* resp) {
+  return edge::handle(ctx, auth_, "ExplainVisit", [&](const edge::Caller&) -> core::Status {
+    if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+    auto x = planning_.explain_visit(req->customer_id(), req->visit_id());
+    if (!x) return x.error();
+    for (auto& d : *x) *resp->add_decisions() = std::move(d);
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, const v1::ExplainServiceEventRequest* req,
+                                                    v1::ExplainResponse* resp) {
+  return edge::handle(ctx, auth_, "ExplainServiceEvent", [&](const edge::Caller&) -> core::Status {
+    if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+    auto x = planning_.explain_service_event(req->customer_id(), req->service_event_id());
+    if (!x) return x.error();
+    for (auto& d : *x) *resp->add_decisions() = std::move(d);
+    return core::ok_status();
+  });
+}
+
+grpc::Status SchedulingService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
+                                                v1::RepublishEventsResponse* resp) {
+  return edge::handle(ctx, auth_, "RepublishEvents", [&](const edge::Caller&) -> core::Status {
+    if (auto st = relay_.republish_from(req->has_from() ? events::from_proto(req->from()) : core::from_micros(0)); !st)
+      return st;
+    auto pending = relay_.pending();
+    if (!pending) return pending.error();
+    resp->set_pending(*pending);
+    return core::ok_status();
+  });
+}
+
+}  // namespace huifang::scheduling
