@@ -1,0 +1,19 @@
+// huifang-visit: visit execution for agents — scripts, attempts, surveys, problems raised.
+#include "handlers/visit_service.h"
+#include "huifang/runtime/runtime.h"
+
+int main(int argc, char** argv) {
+  using namespace huifang;
+  auto rt = runtime::must(runtime::Runtime::create({"visit", "huifang.visit.v1", 7103, 8103, {}}, argc, argv),
+                          "huifang-visit");
+  visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock());
+  visit::VisitService service(app, rt->relay(), rt->auth());
+  runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},
+                            [&app](std::span<const events::Incoming> in) -> bus::BatchOutcome {
+                              for (size_t i = 0; i < in.size(); ++i)
+                                if (auto st = app.apply(in[i].envelope); !st) return {i, st.error()};
+                              return {in.size(), std::nullopt};
+                            }),
+                "huifang-visit: consumer");
+  return rt->run({&service});
+}
