@@ -116,8 +116,12 @@ core::Status Planning::apply(const Envelope& e) {
         *(*c)->mutable_consents() = b.consent_changed().consents();
         return models_.put_customer(**c);
       }
-      case intake::v1::IntakeEvent::kAgentRegistered: return models_.put_agent(e.tenant_id(), b.agent_registered().agent());
-      case intake::v1::IntakeEvent::kAgentUpdated: return models_.put_agent(e.tenant_id(), b.agent_updated().agent());
+      case intake::v1::IntakeEvent::kAgentRegistered:
+      case intake::v1::IntakeEvent::kAgentUpdated: {
+        const auto& agent = b.has_agent_registered() ? b.agent_registered().agent() : b.agent_updated().agent();
+        if (auto st = models_.put_agent(e.tenant_id(), agent); !st) return st;
+        return assign_waiting(e.tenant_id(), agent.org_unit_id());
+      }
       case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_event(e);
       default: return core::ok_status();
     }
@@ -237,7 +241,10 @@ core::Status Planning::plan_service_event(const Envelope& e) {
       (*load)[choice->agent_id]++;
       assigned_agents.push_back(choice->agent_id);
     } else {
-      core::log::warn("visit planned without an agent", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
+      // Agents may not have reached scheduling yet (their events travel under another key):
+      // the visit waits in the org unit's unassigned set until one registers.
+      core::log::warn("visit planned without an agent yet", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
+      req.index_ops.push_back({"SADD", "unassigned:" + rec.org_unit_id(), {v.visit_id + "|" + rec.customer_id()}});
     }
     for (auto& op : agenda_ops(state, v.visit_id, false)) req.index_ops.push_back(std::move(op));
     req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(ms(v.due_from)), v.visit_id}});
@@ -257,6 +264,56 @@ core::Status Planning::plan_service_event(const Envelope& e) {
   for (const auto& agent : assigned_agents)
     if (auto st = models_.add_load(tenant, agent, 1); !st)
       core::log::warn("workload not counted", {{"agent", agent}, {"error", st.error().to_string()}});
+  return core::ok_status();
+}
+
+core::Status Planning::assign_waiting(const std::string& tenant, const std::string& org_unit_id) {
+  const std::string set = "unassigned:" + org_unit_id;
+  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+    store::Reply waiting;
+    {
+      auto conn = store_.pool().lease();
+      auto r = conn->command({"SMEMBERS", store_.key(p, set)});
+      if (!r) return r.error();
+      waiting = std::move(*r);
+    }
+    for (const auto& m : waiting.elements) {
+      const auto bar = m.str.find('|');
+      const std::string vid = m.str.substr(0, bar), customer = m.str.substr(bar + 1);
+      auto agents = models_.agents(tenant, org_unit_id);
+      if (!agents) return agents.error();
+      auto load = models_.load(tenant);
+      if (!load) return load.error();
+      std::string chosen;
+      Envelope none;
+      auto st = react(customer, vid, none, [&](const VisitState& s) -> core::Result<events::Decision> {
+        events::Decision d{{tenant, org_unit_id, customer, "", "", {}}, {}, {{"SREM", set, {m.str}}}};
+        if (!s.exists || !s.agent_id.empty() || s.state == "closed" || s.state == "completed") return d;
+        auto c = choose_agent(*agents, *load, s.planned.decision().category(), false, false);
+        if (!c) {  // still nobody suitable: keep waiting
+          d.index_ops.clear();
+          return d;
+        }
+        v1::SchedulingEvent body;
+        auto* as = body.mutable_visit_assigned();
+        as->set_visit_id(vid);
+        as->set_agent_id(c->agent_id);
+        as->set_reason(c->reason);
+        as->set_org_unit_id(org_unit_id);
+        Envelope env = scheduling_event(body);
+        VisitState next = s;
+        evolve(next, env);
+        d.events.push_back(std::move(env));
+        for (auto& op : agenda_ops(next, vid, false)) d.index_ops.push_back(std::move(op));
+        chosen = c->agent_id;
+        return d;
+      });
+      if (!st) return st;
+      if (!chosen.empty())
+        if (auto l = models_.add_load(tenant, chosen, 1); !l)
+          core::log::warn("workload not counted", {{"agent", chosen}, {"error", l.error().to_string()}});
+    }
+  }
   return core::ok_status();
 }
 

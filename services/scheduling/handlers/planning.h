@@ -49,6 +49,8 @@ class Planning {
  private:
   core::Status plan_service_event(const events::Envelope& e);
   core::Status on_visit_event(const events::Envelope& e);
+  // Assigns visits that were planned before any agent of `org_unit_id` was known.
+  core::Status assign_waiting(const std::string& tenant, const std::string& org_unit_id);
   core::Status react(const std::string& customer_id, const std::string& visit_id, const events::Envelope& cause,
                      const std::function<core::Result<events::Decision>(const VisitState&)>& decide);
   std::vector<store::IndexOp> agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const;

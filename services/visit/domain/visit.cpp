@@ -12,6 +12,7 @@ core::Error precondition(const std::string& msg) {
 core::Status may_act(const VisitState& s, const std::string& visit_id, const std::string& agent_id) {
   if (!s.planned) return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " is not planned");
   if (agent_id.empty()) return core::invalid_argument("agent_id", "is required");
+  if (s.agent_id.empty()) return precondition("visit " + visit_id + " is not assigned to an agent yet");
   if (s.agent_id != agent_id)
     return core::make_error(core::make_error_code(core::errc::permission_denied),
                             "visit " + visit_id + " is assigned to another agent");
