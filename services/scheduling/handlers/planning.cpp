@@ -106,7 +106,10 @@ core::Status Planning::apply(const Envelope& e) {
   if (e.has_intake()) {
     const auto& b = e.intake();
     switch (b.event_case()) {
-      case intake::v1::IntakeEvent::kCustomerRegistered: return models_.put_customer(b.customer_registered().customer());
+      case intake::v1::IntakeEvent::kCustomerRegistered: {
+        if (auto st = models_.put_customer(b.customer_registered().customer()); !st) return st;
+        return start_periodic(e.tenant_id(), b.customer_registered().customer(), events::from_proto(e.occurred_at()));
+      }
       case intake::v1::IntakeEvent::kCustomerUpdated: return models_.put_customer(b.customer_updated().customer());
       case intake::v1::IntakeEvent::kConsentChanged: {
         auto c = models_.customer(b.consent_changed().customer_id());
@@ -145,14 +148,70 @@ std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std:
 
 core::Status Planning::plan_service_event(const Envelope& e) {
   const auto& rec = e.intake().service_event_recorded();
-  const std::string& tenant = e.tenant_id();
-  auto lp = models_.policy_for(tenant, rec.category());
+  auto lp = models_.policy_for(e.tenant_id(), rec.category());
   if (!lp) return lp.error();
   if (!*lp) {
     core::log::warn("no policy answers this category; nothing planned",
-                    {{"tenant", tenant}, {"category", rec.category()}, {"service_event", rec.service_event_id()}});
+                    {{"tenant", e.tenant_id()}, {"category", rec.category()}, {"service_event", rec.service_event_id()}});
     return core::ok_status();
   }
+  events::EventContext ctx{e.tenant_id(), rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
+  return plan_trigger(ctx, rec, **lp, *(*lp)->policy, events::inbox_mark(e), {});
+}
+
+core::Status Planning::plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
+                                     const std::string& customer_id, core::Timestamp at) {
+  auto lp = models_.policy(tenant, policy_id);
+  if (!lp) return lp.error();
+  if (!*lp) return core::ok_status();  // the policy is gone: the series ends
+  Policy only = *(*lp)->policy;
+  std::erase_if(only.rules, [&](const Rule& r) { return r.id != rule_id || r.trigger != "periodic"; });
+  if (only.rules.empty()) return core::ok_status();
+  auto customer = models_.customer(customer_id);
+  if (!customer) return customer.error();
+  if (!*customer) return core::ok_status();
+  intake::v1::ServiceEventRecorded rec;
+  rec.set_service_event_id("periodic-" + rule_id + "-" + customer_id + "-" + std::to_string(ms(at)));
+  rec.set_customer_id(customer_id);
+  rec.set_org_unit_id((*customer)->org_unit_id());
+  rec.set_category("periodic");
+  *rec.mutable_occurred_at() = events::to_proto(at);
+  // The next occurrence: the timer member is the series, its score the next time.
+  store::IndexOp next{"ZADD", "timers",
+                      {std::to_string(ms(at + std::chrono::hours(24 * only.rules[0].every_days))),
+                       "periodic|" + tenant + "|" + policy_id + "|" + rule_id + "|" + customer_id}};
+  events::EventContext ctx{tenant, rec.org_unit_id(), customer_id, rec.service_event_id(), "", {}};
+  return plan_trigger(ctx, rec, **lp, only, std::nullopt, {std::move(next)});
+}
+
+core::Status Planning::start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at) {
+  auto conn_ids = [&]() -> core::Result<std::vector<std::string>> {
+    auto conn = store_.pool().lease();
+    auto r = conn->command({"SMEMBERS", store_.key(store_.partition_of(tenant_partition(tenant)), "periodic-policies")});
+    if (!r) return r.error();
+    std::vector<std::string> out;
+    for (const auto& e : r->elements) out.push_back(e.str);
+    return out;
+  }();
+  if (!conn_ids) return conn_ids.error();
+  const CustomerProfile profile = ReadModels::profile_of(c);
+  for (const auto& policy_id : *conn_ids) {
+    auto lp = models_.policy(tenant, policy_id);
+    if (!lp) return lp.error();
+    if (!*lp) continue;
+    Trigger probe{"", "periodic", at, c.org_unit_id(), {}};
+    for (const auto& rule : (*lp)->policy->rules)
+      if (rule.trigger == "periodic" && matches(rule, profile, probe))
+        if (auto st = plan_periodic(tenant, policy_id, rule.id, c.id(), at); !st) return st;
+  }
+  return core::ok_status();
+}
+
+core::Status Planning::plan_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
+                                    const LoadedPolicy& lp_value, const Policy& policy,
+                                    std::optional<store::InboxMark> inbox, std::vector<store::IndexOp> extra_ops) {
+  const std::string& tenant = ctx.tenant_id;
+  const LoadedPolicy* lp = &lp_value;
   auto customer = models_.customer(rec.customer_id());
   if (!customer) return customer.error();
   if (!*customer)
@@ -172,15 +231,14 @@ core::Status Planning::plan_service_event(const Envelope& e) {
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
   const CustomerProfile profile = ReadModels::profile_of(**customer);
-  const auto outcomes = plan(*(*lp)->policy, *calendar, profile, trigger, ledger);
+  const auto outcomes = plan(policy, *calendar, profile, trigger, ledger);
 
   auto agents = models_.agents(tenant, rec.org_unit_id());
   if (!agents) return agents.error();
   auto load = models_.load(tenant);
   if (!load) return load.error();
 
-  events::EventContext ctx{tenant, rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
-  store::AppendRequest req{rec.customer_id(), {}, events::inbox_mark(e), {}};
+  store::AppendRequest req{rec.customer_id(), {}, inbox, std::move(extra_ops)};
   store::StreamAppend decisions{{"plan", rec.service_event_id()}, store::ExpectedVersion::no_stream(), {}};
   std::vector<std::string> assigned_agents;
   auto stamp = [&](Envelope env, const store::StreamId& stream, uint64_t version) {
@@ -189,7 +247,7 @@ core::Status Planning::plan_service_event(const Envelope& e) {
   };
   for (const auto& v : outcomes) {
     v1::SchedulingEvent body;
-    const v1::PlanDecision d = decision_of(v, rec, **lp);
+    const v1::PlanDecision d = decision_of(v, rec, *lp);
     if (v.outcome != Outcome::planned) {
       if (v.outcome == Outcome::sampled_out) {
         auto* s = body.mutable_visit_sampled_out();
@@ -459,6 +517,18 @@ core::Result<size_t> Planning::fire_timers(size_t max_per_partition) {
       const auto a = member.find('|'), b = member.find('|', a + 1);
       if (a == std::string::npos || b == std::string::npos) continue;
       const std::string kind = member.substr(0, a), vid = member.substr(a + 1, b - a - 1), customer = member.substr(b + 1);
+      if (kind == "periodic") {
+        // periodic|tenant|policy|rule|customer: plan this occurrence, which re-arms the timer.
+        std::vector<std::string> f;
+        for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
+          next = member.find('|', pos);
+          f.push_back(member.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+        }
+        if (f.size() != 5) continue;
+        if (auto st = plan_periodic(f[1], f[2], f[3], f[4], clock_.now()); !st) return st.error();
+        ++fired;
+        continue;
+      }
       Envelope none;
       auto st = react(customer, vid, none, [&](const VisitState& s) -> core::Result<events::Decision> {
         events::Decision d{{s.tenant_id, s.planned.decision().org_unit_id(), customer, "", "", {}},

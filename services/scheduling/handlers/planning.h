@@ -48,6 +48,15 @@ class Planning {
 
  private:
   core::Status plan_service_event(const events::Envelope& e);
+  // Plans one trigger under `policy` (the loaded version's rules, or a subset of them).
+  core::Status plan_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
+                            const LoadedPolicy& lp, const Policy& policy, std::optional<store::InboxMark> inbox,
+                            std::vector<store::IndexOp> extra_ops);
+  // Periodic rules ("every household each quarter"): the first occurrence when the customer is
+  // registered, then one every `every_days`, driven by a timer per series.
+  core::Status start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at);
+  core::Status plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
+                             const std::string& customer_id, core::Timestamp at);
   core::Status on_visit_event(const events::Envelope& e);
   // Assigns visits that were planned before any agent of `org_unit_id` was known.
   core::Status assign_waiting(const std::string& tenant, const std::string& org_unit_id);

@@ -325,3 +325,47 @@ TEST_F(PlanningTest, PoliciesAreVersionedAndBadOnesRefusedNamingTheField) {
 
 }  // namespace
 }  // namespace huifang::scheduling
+
+namespace huifang::scheduling {
+namespace {
+
+TEST_F(PlanningTest, PeriodicRulesPlanAtRegistrationAndThenEveryPeriod) {
+  put_policy(std::string(kPolicy) + R"(
+  - id: household_quarterly
+    trigger: periodic
+    every_days: 91
+    when: {tier: household}
+    channel: on_site
+    visits: [{sequence: quarterly, delay_days: 0, window_days: 30}]
+)");
+  clock_.set(local(2026, 1, 5, 10, 0));
+  intake::v1::IntakeEvent b;
+  auto* c = b.mutable_customer_registered()->mutable_customer();
+  c->set_id("owner-9");
+  c->set_tenant_id("h");
+  c->set_org_unit_id("cardiology");
+  c->set_tier("household");
+  events::Envelope e;
+  *e.mutable_intake() = b;
+  factory_.stamp(e, {"h", "cardiology", "owner-9", "", "", clock_.now()}, {"customer", "owner-9"}, 1);
+  ASSERT_TRUE(planning_->apply(e));
+  customer("renter-1", "cardiology");  // not a household: no series
+  auto plan_of = [&](const std::string& id) {
+    v1::GetCustomerPlanRequest req;
+    req.set_customer_id(id);
+    v1::GetCustomerPlanResponse resp;
+    grpc::ClientContext ctx;
+    EXPECT_TRUE(stub_->GetCustomerPlan(&ctx, req, &resp).ok());
+    return resp;
+  };
+  EXPECT_EQ(plan_of("owner-9").visits_size(), 1);
+  EXPECT_EQ(plan_of("renter-1").visits_size(), 0);
+  clock_.set(local(2026, 4, 7, 10, 0));  // 92 days later: the next quarter's visit
+  ASSERT_TRUE(planning_->fire_timers());
+  const auto plan = plan_of("owner-9");
+  ASSERT_EQ(plan.visits_size(), 2);
+  EXPECT_EQ(plan.visits(1).channel(), common::v1::CHANNEL_ON_SITE);
+}
+
+}  // namespace
+}  // namespace huifang::scheduling

@@ -100,8 +100,10 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
       *e.mutable_scheduling()->mutable_policy_published() = p;
       d.events.push_back(e);
       d.index_ops.push_back({"HSET", "policies", {id, p.SerializeAsString()}});
-      for (const auto& rule : parsed->rules)
+      for (const auto& rule : parsed->rules) {
         if (rule.trigger != "periodic") d.index_ops.push_back({"HSET", "policy-for-category", {rule.trigger, id}});
+        else d.index_ops.push_back({"SADD", "periodic-policies", {id}});
+      }
       resp->set_version(p.version());
       resp->set_changed(true);
       return d;
