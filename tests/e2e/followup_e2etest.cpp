@@ -80,6 +80,64 @@ class FollowUpPath : public ::testing::Test {
     return Service::NewStub(ch);
   }
 
+  // Admin set-up through the public edges.
+  static void org(intake::v1::IntakeService::Stub& intake, const std::string& tenant, const std::string& id,
+                  const std::string& parent) {
+    intake::v1::DefineOrgUnitRequest r;
+    r.set_tenant_id(tenant);
+    r.mutable_org_unit()->set_id(id);
+    r.mutable_org_unit()->set_parent_id(parent);
+    r.mutable_org_unit()->set_kind(parent.empty() ? intake::v1::ORG_UNIT_KIND_ENTERPRISE : intake::v1::ORG_UNIT_KIND_BRANCH);
+    r.mutable_org_unit()->set_name(id);
+    intake::v1::DefineOrgUnitResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(intake.DefineOrgUnit(&ctx, r, &resp).ok());
+  }
+  static void agent(intake::v1::IntakeService::Stub& intake, const std::string& tenant, const std::string& id,
+                    const std::string& org_unit) {
+    intake::v1::RegisterAgentRequest r;
+    r.set_tenant_id(tenant);
+    r.mutable_agent()->set_id(id);
+    r.mutable_agent()->set_org_unit_id(org_unit);
+    r.mutable_agent()->set_role(common::v1::ROLE_AGENT);
+    r.mutable_agent()->set_display_name(id);
+    r.mutable_agent()->set_daily_capacity(100);
+    r.mutable_agent()->set_active(true);
+    intake::v1::RegisterAgentResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(intake.RegisterAgent(&ctx, r, &resp).ok());
+  }
+  static intake::v1::Customer customer(const std::string& tenant, const std::string& id, const std::string& org_unit) {
+    intake::v1::Customer c;
+    c.set_id(id);
+    c.set_tenant_id(tenant);
+    c.set_org_unit_id(org_unit);
+    c.set_display_name(id);
+    c.set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+    c.set_time_zone("Asia/Shanghai");
+    return c;
+  }
+  static void policy(scheduling::v1::SchedulingService::Stub& scheduling, const std::string& tenant,
+                     const std::string& yaml) {
+    scheduling::v1::PutPolicyRequest r;
+    r.set_tenant_id(tenant);
+    r.set_yaml(yaml);
+    scheduling::v1::PutPolicyResponse resp;
+    grpc::ClientContext ctx;
+    auto st = scheduling.PutPolicy(&ctx, r, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  static std::vector<scheduling::v1::Explanation> explain(scheduling::v1::SchedulingService::Stub& scheduling,
+                                                          const std::string& customer, const std::string& se) {
+    scheduling::v1::ExplainServiceEventRequest r;
+    r.set_customer_id(customer);
+    r.set_service_event_id(se);
+    scheduling::v1::ExplainResponse x;
+    grpc::ClientContext ctx;
+    if (!scheduling.ExplainServiceEvent(&ctx, r, &x).ok()) return {};
+    return {x.decisions().begin(), x.decisions().end()};
+  }
+
   static fs::path* dir_;
   static testing::RedisServer* redis_;
   static testing::Process* broker_;
@@ -302,6 +360,155 @@ rules:
                resp.visits(0).state() == "completed";
       },
       60s));
+}
+
+
+TEST_F(FollowUpPath, RepairStreamFromTheInboundTopicIsSampledAtItsConfiguredRate) {
+  auto intake = stub<intake::v1::IntakeService>("intake");
+  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling");
+  org(*intake, "prop", "prop", "");
+  org(*intake, "prop", "project-a", "prop");
+  agent(*intake, "prop", "keeper-1", "project-a");
+  policy(*scheduling, "prop", R"(
+policy: property
+rules:
+  - id: repair_completed
+    trigger: property.repair_completed
+    sample_rate: 0.3
+    visits: [{delay_days: 30, window_days: 30}]
+)");
+  constexpr int kRepairs = 200;
+  {
+    grpc::ClientContext ctx;
+    auto stream = intake->ImportCustomers(&ctx);
+    for (int i = 0; i < kRepairs; ++i) {
+      intake::v1::ImportCustomerRow row;
+      row.set_row(i + 1);
+      *row.mutable_customer() = customer("prop", "owner-" + std::to_string(i), "project-a");
+      ASSERT_TRUE(stream->Write(row));
+    }
+    stream->WritesDone();
+    intake::v1::ImportRowResult res;
+    int accepted = 0;
+    while (stream->Read(&res)) accepted += res.accepted();
+    ASSERT_TRUE(stream->Finish().ok());
+    ASSERT_EQ(accepted, kRepairs);
+  }
+  // The repair system publishes JSON to the inbound topic, as an integration would.
+  auto producer = std::move(*bus::Producer::create({*bootstrap_, "repair-system", {}}));
+  std::atomic<int> delivered{0};
+  for (int i = 0; i < kRepairs; ++i) {
+    const std::string owner = "owner-" + std::to_string(i);
+    const std::string json = R"({"tenantId":"prop","idempotencyKey":"RPR-)" + std::to_string(i) + R"(","customerId":")" +
+                             owner + R"(","category":"property.repair_completed","occurredAt":"2026-03-02T09:00:00+08:00"})";
+    ASSERT_TRUE(producer->produce("huifang.inbound.v1", owner, json, [&](const core::Status& st) { delivered += st.ok(); }));
+  }
+  ASSERT_TRUE(producer->flush(30s));
+  ASSERT_EQ(delivered.load(), kRepairs);
+  // Every repair gets a recorded decision; the planned share is the configured 30%.
+  int planned = 0, decided = 0;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        planned = decided = 0;
+        for (int i = 0; i < kRepairs; ++i) {
+          const std::string owner = "owner-" + std::to_string(i);
+          intake::v1::RecordServiceEventRequest same;  // the id the key maps to, learnt by replaying it
+          same.set_tenant_id("prop");
+          same.set_idempotency_key("RPR-" + std::to_string(i));
+          same.set_customer_id(owner);
+          same.set_category("property.repair_completed");
+          *same.mutable_occurred_at() = local(2026, 3, 2, 9, 0);
+          same.set_source_system("inbound-json");
+          intake::v1::RecordServiceEventResponse resp;
+          grpc::ClientContext ctx;
+          if (!intake->RecordServiceEvent(&ctx, same, &resp).ok() || !resp.replayed()) return false;
+          const auto x = explain(*scheduling, owner, resp.service_event_id());
+          if (x.empty()) return false;
+          ++decided;
+          planned += x[0].outcome() == "planned";
+        }
+        return decided == kRepairs;
+      },
+      120s))
+      << "decided " << decided;
+  EXPECT_NEAR(planned / static_cast<double>(kRepairs), 0.3, 0.08);
+}
+
+TEST_F(FollowUpPath, NearbyTriggersMergeAndThreeUnansweredCallsFallBackToOnSite) {
+  auto intake = stub<intake::v1::IntakeService>("intake");
+  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling");
+  auto visit = stub<visit::v1::VisitService>("visit");
+  org(*intake, "hosp2", "hosp2", "");
+  org(*intake, "hosp2", "ward-3", "hosp2");
+  agent(*intake, "hosp2", "nurse-sun", "ward-3");
+  {
+    intake::v1::CreateCustomerRequest r;
+    *r.mutable_customer() = customer("hosp2", "patient-7", "ward-3");
+    intake::v1::CreateCustomerResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(intake->CreateCustomer(&ctx, r, &resp).ok());
+  }
+  policy(*scheduling, "hosp2", R"(
+policy: hospital
+calendar: {skip_weekends: false, skip_holidays: false}
+contact_limits: {merge_within_days: 3}
+retries: {max_attempts: 3, retry_after_hours: 1, fallback: [on_site]}
+rules:
+  - id: discharge
+    trigger: hospital.inpatient_discharged
+    visits: [{delay_days: 7, window_days: 7}]
+)");
+  std::vector<std::string> ids;
+  for (int day : {5, 6}) {  // two triggers a day apart
+    intake::v1::RecordServiceEventRequest r;
+    r.set_tenant_id("hosp2");
+    r.set_idempotency_key("HIS-7-" + std::to_string(day));
+    r.set_customer_id("patient-7");
+    r.set_category("hospital.inpatient_discharged");
+    *r.mutable_occurred_at() = local(2026, 1, day, 10, 0);
+    intake::v1::RecordServiceEventResponse resp;
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(intake->RecordServiceEvent(&ctx, r, &resp).ok());
+    ids.push_back(resp.service_event_id());
+  }
+  std::vector<scheduling::v1::Explanation> second;
+  ASSERT_TRUE(testing::wait_until([&] { return !(second = explain(*scheduling, "patient-7", ids[1])).empty(); }, 60s));
+  EXPECT_EQ(second[0].outcome(), "merged");
+  // Three unanswered calls on the merged-into visit: the policy falls back to an on-site visit.
+  const auto first = explain(*scheduling, "patient-7", ids[0]);
+  ASSERT_FALSE(first.empty());
+  scheduling::v1::GetCustomerPlanRequest pr;
+  pr.set_customer_id("patient-7");
+  scheduling::v1::GetCustomerPlanResponse plan;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(scheduling->GetCustomerPlan(&ctx, pr, &plan).ok());
+    ASSERT_EQ(plan.visits_size(), 1);
+  }
+  const std::string vid = plan.visits(0).visit_id();
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    visit::v1::RecordAttemptRequest r;
+    r.set_visit_id(vid);
+    r.set_customer_id("patient-7");
+    r.set_agent_id("nurse-sun");
+    r.set_outcome(visit::v1::ATTEMPT_OUTCOME_NO_ANSWER);
+    visit::v1::RecordAttemptResponse resp;
+    ASSERT_TRUE(testing::wait_until(
+        [&] {
+          grpc::ClientContext ctx;
+          return visit->RecordAttempt(&ctx, r, &resp).ok();
+        },
+        60s));
+    EXPECT_EQ(resp.attempt(), static_cast<uint32_t>(attempt));
+  }
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        grpc::ClientContext ctx;
+        return scheduling->GetCustomerPlan(&ctx, pr, &plan).ok() && plan.visits_size() == 1 &&
+               plan.visits(0).channel() == common::v1::CHANNEL_ON_SITE;
+      },
+      60s))
+      << plan.DebugString();
 }
 
 }  // namespace
