@@ -18,11 +18,7 @@ int main(int argc, char** argv) {
   scheduling::Planning planning(rt->store(), rt->factory(), models, rt->clock());
   scheduling::SchedulingService service(rt->store(), rt->factory(), planning, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1"},
-                            [&planning](std::span<const events::Incoming> in) -> bus::BatchOutcome {
-                              for (size_t i = 0; i < in.size(); ++i)
-                                if (auto st = planning.apply(in[i].envelope); !st) return {i, st.error()};
-                              return {in.size(), std::nullopt};
-                            }),
+                            events::apply_each([&planning](const events::Envelope& e) { return planning.apply(e); })),
                 "huifang-scheduling: consumer");
   rt->add_background([&planning, interval](const std::atomic<bool>& stop) {
     while (!stop.load()) {

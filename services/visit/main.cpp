@@ -9,11 +9,7 @@ int main(int argc, char** argv) {
   visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock());
   visit::VisitService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},
-                            [&app](std::span<const events::Incoming> in) -> bus::BatchOutcome {
-                              for (size_t i = 0; i < in.size(); ++i)
-                                if (auto st = app.apply(in[i].envelope); !st) return {i, st.error()};
-                              return {in.size(), std::nullopt};
-                            }),
+                            events::apply_each([&app](const events::Envelope& e) { return app.apply(e); })),
                 "huifang-visit: consumer");
   return rt->run({&service});
 }

@@ -2,6 +2,14 @@
 
 namespace huifang::events {
 
+EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply) {
+  return [apply = std::move(apply)](std::span<const Incoming> in) -> bus::BatchOutcome {
+    for (size_t i = 0; i < in.size(); ++i)
+      if (auto st = apply(in[i].envelope); !st) return {i, st.error()};
+    return {in.size(), std::nullopt};
+  };
+}
+
 bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group) {
   core::Counter& unknown = metrics.counter("huifang_consumer_unknown_events_total",
                                            "Events of a type this build does not know, skipped", {{"group", group}});

@@ -167,6 +167,11 @@ core::Status Relay::republish_from(core::Timestamp from) {
   return core::ok_status();
 }
 
+core::Result<size_t> Relay::republish(std::optional<core::Timestamp> from) {
+  if (auto st = republish_from(from.value_or(core::from_micros(0))); !st) return st.error();
+  return pending();
+}
+
 core::Result<size_t> Relay::trim() {
   const int64_t horizon_ms =
       core::to_micros(clock_.now() - std::chrono::duration_cast<core::Duration>(options_.retention)) / 1000;

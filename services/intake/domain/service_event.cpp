@@ -2,7 +2,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
-#include <cstdio>
+#include "huifang/core/hash.h"
 
 #include "huifang/store/event_store.h"
 
@@ -17,15 +17,7 @@ void evolve(ServiceEventState& s, const events::Envelope& e) {
 
 std::string service_event_id_for_key(const std::string& tenant_id, const std::string& key) {
   if (key.empty()) return {};
-  // FNV-1a 64 over tenant and key: stable across processes and releases.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : tenant_id + '\x1f' + key) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "se-%016llx", static_cast<unsigned long long>(h));
-  return buf;
+  return "se-" + core::hex64(core::fnv1a64(tenant_id + '\x1f' + key));
 }
 
 v1::ServiceEventRecorded to_recorded(const v1::RecordServiceEventRequest& r, const std::string& id) {

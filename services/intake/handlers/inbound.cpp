@@ -2,7 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <cstdio>
+#include "huifang/core/hash.h"
 
 #include "huifang/events/envelope.h"
 
@@ -28,16 +28,7 @@ v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent&
   v1::RecordServiceEventRequest r;
   r.set_tenant_id(e.tenant_id());
   std::string key = e.idempotency_key();
-  if (key.empty()) {
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : payload) {
-      h ^= c;
-      h *= 1099511628211ull;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "content-%016llx", static_cast<unsigned long long>(h));
-    key = buf;
-  }
+  if (key.empty()) key = "content-" + core::hex64(core::fnv1a64(payload));
   r.set_idempotency_key(key);
   r.set_customer_id(e.customer_id());
   r.set_org_unit_id(e.org_unit_id());

@@ -3,15 +3,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "huifang/core/hash.h"
+
 namespace huifang::scheduling {
 namespace {
 
 uint64_t fnv64(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
+  uint64_t h = core::fnv1a64(s);
   // FNV's low bits mix poorly for short keys; a final avalanche (splitmix64) evens the buckets.
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ull;
@@ -39,10 +37,7 @@ double sampling_bucket(const std::string& service_event_id, const std::string& r
 }
 
 std::string visit_id_for(const std::string& service_event_id, const std::string& rule_id, const std::string& sequence) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "v-%016llx",
-                static_cast<unsigned long long>(fnv64(service_event_id + "|" + rule_id + "|" + sequence)));
-  return buf;
+  return "v-" + core::hex64(fnv64(service_event_id + "|" + rule_id + "|" + sequence));
 }
 
 bool matches(const Rule& rule, const CustomerProfile& c, const Trigger& t) {

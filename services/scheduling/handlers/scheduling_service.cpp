@@ -2,21 +2,12 @@
 
 #include <sstream>
 
+#include "huifang/core/hash.h"
+
 #include "huifang/edge/handle.h"
 
 namespace huifang::scheduling {
 namespace {
-
-std::string content_hash(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
@@ -81,7 +72,7 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
     if (id != parsed->id)
       return core::invalid_argument("policy_id", "'" + id + "' differs from the pack's policy: '" + parsed->id + "'");
     const std::string pk = tenant_partition(req->tenant_id());
-    const std::string hash = content_hash(req->yaml());
+    const std::string hash = core::hex64(core::fnv1a64(req->yaml()));
     auto r = policies_.execute(pk, {"policy", req->tenant_id() + ":" + id},
                                [&](const events::Aggregate<std::vector<v1::PolicyPublished>>& a) -> core::Result<events::Decision> {
       events::Decision d{{req->tenant_id(), "", pk, "", "", {}}, {}, {}};
@@ -252,9 +243,7 @@ grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, co
 grpc::Status SchedulingService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                                 v1::RepublishEventsResponse* resp) {
   return edge::handle(ctx, auth_, "RepublishEvents", [&](const edge::Caller&) -> core::Status {
-    if (auto st = relay_.republish_from(req->has_from() ? events::from_proto(req->from()) : core::from_micros(0)); !st)
-      return st;
-    auto pending = relay_.pending();
+    auto pending = relay_.republish(req->has_from() ? std::optional(events::from_proto(req->from())) : std::nullopt);
     if (!pending) return pending.error();
     resp->set_pending(*pending);
     return core::ok_status();

@@ -30,6 +30,22 @@ events::Decision decision(const VisitState& s, const std::string& visit_id) {
   return d;
 }
 
+// The completion record common to a surveyed and a survey-less visit.
+v1::VisitCompleted completion(const VisitState& s, const std::string& visit_id, const std::string& agent_id,
+                              core::Timestamp now) {
+  v1::VisitCompleted done;
+  done.set_visit_id(visit_id);
+  done.set_agent_id(agent_id);
+  done.set_category(s.plan.decision().category());
+  done.set_org_unit_id(s.plan.decision().org_unit_id());
+  *done.mutable_due_by() = s.plan.due_by();
+  *done.mutable_completed_at() = events::to_proto(now);
+  done.set_complaint_id(s.plan.complaint_id());
+  done.set_complaint_threshold(s.plan.complaint_threshold());
+  done.set_channel(s.plan.channel());
+  return done;
+}
+
 events::Envelope body(v1::VisitEvent e) {
   events::Envelope env;
   *env.mutable_visit() = std::move(e);
@@ -114,19 +130,11 @@ core::Result<events::Decision> decide_survey(const VisitState& s, const v1::Subm
   auto d = decision(s, r.visit_id());
   v1::VisitEvent c;
   auto* done = c.mutable_visit_completed();
-  done->set_visit_id(r.visit_id());
-  done->set_agent_id(r.agent_id());
-  done->set_category(s.plan.decision().category());
-  done->set_org_unit_id(s.plan.decision().org_unit_id());
+  *done = completion(s, r.visit_id(), r.agent_id(), now);
   *done->mutable_ratings() = r.ratings();
   done->set_opinions(r.opinions());
   done->set_suggestions(r.suggestions());
   done->set_needs(r.needs());
-  *done->mutable_due_by() = s.plan.due_by();
-  *done->mutable_completed_at() = events::to_proto(now);
-  done->set_complaint_id(s.plan.complaint_id());
-  done->set_complaint_threshold(s.plan.complaint_threshold());
-  done->set_channel(s.plan.channel());
   std::vector<events::Envelope> problems;
   for (auto p : r.problems()) {
     if (p.problem_id().empty()) p.set_problem_id(new_id());
@@ -155,15 +163,8 @@ core::Result<events::Decision> decide_complete(const VisitState& s, const v1::Co
   if (auto st = may_act(s, r.visit_id(), r.agent_id()); !st) return st.error();
   auto d = decision(s, r.visit_id());
   v1::VisitEvent c;
-  auto* done = c.mutable_visit_completed();
-  done->set_visit_id(r.visit_id());
-  done->set_agent_id(r.agent_id());
-  done->set_category(s.plan.decision().category());
-  done->set_org_unit_id(s.plan.decision().org_unit_id());
-  done->set_opinions(r.note());
-  *done->mutable_due_by() = s.plan.due_by();
-  *done->mutable_completed_at() = events::to_proto(now);
-  done->set_channel(s.plan.channel());
+  *c.mutable_visit_completed() = completion(s, r.visit_id(), r.agent_id(), now);
+  c.mutable_visit_completed()->set_opinions(r.note());
   d.events.push_back(body(c));
   return d;
 }

@@ -39,9 +39,7 @@ grpc::Status VisitService::GetVisit(grpc::ServerContext* ctx, const v1::GetVisit
 grpc::Status VisitService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                            v1::RepublishEventsResponse* resp) {
   return edge::handle(ctx, auth_, "RepublishEvents", [&](const edge::Caller&) -> core::Status {
-    if (auto st = relay_.republish_from(req->has_from() ? events::from_proto(req->from()) : core::from_micros(0)); !st)
-      return st;
-    auto pending = relay_.pending();
+    auto pending = relay_.republish(req->has_from() ? std::optional(events::from_proto(req->from())) : std::nullopt);
     if (!pending) return pending.error();
     resp->set_pending(*pending);
     return core::ok_status();

@@ -21,6 +21,9 @@ struct Incoming {
 // next one was not (same contract as bus::BatchOutcome).
 using EnvelopeHandler = std::function<bus::BatchOutcome(std::span<const Incoming> events)>;
 
+// The common handler: apply each event in order with `apply`, stopping at the first failure.
+EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply);
+
 bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group);
 
 }  // namespace huifang::events

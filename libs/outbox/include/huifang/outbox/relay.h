@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "huifang/bus/kafka.h"
@@ -38,6 +39,9 @@ class Relay {
 
   // Rewinds every partition so entries recorded at or after `from` are published again.
   core::Status republish_from(core::Timestamp from);
+  // The RepublishEvents RPC of every service: rewind (to the start when `from` is unset) and say
+  // how many events will go out again.
+  core::Result<size_t> republish(std::optional<core::Timestamp> from);
   // Deletes published entries older than the retention; the number removed.
   core::Result<size_t> trim();
   // Entries recorded but not yet acknowledged, over all partitions.
