@@ -25,7 +25,7 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"redis-password", "", "Redis password for the ACL user"},
       {"redis-pool", "8", "Redis connections"},
       {"key-prefix", s.name, "prefix of every Redis key this service owns"},
-      {"partitions", "64", "logical partitions (fixed for the life of the data)"},
+      {"logical-partitions", "64", "logical Redis partitions, the {pN} hash tags (fixed for the life of the data)"},
       {"snapshot-every", "50", "save an aggregate snapshot every N events"},
       {"kafka-bootstrap", "", "Kafka bootstrap servers (host:port,...)"},
       {"kafka-bootstrap-file", ".huifang/broker.addr", "file with the bootstrap address (embedded broker)"},
@@ -83,7 +83,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   ro.password = c.get("redis-password");
   auto pool = c.get_int("redis-pool", 1, 256);
   if (!pool) return pool.error();
-  auto partitions = c.get_int("partitions", 1, 16384);
+  auto partitions = c.get_int("logical-partitions", 1, 16384);
   if (!partitions) return partitions.error();
   auto snap = c.get_int("snapshot-every", 0, 1'000'000);
   if (!snap) return snap.error();
