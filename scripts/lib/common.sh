@@ -10,7 +10,7 @@ HUIFANG_PACKAGES=(
   librdkafka-dev libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
-  kafkacat curl libabsl-dev tzdata
+  kafkacat curl libabsl-dev tzdata libxlsxwriter-dev
 )
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
@@ -22,6 +22,9 @@ ensure_packages() {
   for p in "${HUIFANG_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
+  # npm fetches the dashboard's charting library at build time; any npm will do (the machine's
+  # own Node.js, or Debian's package when there is none).
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

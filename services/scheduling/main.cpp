@@ -1,9 +1,6 @@
 // huifang-scheduling: policies and calendars, planning of every follow-up visit, agendas, timers.
-#include <thread>
-
 #include "handlers/planning.h"
 #include "handlers/scheduling_service.h"
-#include "huifang/core/log.h"
 #include "huifang/runtime/runtime.h"
 
 int main(int argc, char** argv) {
@@ -17,15 +14,12 @@ int main(int argc, char** argv) {
   scheduling::ReadModels models(rt->store());
   scheduling::Planning planning(rt->store(), rt->factory(), models, rt->clock());
   scheduling::SchedulingService service(rt->store(), rt->factory(), planning, rt->relay(), rt->auth());
-  runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1"},
+  runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
                             events::apply_each([&planning](const events::Envelope& e) { return planning.apply(e); })),
                 "huifang-scheduling: consumer");
-  rt->add_background([&planning, interval](const std::atomic<bool>& stop) {
-    while (!stop.load()) {
-      if (auto fired = planning.fire_timers(); !fired)
-        core::log::warn("timer pass failed", {{"error", fired.error().to_string()}});
-      std::this_thread::sleep_for(interval);
-    }
+  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&planning] {
+    auto fired = planning.fire_timers();
+    return fired ? core::ok_status() : core::Status(fired.error());
   });
   return rt->run({&service});
 }

@@ -299,6 +299,29 @@ void Consumer::close() {
   impl_->closed = true;
 }
 
+std::optional<uint64_t> Consumer::lag(std::chrono::milliseconds timeout) {
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(impl_->rk, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  std::optional<uint64_t> total;
+  if (assigned->cnt > 0 && rd_kafka_position(impl_->rk, assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    total = 0;
+    for (int i = 0; i < assigned->cnt; ++i) {
+      const auto& tp = assigned->elems[i];
+      int64_t low = 0, high = 0;
+      if (rd_kafka_query_watermark_offsets(impl_->rk, tp.topic, tp.partition, &low, &high,
+                                           static_cast<int>(timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        total.reset();
+        break;
+      }
+      // No position yet (nothing consumed): everything from the low watermark is still ahead.
+      const int64_t position = tp.offset < 0 ? low : tp.offset;
+      if (high > position) *total += static_cast<uint64_t>(high - position);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(assigned);
+  return total;
+}
+
 uint64_t Consumer::offset_anomalies() const {
   std::lock_guard lock(impl_->mu);
   return impl_->anomalies;

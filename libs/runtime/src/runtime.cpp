@@ -3,6 +3,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "huifang/core/file_clock.h"
 #include "huifang/core/log.h"
 #include "huifang/edge/http.h"
 #include "huifang/edge/server.h"
@@ -32,6 +33,7 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"kafka-properties", "", "extra librdkafka properties k=v,k=v (security.protocol, sasl.*, ssl.*)"},
       {"outbox-retention", "7d", "how long published events stay republishable"},
       {"log-level", "info", "debug, info, warn or error"},
+      {"clock-file", "", "simulated time: read the current instant from this file (demo, tests); empty = system clock"},
   };
 }
 
@@ -90,8 +92,15 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   rt->pool_ = std::make_unique<store::RedisPool>(ro, static_cast<int>(*pool));
   rt->store_ = std::make_unique<store::EventStore>(
       *rt->pool_, store::StoreOptions{c.get("key-prefix"), static_cast<uint32_t>(*partitions), static_cast<uint32_t>(*snap)});
-  rt->ids_ = std::make_unique<core::IdGenerator>(rt->clock_);
-  rt->factory_ = std::make_unique<events::EnvelopeFactory>(rt->clock_, *rt->ids_);
+  if (c.get("clock-file").empty()) {
+    rt->clock_ = std::make_unique<core::SystemClock>();
+  } else {
+    auto clock = core::FileClock::open(c.get("clock-file"));
+    if (!clock) return clock.error();
+    rt->clock_ = std::move(*clock);
+  }
+  rt->ids_ = std::make_unique<core::IdGenerator>(*rt->clock_);
+  rt->factory_ = std::make_unique<events::EnvelopeFactory>(*rt->clock_, *rt->ids_);
 
   auto bootstrap = bootstrap_from(c);
   if (!bootstrap) return bootstrap.error();
@@ -105,7 +114,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!retention) return retention.error();
   outbox::RelayOptions relay_options{spec.topic};
   relay_options.retention = std::chrono::duration_cast<std::chrono::hours>(*retention);
-  rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, rt->clock_, relay_options);
+  rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, *rt->clock_, relay_options);
   outbox::Relay* relay = rt->relay_.get();
   rt->store_->set_append_listener([relay](uint32_t) { relay->wake(); });
   rt->auth_ = edge::trusted_metadata_authenticator();
@@ -128,6 +137,16 @@ core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const 
   return core::ok_status();
 }
 
+void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass) {
+  add_background([interval, what = std::move(what), pass = std::move(pass)](const std::atomic<bool>& stop) {
+    while (!stop.load()) {
+      if (auto st = pass(); !st) core::log::warn(what + " failed", {{"error", st.error().to_string()}});
+      for (auto slept = std::chrono::milliseconds(0); slept < interval && !stop.load(); slept += std::chrono::milliseconds(50))
+        std::this_thread::sleep_for(std::min(interval - slept, std::chrono::milliseconds(50)));
+    }
+  });
+}
+
 int Runtime::run(const std::vector<grpc::Service*>& services) {
   g_stop = &stop_;
   std::signal(SIGINT, on_signal);
@@ -139,6 +158,7 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
     core::log::error("cannot start HTTP", {{"error", http.error().to_string()}});
     return 1;
   }
+  for (auto& [path, handler] : routes_) (*http)->get(path, std::move(handler));
   auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, services);
   if (!grpc_server) {
     core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});

@@ -10,6 +10,7 @@ core::Error wrong_state(const ComplaintState& s, const std::string& action) {
 
 events::Decision decision(const ComplaintState& s) {
   events::Decision d;
+  d.context.tenant_id = s.tenant_id;
   d.context.org_unit_id = s.opened.org_unit_id();
   d.context.customer_id = s.opened.customer_id();
   d.context.correlation_id = s.opened.complaint_id();
@@ -58,7 +59,9 @@ void evolve(ComplaintState& s, const events::Envelope& e) {
   switch (b.event_case()) {
     case v1::ComplaintEvent::kComplaintOpened:
       s.state = State::opened;
+      s.tenant_id = e.tenant_id();
       s.opened = b.complaint_opened();
+      s.opened_at = events::from_proto(e.occurred_at());
       break;
     case v1::ComplaintEvent::kComplaintAssigned:
       s.handler_id = b.complaint_assigned().handler_id();
@@ -136,6 +139,9 @@ core::Result<events::Decision> decide_resolve(const ComplaintState& s, const std
   r->set_org_unit_id(s.opened.org_unit_id());
   r->set_severity(s.opened.severity());
   r->set_effective(effective);
+  r->set_handler_id(s.handler_id);
+  r->set_category(s.opened.category());
+  r->set_responsible(s.opened.responsible());
   d.events.push_back(body(e));
   return d;
 }
@@ -159,6 +165,51 @@ core::Result<events::Decision> decide_follow_up(const ComplaintState& s, bool sa
     end.mutable_complaint_reopened()->set_reason("follow-up visit " + visit_id + ": customer not satisfied");
   }
   d.events.push_back(body(end));
+  return d;
+}
+
+std::optional<core::Timestamp> next_sla_deadline(const ComplaintState& s) {
+  std::optional<core::Timestamp> next;
+  auto consider = [&](const google::protobuf::Timestamp& t) {
+    const auto at = events::from_proto(t);
+    if (!next || at < *next) next = at;
+  };
+  const bool open = s.state == State::opened || s.state == State::assigned || s.state == State::reopened;
+  if (open && !s.investigate_breached && s.opened.has_investigate_by()) consider(s.opened.investigate_by());
+  if ((open || s.state == State::investigating) && !s.reply_breached && s.opened.has_promised_reply_at())
+    consider(s.opened.promised_reply_at());
+  return next;
+}
+
+core::Result<events::Decision> decide_escalate(const ComplaintState& s, v1::EscalationLevel level,
+                                               v1::EscalationReason reason, const std::string& detail) {
+  if (s.state == State::none || s.state == State::closed) return wrong_state(s, "escalate");
+  if (s.level == v1::ESCALATION_LEVEL_GENERAL_MANAGER)
+    return core::make_error(core::make_error_code(core::errc::failed_precondition),
+                            "complaint " + s.opened.complaint_id() + " is already with the general manager");
+  const v1::EscalationLevel to = level > s.level ? level : next_level(s.level);
+  auto d = decision(s);
+  v1::ComplaintEvent e;
+  auto* x = e.mutable_complaint_escalated();
+  x->set_complaint_id(s.opened.complaint_id());
+  x->set_from_level(s.level);
+  x->set_level(to);
+  x->set_reason(reason);
+  x->set_detail(detail);
+  d.events.push_back(body(e));
+  return d;
+}
+
+core::Result<events::Decision> decide_note(const ComplaintState& s, const std::string& author, const std::string& text) {
+  if (s.state == State::none) return wrong_state(s, "add a note to");
+  if (text.empty()) return core::invalid_argument("text", "is required");
+  auto d = decision(s);
+  v1::ComplaintEvent e;
+  auto* n = e.mutable_complaint_note_added();
+  n->set_complaint_id(s.opened.complaint_id());
+  n->set_author(author);
+  n->set_text(text);
+  d.events.push_back(body(e));
   return d;
 }
 

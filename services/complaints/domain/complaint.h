@@ -4,6 +4,7 @@
 // time passed in: SLA breaches (not investigated the same day; the reply time promised to the
 // customer missed) climb the ladder handler → supervisor → manager → general manager, one event
 // per step. A resolution sets the follow-up deadline: 3 days, 100% (事事有着落、件件有回音).
+#include <optional>
 #include <string>
 
 #include "huifang/complaints/v1/events.pb.h"
@@ -18,7 +19,9 @@ const char* state_name(State s);
 
 struct ComplaintState {
   State state = State::none;
+  std::string tenant_id;
   v1::ComplaintOpened opened;
+  core::Timestamp opened_at{};
   std::string handler_id;
   v1::EscalationLevel level = v1::ESCALATION_LEVEL_HANDLER;
   bool investigate_breached = false;  // escalated once for it already
@@ -42,5 +45,11 @@ core::Result<events::Decision> decide_follow_up(const ComplaintState& s, bool sa
                                                 core::Timestamp now);
 // Timer check: the escalations due at `now` (none when nothing is breached).
 events::Decision decide_sla(const ComplaintState& s, core::Timestamp now);
+// When decide_sla next has something to say (an SLA not yet breached), if ever.
+std::optional<core::Timestamp> next_sla_deadline(const ComplaintState& s);
+// A manual step up the ladder (or straight to `level` when it is higher).
+core::Result<events::Decision> decide_escalate(const ComplaintState& s, v1::EscalationLevel level,
+                                               v1::EscalationReason reason, const std::string& detail);
+core::Result<events::Decision> decide_note(const ComplaintState& s, const std::string& author, const std::string& text);
 
 }  // namespace huifang::complaints

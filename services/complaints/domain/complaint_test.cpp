@@ -81,6 +81,45 @@ TEST(Complaint, SlaBreachesClimbTheLadderOneStepEach) {
   EXPECT_EQ(reply_late.events[0].complaints().complaint_escalated().reason(), v1::ESCALATION_REASON_SLA_REPLY_BREACH);
 }
 
+TEST(Complaint, NextSlaDeadlineIsTheEarliestUnbreachedOne) {
+  auto s = apply({}, decide_open({}, opened()));
+  EXPECT_EQ(next_sla_deadline(s), end_of_day(kMonday10, 8));
+  s = apply(s, decide_sla(s, kMonday10 + 15h));
+  EXPECT_EQ(next_sla_deadline(s), kMonday10 + 48h);
+  s = apply(s, decide_assign(s, "h"));
+  s = apply(s, decide_start_investigation(s));
+  s = apply(s, decide_resolve(s, "fixed", true, kMonday10 + 20h));
+  EXPECT_FALSE(next_sla_deadline(s));  // resolved: nothing left to breach
+}
+
+TEST(Complaint, ManualEscalationStepsOrJumpsAndStopsAtTheTop) {
+  auto s = apply({}, decide_open({}, opened()));
+  auto up = decide_escalate(s, v1::ESCALATION_LEVEL_UNSPECIFIED, v1::ESCALATION_REASON_MANUAL, "handler stuck");
+  ASSERT_TRUE(up);
+  EXPECT_EQ(up->events[0].complaints().complaint_escalated().level(), v1::ESCALATION_LEVEL_SUPERVISOR);
+  s = apply(s, decide_escalate(s, v1::ESCALATION_LEVEL_GENERAL_MANAGER, v1::ESCALATION_REASON_MANUAL, "major"));
+  EXPECT_EQ(s.level, v1::ESCALATION_LEVEL_GENERAL_MANAGER);
+  auto top = decide_escalate(s, v1::ESCALATION_LEVEL_UNSPECIFIED, v1::ESCALATION_REASON_MANUAL, "again");
+  ASSERT_FALSE(top);
+  EXPECT_EQ(top.error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(decide_note(s, "h", "").error().field, "text");
+}
+
+TEST(Complaint, ResolutionCarriesWhatSchedulingAndAnalyticsNeed) {
+  auto o = opened();
+  o.set_responsible("crew-3");
+  auto s = apply({}, decide_open({}, o));
+  s = apply(s, decide_assign(s, "h"));
+  s = apply(s, decide_start_investigation(s));
+  auto r = decide_resolve(s, "fixed", true, kMonday10);
+  ASSERT_TRUE(r);
+  const auto& res = r->events[0].complaints().complaint_resolved();
+  EXPECT_EQ(res.category(), "repair_quality");
+  EXPECT_EQ(res.responsible(), "crew-3");
+  EXPECT_EQ(res.handler_id(), "h");
+  EXPECT_EQ(res.customer_id(), "owner-1");
+}
+
 TEST(Complaint, EndOfDayIsLocal) {
   EXPECT_EQ(end_of_day(kMonday10, 8), core::from_micros(1'767'628'800'000'000));
 }

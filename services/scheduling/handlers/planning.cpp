@@ -57,6 +57,7 @@ v1::AgendaItem item_of(const VisitState& s, const std::string& visit_id) {
   i.set_channel(s.channel);
   i.set_attempts(s.attempts);
   i.set_state(s.state);
+  i.set_agent_id(s.agent_id);
   return i;
 }
 
@@ -130,7 +131,56 @@ core::Status Planning::apply(const Envelope& e) {
     }
   }
   if (e.has_visit()) return on_visit_event(e);
+  if (e.has_complaints() && e.complaints().has_complaint_resolved()) return plan_complaint_follow_up(e);
   return core::ok_status();
+}
+
+core::Status Planning::plan_complaint_follow_up(const Envelope& e) {
+  const auto& r = e.complaints().complaint_resolved();
+  intake::v1::ServiceEventRecorded rec;
+  // Each resolution owes its own follow-up (a reopened case is resolved again).
+  rec.set_service_event_id("complaint-" + r.complaint_id() + "-" + std::to_string(ms(events::from_proto(r.resolved_at()))));
+  rec.set_customer_id(r.customer_id());
+  rec.set_org_unit_id(r.org_unit_id());
+  *rec.mutable_occurred_at() = r.resolved_at();
+  (*rec.mutable_attributes())["complaint_id"] = r.complaint_id();
+  (*rec.mutable_attributes())["severity"] = r.severity();
+  // The tenant's own rule for its industry ("property.complaint_resolved"), else a generic one,
+  // else the built-in: within 3 days, 100%, never sampled, merged or limited.
+  std::vector<std::string> candidates;
+  if (const auto dot = r.category().find('.'); dot != std::string::npos)
+    candidates.push_back(r.category().substr(0, dot) + ".complaint_resolved");
+  candidates.push_back("complaint_resolved");
+  std::optional<LoadedPolicy> lp;
+  for (const auto& category : candidates) {
+    auto found = models_.policy_for(e.tenant_id(), category);
+    if (!found) return found.error();
+    if (*found) {
+      lp = **found;
+      rec.set_category(category);
+      break;
+    }
+  }
+  if (!lp) {
+    static const auto builtin = [] {
+      auto p = std::make_shared<Policy>();
+      p->id = "builtin-complaint-follow-up";
+      p->skip_weekends = false;
+      p->skip_holidays = false;
+      Rule rule;
+      rule.id = "complaint_follow_up";
+      rule.trigger = "complaint_resolved";
+      rule.exempt_from_limits = true;
+      rule.visits = {{"within_3_days", 0, 3}};
+      p->rules = {rule};
+      p->categories = {rule.trigger};
+      return p;
+    }();
+    lp = LoadedPolicy{builtin, 0};
+    rec.set_category("complaint_resolved");
+  }
+  events::EventContext ctx{e.tenant_id(), r.org_unit_id(), r.customer_id(), e.correlation_id(), e.event_id(), {}};
+  return plan_trigger(ctx, rec, *lp, *lp->policy, events::inbox_mark(e), {});
 }
 
 std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const {
@@ -279,6 +329,7 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
     for (const auto& q : v.theme_questions) p->add_theme_questions(q);
     p->set_reason(v.reason);
     p->set_complaint_threshold(v.rule->complaint_threshold);
+    p->set_rate_target(v.rule->target_rate);
     p->set_complaint_id(rec.attributes().contains("complaint_id") ? rec.attributes().at("complaint_id") : "");
     store::StreamAppend visit{{"visit", v.visit_id}, store::ExpectedVersion::no_stream(), {}};
     VisitState state;
@@ -536,23 +587,17 @@ core::Result<size_t> Planning::fire_timers(size_t max_per_partition) {
                            {{"ZREM", "timers", {member}}}};
         if (!s.exists || s.state == "closed" || s.state == "completed") return d;
         v1::SchedulingEvent body;
-        if (kind == "due" && s.state == "planned") {
-          auto* due_ev = body.mutable_visit_due();
-          due_ev->set_visit_id(vid);
-          due_ev->set_agent_id(s.agent_id);
-          due_ev->set_category(s.planned.decision().category());
-          due_ev->set_org_unit_id(s.planned.decision().org_unit_id());
-          *due_ev->mutable_due_by() = s.planned.due_by();
+        // VisitDue and VisitOverdue carry the same fields.
+        auto fill = [&](auto* ev) {
+          ev->set_visit_id(vid);
+          ev->set_agent_id(s.agent_id);
+          ev->set_category(s.planned.decision().category());
+          ev->set_org_unit_id(s.planned.decision().org_unit_id());
+          *ev->mutable_due_by() = s.planned.due_by();
           d.events.push_back(scheduling_event(body));
-        } else if (kind == "overdue" && s.state != "overdue") {
-          auto* o = body.mutable_visit_overdue();
-          o->set_visit_id(vid);
-          o->set_agent_id(s.agent_id);
-          o->set_category(s.planned.decision().category());
-          o->set_org_unit_id(s.planned.decision().org_unit_id());
-          *o->mutable_due_by() = s.planned.due_by();
-          d.events.push_back(scheduling_event(body));
-        }
+        };
+        if (kind == "due" && s.state == "planned") fill(body.mutable_visit_due());
+        else if (kind == "overdue" && s.state != "overdue") fill(body.mutable_visit_overdue());
         VisitState next = s;
         for (const auto& env : d.events) evolve(next, env);
         if (!d.events.empty()) d.index_ops.push_back({"HSET", "visit-info", {vid, item_of(next, vid).SerializeAsString()}});

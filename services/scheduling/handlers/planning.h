@@ -6,6 +6,7 @@
 //  - unanswered attempts → a retry on a later window, then channel fallback, then closed as
 //    unreachable, as the policy says;
 //  - a completed visit → off the agenda, timers cancelled;
+//  - a resolved complaint → its follow-up visit within 3 days, 100%;
 //  - timers → VisitDue / VisitOverdue when their time comes (the injected clock decides).
 #include <string>
 #include <vector>
@@ -58,6 +59,8 @@ class Planning {
   core::Status plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
                              const std::string& customer_id, core::Timestamp at);
   core::Status on_visit_event(const events::Envelope& e);
+  // A resolved complaint owes a follow-up visit within 3 days (DOMAIN.md, Complaints).
+  core::Status plan_complaint_follow_up(const events::Envelope& e);
   // Assigns visits that were planned before any agent of `org_unit_id` was known.
   core::Status assign_waiting(const std::string& tenant, const std::string& org_unit_id);
   core::Status react(const std::string& customer_id, const std::string& visit_id, const events::Envelope& cause,

@@ -369,3 +369,58 @@ TEST_F(PlanningTest, PeriodicRulesPlanAtRegistrationAndThenEveryPeriod) {
 
 }  // namespace
 }  // namespace huifang::scheduling
+
+namespace huifang::scheduling {
+namespace {
+
+events::Envelope complaint_resolved(const events::EnvelopeFactory& factory, const std::string& category,
+                                    core::Timestamp at) {
+  events::Envelope e;
+  auto* r = e.mutable_complaints()->mutable_complaint_resolved();
+  r->set_complaint_id("cmp-7");
+  r->set_customer_id("p-1");
+  r->set_org_unit_id("cardiology");
+  r->set_category(category);
+  r->set_severity("normal");
+  *r->mutable_resolved_at() = events::to_proto(at);
+  factory.stamp(e, {"h", "cardiology", "p-1", "", "", {}}, {"complaint", "cmp-7"}, 4);
+  return e;
+}
+
+TEST_F(PlanningTest, AResolvedComplaintGetsItsFollowUpWithinThreeDaysEvenWithoutARule) {
+  // Saturday 2026-10-03, inside the National Day holiday: the built-in rule does not wait for it.
+  const auto resolved = complaint_resolved(factory_, "hospital.attitude", local(2026, 10, 3, 9, 0));
+  ASSERT_TRUE(planning_->apply(resolved));
+  ASSERT_TRUE(planning_->apply(resolved));  // redelivered: nothing planned twice
+  v1::GetCustomerPlanRequest req;
+  req.set_customer_id("p-1");
+  v1::GetCustomerPlanResponse resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub_->GetCustomerPlan(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.visits_size(), 1);
+  const auto& item = resp.visits(0);
+  EXPECT_EQ(item.category(), "complaint_resolved");
+  EXPECT_EQ(item.agent_id(), "a-cardio");
+  EXPECT_LE(events::from_proto(item.due_by()), local(2026, 10, 3, 9, 0) + std::chrono::hours(72));
+  EXPECT_GE(events::from_proto(item.scheduled_at()), local(2026, 10, 3, 9, 0));
+}
+
+TEST_F(PlanningTest, TheTenantsOwnComplaintRuleWinsOverTheBuiltIn) {
+  put_policy(R"(
+policy: hospital-complaints
+calling_windows: ["09:00-11:00"]
+rules:
+  - id: complaint_follow_up
+    trigger: hospital.complaint_resolved
+    exempt_from_limits: true
+    visits: [{sequence: next_day, delay_days: 1, window_days: 2}]
+)");
+  ASSERT_TRUE(planning_->apply(complaint_resolved(factory_, "hospital.attitude", local(2026, 9, 28, 15, 0))));
+  const auto x = explain("complaint-cmp-7-" + std::to_string(core::to_micros(local(2026, 9, 28, 15, 0)) / 1000));
+  ASSERT_GE(x.decisions_size(), 1);
+  EXPECT_EQ(x.decisions(0).outcome(), "planned");
+  EXPECT_EQ(x.decisions(0).rule_id(), "complaint_follow_up");
+}
+
+}  // namespace
+}  // namespace huifang::scheduling

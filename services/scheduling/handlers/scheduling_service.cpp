@@ -5,6 +5,7 @@
 #include "huifang/core/hash.h"
 
 #include "huifang/edge/handle.h"
+#include "huifang/outbox/republish_rpc.h"
 
 namespace huifang::scheduling {
 namespace {
@@ -242,12 +243,7 @@ grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, co
 
 grpc::Status SchedulingService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                                 v1::RepublishEventsResponse* resp) {
-  return edge::handle(ctx, auth_, "RepublishEvents", [&](const edge::Caller&) -> core::Status {
-    auto pending = relay_.republish(req->has_from() ? std::optional(events::from_proto(req->from())) : std::nullopt);
-    if (!pending) return pending.error();
-    resp->set_pending(*pending);
-    return core::ok_status();
-  });
+  return outbox::republish_rpc(ctx, auth_, relay_, *req, resp);
 }
 
 }  // namespace huifang::scheduling

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,10 @@ class Consumer {
   core::Status commit_sync();
   // Commits what is stored and leaves the group.
   void close();
+  // Messages on the assigned partitions not yet returned by poll_batch (high watermark minus
+  // position, asked of the broker); nullopt before the group has assigned any partition.
+  // Projections use it to tell "caught up".
+  std::optional<uint64_t> lag(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   // Offsets that jumped forward past what this group had committed (data the broker dropped) or
   // back (the broker lost its log): each is logged loudly and counted.
   uint64_t offset_anomalies() const;

@@ -31,4 +31,16 @@ grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::st
   }
 }
 
+// The common shape of a query or command RPC: `fn` (called with the caller) returns
+// core::Result<Resp>, whose value becomes the response.
+template <typename Resp, typename Fn>
+grpc::Status reply(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc, Resp* resp, Fn&& fn) {
+  return handle(ctx, auth, rpc, [&](const Caller& caller) -> core::Status {
+    auto r = fn(caller);
+    if (!r) return r.error();
+    *resp = std::move(*r);
+    return core::ok_status();
+  });
+}
+
 }  // namespace huifang::edge

@@ -18,6 +18,7 @@
 #include "huifang/core/ids.h"
 #include "huifang/core/metrics.h"
 #include "huifang/edge/caller.h"
+#include "huifang/edge/http.h"
 #include "huifang/events/consume.h"
 #include "huifang/events/envelope.h"
 #include "huifang/outbox/relay.h"
@@ -44,7 +45,8 @@ class Runtime {
   ~Runtime();
 
   const core::Config& config() const { return config_; }
-  const core::Clock& clock() const { return clock_; }
+  // The system clock, or the shared simulated clock of --clock-file (tests, the demo).
+  const core::Clock& clock() const { return *clock_; }
   core::MetricsRegistry& metrics() { return metrics_; }
   store::EventStore& store() { return *store_; }
   store::RedisPool& redis() { return *pool_; }
@@ -52,6 +54,7 @@ class Runtime {
   core::IdGenerator& ids() { return *ids_; }
   outbox::Relay& relay() { return *relay_; }
   const edge::Authenticator& auth() const { return *auth_; }
+  const bus::KafkaOptions& kafka() const { return kafka_; }
 
   // Consumes `topics` as the service's group, decoding envelopes.
   core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler);
@@ -60,6 +63,12 @@ class Runtime {
 
   // Runs `loop` on its own thread from run() until stop (timers, periodic jobs).
   void add_background(std::function<void(const std::atomic<bool>& stop)> loop) { background_.push_back(std::move(loop)); }
+  // Runs `pass` every `interval` until stop; a failed pass is logged as "<what> failed" and retried
+  // at the next interval.
+  void add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass);
+
+  // Adds a GET route to the service's HTTP endpoint (beside /metrics and /healthz).
+  void add_http_route(std::string path, edge::HttpHandler handler) { routes_.emplace_back(std::move(path), std::move(handler)); }
 
   // Starts the relay, the consumers, HTTP and gRPC; blocks until SIGINT/SIGTERM; returns the
   // process exit code.
@@ -70,7 +79,7 @@ class Runtime {
 
   ServiceSpec spec_;
   core::Config config_;
-  core::SystemClock clock_;
+  std::unique_ptr<core::Clock> clock_;
   core::MetricsRegistry metrics_;
   std::unique_ptr<core::IdGenerator> ids_;
   std::unique_ptr<events::EnvelopeFactory> factory_;
@@ -86,6 +95,7 @@ class Runtime {
   };
   std::vector<Loop> loops_;
   std::vector<std::function<void(const std::atomic<bool>&)>> background_;
+  std::vector<std::pair<std::string, edge::HttpHandler>> routes_;
   std::atomic<bool> stop_{false};
 };
 

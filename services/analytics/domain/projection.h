@@ -1,0 +1,130 @@
+#pragma once
+// The analytics projection: one fact per visit and per complaint, folded from the events of every
+// topic, plus the org tree and agents for labels and roll-up. Every figure is computed from these
+// facts at query time, so a figure can never drift from the facts it summarises, and applying an
+// event again (redelivery, republish, rebuild) changes nothing: visit facts only ever set flags,
+// complaint facts skip stream versions they have already seen. Pure: no clock, no I/O; event
+// times decide the buckets (local days at a fixed UTC offset, the tenant's reporting zone).
+#include <climits>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "huifang/analytics/v1/projection.pb.h"
+#include "huifang/events/envelope.h"
+#include "huifang/intake/v1/events.pb.h"
+
+namespace huifang::analytics {
+
+using v1::ComplaintFact;
+using v1::VisitFact;
+
+// Which facts a query looks at.
+struct Filter {
+  std::string tenant_id;
+  std::string org_unit_id;  // this unit and everything under it; empty = the whole tenant
+  std::string category;     // empty = every category
+  std::string agent_id;     // empty = every agent
+  int32_t from_day = INT32_MIN;  // local days since 1970-01-01, [from_day, to_day)
+  int32_t to_day = INT32_MAX;
+};
+enum class GroupBy { none, org_unit, agent, category };
+enum class Granularity { none, day, week, month, quarter };
+
+struct DimensionCounts {
+  uint64_t satisfied = 0, unsatisfied = 0, unrated = 0;
+};
+
+// Sums over the facts of one group and bucket; the figures are derived with figures.h.
+struct Totals {
+  // Visits, bucketed by the day they became due.
+  uint64_t due = 0, completed = 0, overdue = 0, unreachable = 0;
+  double target_sum = 0;  // Σ rate targets of due visits: the standard is target_sum / due
+  // Surveys, bucketed by the day they were completed.
+  std::map<std::string, DimensionCounts> dimensions;
+  uint64_t surveyed = 0, opinions = 0, suggestions = 0, needs = 0;
+  // Complaints, bucketed by the day they were opened.
+  uint64_t complaints = 0, effective = 0, repeats = 0, resolved = 0, open = 0;
+  double resolve_hours = 0;  // Σ over resolved complaints
+  uint64_t follow_ups_due = 0, follow_ups_done = 0, follow_ups_within = 0;
+  std::map<std::string, uint64_t> per_responsible;
+  std::map<std::string, uint64_t> funnel;  // opened, resolved, followed_up, closed, reopened
+};
+
+// A group key and the first local day of its bucket (INT32_MIN when not bucketed).
+using GroupKey = std::pair<std::string, int32_t>;
+
+struct OverdueRow {
+  std::string visit_id;
+  const VisitFact* fact;
+};
+
+class Projection {
+ public:
+  explicit Projection(int utc_offset_hours = 8) : offset_hours_(utc_offset_hours) {}
+
+  // Folds one event in; false when it changed nothing (a redelivery, or not an event we count).
+  bool apply(const events::Envelope& e);
+
+  std::map<GroupKey, Totals> totals(const Filter& f, GroupBy by = GroupBy::none, Granularity g = Granularity::none) const;
+  std::vector<OverdueRow> overdue(const Filter& f) const;
+
+  // Labels (never personal data: org units and staff only).
+  std::string org_label(const std::string& tenant, const std::string& unit) const;
+  std::string agent_label(const std::string& tenant, const std::string& agent) const;
+  // The units directly under `unit` (roots when empty).
+  std::vector<std::string> children(const std::string& tenant, const std::string& unit) const;
+  std::vector<std::string> tenants() const;
+
+  int32_t local_day(core::Timestamp t) const;
+  int32_t bucket_start(int32_t day, Granularity g) const;
+  int utc_offset_hours() const { return offset_hours_; }
+
+  // Persistence: what changed since the last call, and loading a saved state back.
+  struct Dirty {
+    std::set<std::string> visits, complaints, org_units, agents;
+    bool empty() const { return visits.empty() && complaints.empty() && org_units.empty() && agents.empty(); }
+  };
+  Dirty take_dirty();
+  // Puts back what a failed save did not write, so the next save writes it.
+  void keep_dirty(const Dirty& d);
+  const std::unordered_map<std::string, VisitFact>& visits() const { return visits_; }
+  const std::unordered_map<std::string, ComplaintFact>& complaints() const { return complaints_; }
+  // Org units and agents are keyed "tenant/id".
+  const std::map<std::string, intake::v1::OrgUnit>& org_units() const { return org_; }
+  const std::map<std::string, intake::v1::Agent>& agents() const { return agents_; }
+  void load_visit(const std::string& id, VisitFact f) { visits_[id] = std::move(f); }
+  void load_complaint(const std::string& id, ComplaintFact f) { complaints_[id] = std::move(f); }
+  void load_org_unit(const std::string& key, intake::v1::OrgUnit u) { org_[key] = std::move(u); }
+  void load_agent(const std::string& key, intake::v1::Agent a) { agents_[key] = std::move(a); }
+
+  // The highest offset applied per "topic/partition", for status and lag.
+  std::map<std::string, int64_t>& checkpoints() { return checkpoints_; }
+  const std::map<std::string, int64_t>& checkpoints() const { return checkpoints_; }
+  uint64_t events_applied() const { return applied_; }
+  void count_applied(uint64_t n) { applied_ += n; }
+
+ private:
+  bool apply_scheduling(const events::Envelope& e);
+  bool apply_visit(const events::Envelope& e);
+  bool apply_complaint(const events::Envelope& e);
+  bool apply_intake(const events::Envelope& e);
+  // The child of `under` (or the root when empty) on the path up from `unit`; "" when `unit` is
+  // not under it.
+  std::string group_unit(const std::string& tenant, const std::string& unit, const std::string& under) const;
+  bool within(const std::string& tenant, const std::string& unit, const std::string& under) const;
+
+  int offset_hours_;
+  std::unordered_map<std::string, VisitFact> visits_;
+  std::unordered_map<std::string, ComplaintFact> complaints_;
+  std::map<std::string, intake::v1::OrgUnit> org_;
+  std::map<std::string, intake::v1::Agent> agents_;
+  std::map<std::string, int64_t> checkpoints_;
+  uint64_t applied_ = 0;
+  Dirty dirty_;
+};
+
+}  // namespace huifang::analytics

@@ -1,0 +1,153 @@
+#include "analytics_app.h"
+
+#include "huifang/core/log.h"
+
+namespace huifang::analytics {
+
+AnalyticsApp::AnalyticsApp(ProjectionStore& store, AnalyticsOptions options)
+    : store_(store), options_(std::move(options)), serving_(std::make_unique<Projection>(options_.utc_offset_hours)) {}
+
+AnalyticsApp::~AnalyticsApp() {
+  stop_ = true;
+  join_rebuild();
+}
+
+void AnalyticsApp::join_rebuild() {
+  if (rebuild_thread_.joinable()) rebuild_thread_.join();
+}
+
+core::Status AnalyticsApp::start() {
+  auto v = store_.serving();
+  if (!v) return v.error();
+  std::unique_lock lock(mu_);
+  version_ = *v;
+  if (version_ == 0) {
+    version_ = 1;
+    return store_.switch_to(1, 0);
+  }
+  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
+  if (auto st = store_.load(version_, *fresh); !st) return st;
+  fresh->take_dirty();
+  serving_ = std::move(fresh);
+  core::log::info("projection loaded", {{"version", version_}, {"visits", serving_->visits().size()},
+                                        {"complaints", serving_->complaints().size()}});
+  return core::ok_status();
+}
+
+void AnalyticsApp::fold(Projection& p, const bus::Message& m) {
+  events::Envelope e;
+  if (!e.ParseFromString(m.value)) return;  // not an envelope (the live path dead-letters these)
+  p.apply(e);
+  p.count_applied(1);
+  auto& cp = p.checkpoints()[m.topic + "/" + std::to_string(m.partition)];
+  cp = std::max(cp, m.offset);
+}
+
+bus::BatchOutcome AnalyticsApp::apply(std::span<const events::Incoming> batch) {
+  std::unique_lock lock(mu_);
+  for (const auto& in : batch) {
+    serving_->apply(in.envelope);
+    serving_->count_applied(1);
+    auto& cp = serving_->checkpoints()[in.message->topic + "/" + std::to_string(in.message->partition)];
+    cp = std::max(cp, in.message->offset);
+  }
+  auto dirty = serving_->take_dirty();
+  if (auto st = store_.save(version_, *serving_, dirty); !st) {
+    // Nothing is acknowledged: the batch comes again and re-applying it changes nothing.
+    serving_->keep_dirty(dirty);
+    return {0, st.error()};
+  }
+  return {batch.size(), std::nullopt};
+}
+
+core::Result<v1::RebuildResponse> AnalyticsApp::rebuild(bool republish) {
+  uint64_t expected = 0;
+  uint64_t next;
+  {
+    std::shared_lock lock(mu_);
+    next = version_ + 1;
+  }
+  if (!building_.compare_exchange_strong(expected, next))
+    return core::make_error(core::make_error_code(core::errc::failed_precondition),
+                            "a rebuild into version " + std::to_string(expected) + " is already running");
+  if (republish && !options_.republish) {
+    building_ = 0;
+    return core::make_error(core::make_error_code(core::errc::failed_precondition), "republish is not configured");
+  }
+  join_rebuild();
+  building_applied_ = 0;
+  rebuild_thread_ = std::thread([this, next, republish] { run_rebuild(next, republish); });
+  v1::RebuildResponse resp;
+  resp.set_building_version(next);
+  return resp;
+}
+
+void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
+  auto fail = [&](const std::string& why) {
+    core::log::error("rebuild failed; still serving the old version", {{"version", version}, {"error", why}});
+    building_ = 0;
+  };
+  if (republish) {
+    if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
+  }
+  const std::string group = "analytics-rebuild-v" + std::to_string(version) + "-" +
+                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
+  if (!consumer) return fail(consumer.error().to_string());
+  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
+  // Caught up: nothing left on any assigned partition, twice in a row a moment apart (relays
+  // that are republishing may still be on their way).
+  auto caught_up = [&] {
+    for (int i = 0; i < 2; ++i) {
+      auto lag = (*consumer)->lag();
+      if (!lag || *lag != 0) return false;
+      if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(republish ? 1000 : 200));
+    }
+    return true;
+  };
+  // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
+  // meanwhile and switch, so nothing the live path applied is missing from the new version.
+  while (!stop_) {
+    auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
+    for (const auto& m : msgs) fold(*fresh, m);
+    building_applied_ += msgs.size();
+    if (msgs.empty() && caught_up()) break;
+  }
+  if (stop_) return fail("stopped");
+  {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(100));
+      for (const auto& m : msgs) fold(*fresh, m);
+      building_applied_ += msgs.size();
+      if (msgs.empty() && caught_up()) break;
+    }
+    fresh->take_dirty();
+    if (auto st = store_.save_all(version, *fresh); !st) {
+      lock.unlock();
+      return fail(st.error().to_string());
+    }
+    if (auto st = store_.switch_to(version, version_); !st) {
+      lock.unlock();
+      return fail(st.error().to_string());
+    }
+    core::log::info("rebuild switched", {{"version", version}, {"events", fresh->events_applied()},
+                                         {"visits", fresh->visits().size()}});
+    serving_ = std::move(fresh);
+    version_ = version;
+  }
+  (*consumer)->close();
+  building_ = 0;
+}
+
+v1::ProjectionStatus AnalyticsApp::status() const {
+  std::shared_lock lock(mu_);
+  v1::ProjectionStatus s;
+  s.set_serving_version(version_);
+  s.set_building_version(building_);
+  s.set_events_applied(serving_->events_applied());
+  for (const auto& [tp, offset] : serving_->checkpoints()) (*s.mutable_checkpoints())[tp] = offset;
+  return s;
+}
+
+}  // namespace huifang::analytics

@@ -1,0 +1,67 @@
+#pragma once
+// The analytics service's core: the serving projection (in memory, saved to Redis with its
+// checkpoints after every consumed batch), the live consumer's apply, and rebuild: a new
+// projection version folded from the topics by its own consumer group from the beginning, saved
+// whole, and switched to atomically once it has caught up — dashboards read the old version
+// until that moment. With `republish`, the services are first asked to republish their outboxes
+// (the embedded broker forgets everything when it restarts).
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <shared_mutex>
+#include <span>
+#include <thread>
+
+#include "../domain/projection.h"
+#include "huifang/analytics/v1/service.pb.h"
+#include "huifang/bus/kafka.h"
+#include "huifang/events/consume.h"
+#include "projection_store.h"
+
+namespace huifang::analytics {
+
+struct AnalyticsOptions {
+  int utc_offset_hours = 8;
+  bus::KafkaOptions kafka;
+  std::vector<std::string> topics;
+  std::function<core::Status()> republish;  // asks every service to republish its outbox
+};
+
+class AnalyticsApp {
+ public:
+  AnalyticsApp(ProjectionStore& store, AnalyticsOptions options);
+  ~AnalyticsApp();
+
+  // Loads the serving version (creating version 1 on first start).
+  core::Status start();
+  // The live consumer's handler.
+  bus::BatchOutcome apply(std::span<const events::Incoming> batch);
+
+  // Runs `fn(const Projection&)` against the serving version under a read lock.
+  template <typename Fn>
+  auto read(Fn&& fn) const {
+    std::shared_lock lock(mu_);
+    return fn(*serving_);
+  }
+
+  core::Result<v1::RebuildResponse> rebuild(bool republish);
+  v1::ProjectionStatus status() const;
+  // Waits for a running rebuild to finish (tests, shutdown).
+  void join_rebuild();
+
+ private:
+  void run_rebuild(uint64_t version, bool republish);
+  static void fold(Projection& p, const bus::Message& m);
+
+  ProjectionStore& store_;
+  AnalyticsOptions options_;
+  mutable std::shared_mutex mu_;
+  std::unique_ptr<Projection> serving_;
+  uint64_t version_ = 0;
+  std::atomic<uint64_t> building_{0};
+  std::atomic<uint64_t> building_applied_{0};
+  std::atomic<bool> stop_{false};
+  std::thread rebuild_thread_;
+};
+
+}  // namespace huifang::analytics

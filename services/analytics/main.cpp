@@ -1,0 +1,76 @@
+// huifang-analytics: the projection service — satisfaction dashboards, figures, reports, rebuild.
+#include <grpcpp/grpcpp.h>
+
+#include "handlers/analytics_service.h"
+#include "handlers/dashboard.h"
+#include "huifang/core/log.h"
+#include "huifang/complaints/v1/service.grpc.pb.h"
+#include "huifang/intake/v1/service.grpc.pb.h"
+#include "huifang/runtime/runtime.h"
+#include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/visit/v1/service.grpc.pb.h"
+
+namespace {
+
+using namespace huifang;
+
+// Asks one service to republish its outbox (the embedded broker forgets everything on restart).
+template <typename Service, typename Req, typename Resp>
+core::Status republish(const std::string& name, const std::string& address) {
+  auto stub = Service::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  Req req;
+  Resp resp;
+  const grpc::Status st = stub->RepublishEvents(&ctx, req, &resp);
+  if (!st.ok())
+    return core::make_error(core::make_error_code(core::errc::unavailable),
+                            name + " at " + address + " did not republish: " + st.error_message());
+  core::log::info("republish requested", {{"service", name}, {"pending", resp.pending()}});
+  return core::ok_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto rt = runtime::must(
+      runtime::Runtime::create({"analytics", "huifang.analytics.v1", 7105, 8105,
+                                {{"web-root", HUIFANG_WEB_ROOT, "directory with the dashboard page and ECharts"},
+                                 {"utc-offset-hours", "8", "reporting zone: which local day an event counts in"},
+                                 {"intake-grpc", "127.0.0.1:7101", "intake's gRPC address (rebuild with republish)"},
+                                 {"scheduling-grpc", "127.0.0.1:7102", "scheduling's gRPC address"},
+                                 {"visit-grpc", "127.0.0.1:7103", "visit's gRPC address"},
+                                 {"complaints-grpc", "127.0.0.1:7104", "complaints' gRPC address"}}},
+                               argc, argv),
+      "huifang-analytics");
+  const auto& cfg = rt->config();
+  const std::vector<std::string> topics = {"huifang.intake.v1", "huifang.scheduling.v1", "huifang.visit.v1",
+                                           "huifang.complaints.v1"};
+  analytics::AnalyticsOptions options;
+  options.utc_offset_hours = static_cast<int>(runtime::must(cfg.get_int("utc-offset-hours", -12, 14), "huifang-analytics"));
+  options.kafka = rt->kafka();
+  options.topics = topics;
+  options.republish = [&cfg] {
+    if (auto st = republish<intake::v1::IntakeService, intake::v1::RepublishEventsRequest, intake::v1::RepublishEventsResponse>(
+            "intake", cfg.get("intake-grpc")); !st)
+      return st;
+    if (auto st = republish<scheduling::v1::SchedulingService, scheduling::v1::RepublishEventsRequest,
+                            scheduling::v1::RepublishEventsResponse>("scheduling", cfg.get("scheduling-grpc")); !st)
+      return st;
+    if (auto st = republish<visit::v1::VisitService, visit::v1::RepublishEventsRequest, visit::v1::RepublishEventsResponse>(
+            "visit", cfg.get("visit-grpc")); !st)
+      return st;
+    return republish<complaints::v1::ComplaintService, complaints::v1::RepublishEventsRequest,
+                     complaints::v1::RepublishEventsResponse>("complaints", cfg.get("complaints-grpc"));
+  };
+  analytics::ProjectionStore store(rt->redis(), cfg.get("key-prefix"));
+  analytics::AnalyticsApp app(store, options);
+  runtime::must(app.start(), "huifang-analytics: loading the projection");
+  analytics::AnalyticsService service(app, rt->auth());
+  runtime::must(rt->consume(topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }),
+                "huifang-analytics: consumer");
+  for (auto& [path, handler] : analytics::dashboard_routes(app, cfg.get("web-root"))) rt->add_http_route(path, handler);
+  const int code = rt->run({&service});
+  app.join_rebuild();
+  return code;
+}

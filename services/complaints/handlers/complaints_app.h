@@ -1,0 +1,75 @@
+#pragma once
+// The complaints service's application layer: opens cases from visits (a rating at or below the
+// visit's threshold, or a problem the agent could not solve on the spot) and from handlers
+// (hotline, letter, walk-in); runs handlers' commands against the case aggregate; applies the
+// follow-up visit's verdict; fires SLA escalations from a timer; raises repeat flags.
+//
+// Keys (under the service's prefix, in the customer's partition): the case stream, `cases:<tenant>`
+// (summaries for listing), `by-customer:<id>` (the customer's cases, for the one-month rule),
+// `flags:<tenant>` (repeat flags) and `sla` (next deadline per case). The same-issue and
+// same-repair indexes are tenant-wide and live in the tenant's partition; they are written after
+// the case's append, so two simultaneous complaints about one issue may each miss the other.
+#include <functional>
+
+#include "../domain/complaint.h"
+#include "../domain/repeats.h"
+#include "huifang/complaints/v1/service.pb.h"
+#include "huifang/core/ids.h"
+#include "huifang/events/repository.h"
+#include "huifang/store/event_store.h"
+
+namespace huifang::complaints {
+
+struct ComplaintsOptions {
+  uint32_t default_threshold = 6;  // ratings at or below open a case when the visit names none
+  int utc_offset_hours = 8;        // "the same day" for investigation deadlines
+  int reply_within_hours = 48;     // reply time promised when the source names none
+};
+
+class ComplaintsApp {
+ public:
+  ComplaintsApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
+                const core::Clock& clock, ComplaintsOptions options = {});
+
+  // One consumed event from the visit topic.
+  core::Status apply(const events::Envelope& e);
+  // Escalates every case whose SLA deadline has passed; the number of cases looked at.
+  core::Result<size_t> fire_sla(size_t max_per_partition = 200);
+
+  core::Result<v1::OpenComplaintResponse> open(const v1::OpenComplaintRequest& r, const std::string& tenant);
+  core::Result<v1::ListComplaintsResponse> list(const v1::ListComplaintsRequest& r);
+  core::Result<v1::GetComplaintResponse> get(const v1::GetComplaintRequest& r);
+  core::Result<v1::CaseResponse> assign(const v1::AssignComplaintRequest& r, const std::string& by);
+  core::Result<v1::CaseResponse> start_investigation(const v1::CaseActionRequest& r);
+  core::Result<v1::CaseResponse> add_note(const v1::AddNoteRequest& r, const std::string& author);
+  core::Result<v1::CaseResponse> resolve(const v1::ResolveComplaintRequest& r);
+  core::Result<v1::CaseResponse> escalate(const v1::EscalateComplaintRequest& r);
+  core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r);
+
+ private:
+  using Decide = std::function<core::Result<events::Decision>(const ComplaintState&)>;
+  // Load → decide → append on one case, with its summary and SLA timer kept in step.
+  core::Result<ComplaintState> run(const std::string& customer_id, const std::string& complaint_id, const Decide& decide,
+                                   std::optional<store::InboxMark> inbox = std::nullopt);
+  // Opens a case (idempotent on its id) with the repeat flags it raises.
+  core::Result<ComplaintState> open_case(const std::string& tenant, v1::ComplaintOpened opened,
+                                         std::optional<store::InboxMark> inbox);
+  // A handler's command on an existing case (NOT_FOUND when it was never opened).
+  core::Result<v1::CaseResponse> on_case(const std::string& customer_id, const std::string& complaint_id,
+                                         const Decide& decide);
+  core::Status on_visit_completed(const events::Envelope& e);
+  std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;
+  core::Result<std::vector<PastComplaint>> history(const std::string& tenant, const v1::ComplaintOpened& o);
+
+  store::EventStore& store_;
+  const events::EnvelopeFactory& factory_;
+  core::IdGenerator& ids_;
+  const core::Clock& clock_;
+  ComplaintsOptions options_;
+  events::Repository<ComplaintState> cases_;
+};
+
+// The listing form of a case.
+v1::Complaint summary_of(const ComplaintState& s);
+
+}  // namespace huifang::complaints
