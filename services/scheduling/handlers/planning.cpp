@@ -171,7 +171,9 @@ core::Status Planning::plan_complaint_follow_up(const Envelope& e) {
       rule.id = "complaint_follow_up";
       rule.trigger = "complaint_resolved";
       rule.exempt_from_limits = true;
-      rule.visits = {{"within_3_days", 0, 3}};
+      // Due by two days after the first calling window, which is itself within a day (no weekends
+      // or holidays skipped): always inside the 3 days.
+      rule.visits = {{"within_3_days", 0, 2}};
       p->rules = {rule};
       p->categories = {rule.trigger};
       return p;
