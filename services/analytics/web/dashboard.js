@@ -58,7 +58,8 @@ async function refresh() {
       get('/api/trend', { figure: 'visit_rate', granularity: g }), get('/api/trend', { figure: 'satisfaction', granularity: g }),
       get('/api/org'), get('/api/agents'), get('/api/overdue')]);
     tiles(o, c);
-    const day = (p) => p.at.slice(0, 10);
+    // Buckets start at local midnight of the reporting zone; show that date, not the UTC one.
+    const day = (p) => new Date(p.at).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
     chart('trend').setOption({
       tooltip: { trigger: 'axis', valueFormatter: pct }, legend: { data: ['回访率 Visit rate', '满意度 Satisfaction'] },
       xAxis: { type: 'category', data: [...new Set([...rateTrend.points, ...satTrend.points].map(day))].sort() },
@@ -70,7 +71,9 @@ async function refresh() {
     chart('dimensions').setOption({
       tooltip: { valueFormatter: pct }, xAxis: { type: 'category', data: sat.dimensions.map((d) => d.dimension) },
       yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => v * 100 + '%' } },
-      series: [{ type: 'bar', data: sat.dimensions.map((d) => d.rate), label: { show: true, position: 'top', formatter: (p) => pct(p.value) } }],
+      // A dimension with only unrated answers has no rate: no bar, not a 0 % bar.
+      series: [{ type: 'bar', data: sat.dimensions.map((d) => (Number(d.satisfied) + Number(d.unsatisfied) ? d.rate : null)),
+        label: { show: true, position: 'top', formatter: (p) => pct(p.value) } }],
     }, true);
     await drill(org);
     chart('funnel').setOption({
