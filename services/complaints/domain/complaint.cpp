@@ -31,6 +31,18 @@ v1::EscalationLevel next_level(v1::EscalationLevel l) {
   }
 }
 
+events::Envelope escalation(const ComplaintState& s, v1::EscalationLevel from, v1::EscalationLevel to,
+                            v1::EscalationReason reason, const std::string& detail) {
+  v1::ComplaintEvent e;
+  auto* x = e.mutable_complaint_escalated();
+  x->set_complaint_id(s.opened.complaint_id());
+  x->set_from_level(from);
+  x->set_level(to);
+  x->set_reason(reason);
+  x->set_detail(detail);
+  return body(e);
+}
+
 }  // namespace
 
 const char* state_name(State s) {
@@ -187,16 +199,8 @@ core::Result<events::Decision> decide_escalate(const ComplaintState& s, v1::Esca
   if (s.level == v1::ESCALATION_LEVEL_GENERAL_MANAGER)
     return core::make_error(core::make_error_code(core::errc::failed_precondition),
                             "complaint " + s.opened.complaint_id() + " is already with the general manager");
-  const v1::EscalationLevel to = level > s.level ? level : next_level(s.level);
   auto d = decision(s);
-  v1::ComplaintEvent e;
-  auto* x = e.mutable_complaint_escalated();
-  x->set_complaint_id(s.opened.complaint_id());
-  x->set_from_level(s.level);
-  x->set_level(to);
-  x->set_reason(reason);
-  x->set_detail(detail);
-  d.events.push_back(body(e));
+  d.events.push_back(escalation(s, s.level, level > s.level ? level : next_level(s.level), reason, detail));
   return d;
 }
 
@@ -216,14 +220,7 @@ core::Result<events::Decision> decide_note(const ComplaintState& s, const std::s
 events::Decision decide_sla(const ComplaintState& s, core::Timestamp now) {
   auto d = decision(s);
   auto escalate = [&](v1::EscalationReason reason, const std::string& detail, v1::EscalationLevel from) {
-    v1::ComplaintEvent e;
-    auto* x = e.mutable_complaint_escalated();
-    x->set_complaint_id(s.opened.complaint_id());
-    x->set_from_level(from);
-    x->set_level(next_level(from));
-    x->set_reason(reason);
-    x->set_detail(detail);
-    d.events.push_back(body(e));
+    d.events.push_back(escalation(s, from, next_level(from), reason, detail));
     return next_level(from);
   };
   v1::EscalationLevel level = s.level;
