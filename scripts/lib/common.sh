@@ -10,7 +10,7 @@ HUIFANG_PACKAGES=(
   librdkafka-dev libhiredis-dev redis-server redis-tools
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
-  kafkacat curl libabsl-dev tzdata libxlsxwriter-dev
+  kafkacat curl libabsl-dev tzdata libxlsxwriter-dev libcli11-dev chromium
 )
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }

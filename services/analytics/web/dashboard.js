@@ -126,9 +126,16 @@ async function start() {
   const wanted = new URLSearchParams(location.search).get('tenant');
   state.tenant = wanted && t.tenants.includes(wanted) ? wanted : t.tenants[0] || '';
   sel.value = state.tenant;
-  sel.onchange = () => { state.tenant = sel.value; state.path = state.path.slice(0, 1); refresh(); };
+  // One enterprise at the top: start at its regions rather than a single bar.
+  const enter = async () => {
+    state.path = state.path.slice(0, 1);
+    const top = await get('/api/org');
+    if (top.units.length === 1) state.path.push({ id: top.units[0].id, label: top.units[0].label });
+  };
+  sel.onchange = async () => { state.tenant = sel.value; await enter(); refresh(); };
   for (const id of ['from', 'to', 'granularity']) document.getElementById(id).onchange = refresh;
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
+  await enter();
   await refresh();
   setInterval(refresh, 10000);
 }

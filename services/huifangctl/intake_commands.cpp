@@ -1,0 +1,267 @@
+// huifangctl org / agents / customers / event(s): the intake edge.
+#include <fstream>
+#include <iostream>
+
+#include "commands.h"
+#include "csv.h"
+#include "render.h"
+
+namespace huifang::ctl {
+namespace {
+
+bool parse_kind(const std::string& s, intake::v1::OrgUnitKind* out) {
+  std::string name = "ORG_UNIT_KIND_";
+  for (char c : s) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return intake::v1::OrgUnitKind_Parse(name, out);
+}
+
+bool parse_role(const std::string& s, common::v1::Role* out) {
+  std::string name = "ROLE_";
+  for (char c : s.empty() ? std::string("agent") : s) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return common::v1::Role_Parse(name, out);
+}
+
+// Prints the per-row results of an import; 1 when any row was refused.
+int report_rows(const std::vector<intake::v1::ImportRowResult>& results, bool json) {
+  int refused = 0;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& r : results) {
+    if (!r.accepted()) ++refused;
+    if (json) render(std::cout, r, true);
+    else if (!r.accepted()) rows.push_back({std::to_string(r.row()), r.field(), r.reason()});
+  }
+  if (!json) {
+    std::cout << results.size() - refused << " accepted, " << refused << " refused\n";
+    if (!rows.empty()) print_table(std::cout, {"line", "field", "reason"}, rows);
+  }
+  return refused ? kRefused : 0;
+}
+
+int usage(const std::string& message) {
+  std::cerr << "huifangctl: " << message << '\n';
+  return kUsage;
+}
+
+}  // namespace
+
+void add_intake_commands(CLI::App& app, Run& run) {
+  auto* org = app.add_subcommand("org", "the org tree (regions, branches, departments, teams)")->require_subcommand(1);
+  static std::string file;
+  auto* org_import = org->add_subcommand("import", "define org units from a CSV: id,parent_id,kind,name[,time_zone]");
+  org_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
+  org_import->callback([&run] {
+    auto rows = read_csv(file, {"id", "kind", "name"});
+    if (!rows) return void(run.code = usage(rows.error().message));
+    auto c = run.client();
+    std::vector<intake::v1::ImportRowResult> results;
+    for (const auto& row : *rows) {
+      intake::v1::DefineOrgUnitRequest r;
+      r.set_tenant_id(run.identity.tenant);
+      auto* u = r.mutable_org_unit();
+      u->set_id(row.get("id"));
+      u->set_parent_id(row.get("parent_id"));
+      u->set_name(row.get("name"));
+      u->set_time_zone(row.get("time_zone"));
+      intake::v1::ImportRowResult res;
+      res.set_row(static_cast<uint32_t>(row.line));
+      intake::v1::OrgUnitKind kind;
+      if (!parse_kind(row.get("kind"), &kind)) {
+        res.set_field("kind");
+        res.set_reason("'" + row.get("kind") + "' is not enterprise/region/branch/rdc/project/department/team");
+      } else {
+        u->set_kind(kind);
+        intake::v1::DefineOrgUnitResponse resp;
+        auto ctx = c.context();
+        const auto st = c.intake->DefineOrgUnit(ctx.get(), r, &resp);
+        if (st.error_code() == grpc::StatusCode::UNAVAILABLE) return void(run.code = Client::failed("org import", st));
+        res.set_accepted(st.ok());
+        res.set_id(u->id());
+        if (!st.ok()) res.set_reason(st.error_message());
+      }
+      results.push_back(res);
+    }
+    run.code = report_rows(results, run.json);
+  });
+  org->add_subcommand("list", "list the tenant's org units")->callback([&run] {
+    auto c = run.client();
+    intake::v1::ListOrgUnitsRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.mutable_page()->set_page_size(1000);
+    intake::v1::ListOrgUnitsResponse resp;
+    if ((run.code = c.call("org list", *c.intake, &intake::v1::IntakeService::Stub::ListOrgUnits, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
+  auto* agents = app.add_subcommand("agents", "agents (回访员) and their capacity")->require_subcommand(1);
+  auto* agents_import = agents->add_subcommand(
+      "import", "register agents from a CSV: id,org_unit_id,display_name[,role,daily_capacity,skills,manager]");
+  agents_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
+  agents_import->callback([&run] {
+    auto rows = read_csv(file, {"id", "org_unit_id"});
+    if (!rows) return void(run.code = usage(rows.error().message));
+    auto c = run.client();
+    std::vector<intake::v1::ImportRowResult> results;
+    for (const auto& row : *rows) {
+      intake::v1::RegisterAgentRequest r;
+      r.set_tenant_id(run.identity.tenant);
+      auto* a = r.mutable_agent();
+      a->set_id(row.get("id"));
+      a->set_org_unit_id(row.get("org_unit_id"));
+      a->set_display_name(row.get("display_name"));
+      a->set_active(true);
+      a->set_manager(row.get("manager") == "yes" || row.get("manager") == "true");
+      a->set_daily_capacity(row.get("daily_capacity").empty() ? 40 : static_cast<uint32_t>(std::stoul(row.get("daily_capacity"))));
+      for (std::string s, list = row.get("skills"); !list.empty();) {
+        const auto semi = list.find(';');
+        s = list.substr(0, semi);
+        a->add_skills(s);
+        list = semi == std::string::npos ? "" : list.substr(semi + 1);
+      }
+      intake::v1::ImportRowResult res;
+      res.set_row(static_cast<uint32_t>(row.line));
+      common::v1::Role role;
+      if (!parse_role(row.get("role"), &role)) {
+        res.set_field("role");
+        res.set_reason("'" + row.get("role") + "' is not agent/supervisor/manager/executive");
+      } else {
+        a->set_role(role);
+        intake::v1::RegisterAgentResponse resp;
+        auto ctx = c.context();
+        const auto st = c.intake->RegisterAgent(ctx.get(), r, &resp);
+        if (st.error_code() == grpc::StatusCode::UNAVAILABLE) return void(run.code = Client::failed("agents import", st));
+        res.set_accepted(st.ok());
+        res.set_id(a->id());
+        if (!st.ok()) res.set_reason(st.error_message());
+      }
+      results.push_back(res);
+    }
+    run.code = report_rows(results, run.json);
+  });
+  static std::string org_unit;
+  auto* agents_list = agents->add_subcommand("list", "list agents");
+  agents_list->add_option("--org", org_unit, "only this org unit");
+  agents_list->callback([&run] {
+    auto c = run.client();
+    intake::v1::ListAgentsRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_org_unit_id(org_unit);
+    r.mutable_page()->set_page_size(1000);
+    intake::v1::ListAgentsResponse resp;
+    if ((run.code = c.call("agents list", *c.intake, &intake::v1::IntakeService::Stub::ListAgents, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
+  auto* customers = app.add_subcommand("customers", "customers and their contacts")->require_subcommand(1);
+  auto* customers_import = customers->add_subcommand(
+      "import", "import customers from a CSV: id,org_unit_id,display_name[,phone,tier,key_household,time_zone,birthday]");
+  customers_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
+  customers_import->callback([&run] {
+    auto rows = read_csv(file, {"id", "org_unit_id"});
+    if (!rows) return void(run.code = usage(rows.error().message));
+    auto c = run.client();
+    auto ctx = c.context();
+    auto stream = c.intake->ImportCustomers(ctx.get());
+    for (const auto& row : *rows) {
+      intake::v1::ImportCustomerRow r;
+      r.set_row(static_cast<uint32_t>(row.line));
+      auto* cu = r.mutable_customer();
+      cu->set_id(row.get("id"));
+      cu->set_tenant_id(run.identity.tenant);
+      cu->set_org_unit_id(row.get("org_unit_id"));
+      cu->set_display_name(row.get("display_name"));
+      cu->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+      cu->set_tier(row.get("tier"));
+      cu->set_key_household(row.get("key_household") == "yes" || row.get("key_household") == "true");
+      cu->set_time_zone(row.get("time_zone").empty() ? "Asia/Shanghai" : row.get("time_zone"));
+      cu->set_birthday(row.get("birthday"));
+      if (!row.get("phone").empty()) {
+        auto* ct = cu->add_contacts();
+        ct->set_kind(intake::v1::CONTACT_KIND_PHONE);
+        ct->set_value(row.get("phone"));
+        ct->set_relation("self");
+      }
+      if (!stream->Write(r)) break;
+    }
+    stream->WritesDone();
+    std::vector<intake::v1::ImportRowResult> results;
+    for (intake::v1::ImportRowResult res; stream->Read(&res);) results.push_back(res);
+    const auto st = stream->Finish();
+    if (!st.ok()) return void(run.code = Client::failed("customers import", st));
+    run.code = report_rows(results, run.json);
+  });
+  static std::string customer_id;
+  auto* customers_show = customers->add_subcommand("show", "one customer");
+  customers_show->add_option("id", customer_id, "customer id")->required();
+  customers_show->callback([&run] {
+    auto c = run.client();
+    intake::v1::GetCustomerRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_customer_id(customer_id);
+    intake::v1::GetCustomerResponse resp;
+    if ((run.code = c.call("customers show", *c.intake, &intake::v1::IntakeService::Stub::GetCustomer, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
+  static std::string category, key, at, event_org;
+  static std::vector<std::string> attrs;
+  auto* event = app.add_subcommand("event", "record one service event (a discharge, a repair, a delivery ...)");
+  event->add_option("--customer", customer_id, "customer id")->required();
+  event->add_option("--category", category, "e.g. hospital.inpatient_discharged")->required();
+  event->add_option("--key", key, "idempotency key (a retry with the same key records nothing new)");
+  event->add_option("--at", at, "when it happened: 2026-11-24 or 2026-11-24T09:30 (UTC+8) or RFC 3339; default now");
+  event->add_option("--org", event_org, "org unit (default: the customer's)");
+  event->add_option("--attr", attrs, "attribute k=v (repeatable), e.g. --attr severity=major");
+  event->callback([&run] {
+    intake::v1::RecordServiceEventRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_customer_id(customer_id);
+    r.set_category(category);
+    r.set_idempotency_key(key);
+    r.set_org_unit_id(event_org);
+    r.set_source_system("huifangctl");
+    if (at.empty()) r.mutable_occurred_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch()).count());
+    else if (!parse_time(at, r.mutable_occurred_at()))
+      return void(run.code = usage("--at: '" + at + "' is not a date or time"));
+    for (const auto& kv : attrs) {
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos) return void(run.code = usage("--attr: '" + kv + "' is not k=v"));
+      (*r.mutable_attributes())[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    auto c = run.client();
+    intake::v1::RecordServiceEventResponse resp;
+    if ((run.code = c.call("event", *c.intake, &intake::v1::IntakeService::Stub::RecordServiceEvent, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
+  auto* events = app.add_subcommand("events", "service events in bulk")->require_subcommand(1);
+  auto* events_import = events->add_subcommand(
+      "import", "record service events from a CSV: idempotency_key,customer_id,category,occurred_at[,org_unit_id]");
+  events_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
+  events_import->callback([&run] {
+    auto rows = read_csv(file, {"customer_id", "category"});
+    if (!rows) return void(run.code = usage(rows.error().message));
+    auto c = run.client();
+    auto ctx = c.context();
+    auto stream = c.intake->ImportServiceEvents(ctx.get());
+    for (const auto& row : *rows) {
+      intake::v1::RecordServiceEventRequest r;
+      r.set_tenant_id(run.identity.tenant);
+      r.set_idempotency_key(row.get("idempotency_key"));
+      r.set_customer_id(row.get("customer_id"));
+      r.set_category(row.get("category"));
+      r.set_org_unit_id(row.get("org_unit_id"));
+      r.set_source_system("huifangctl");
+      if (!row.get("occurred_at").empty()) parse_time(row.get("occurred_at"), r.mutable_occurred_at());
+      if (!stream->Write(r)) break;
+    }
+    stream->WritesDone();
+    std::vector<intake::v1::ImportRowResult> results;
+    for (intake::v1::ImportRowResult res; stream->Read(&res);) results.push_back(res);
+    const auto st = stream->Finish();
+    if (!st.ok()) return void(run.code = Client::failed("events import", st));
+    run.code = report_rows(results, run.json);
+  });
+}
+
+}  // namespace huifang::ctl

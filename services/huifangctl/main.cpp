@@ -1,0 +1,37 @@
+// huifangctl: one command-line client for every Huifang edge — imports, service events, policies,
+// agendas and visits, complaints, figures and reports, rebuild, and the demo.
+#include <iostream>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using namespace huifang::ctl;
+  Run run;
+  CLI::App app{"huifangctl — the command-line client for Huifang (回访). Tables by default, --json for scripts.\n"
+               "Exit codes: 0 done, 1 refused by a service (the message says why), 2 usage, 3 a service unreachable."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "every command and option");
+  app.add_flag("--json", run.json, "print responses as JSON");
+  app.add_option("--tenant", run.identity.tenant, "tenant id (also HUIFANG_TENANT)")->envname("HUIFANG_TENANT");
+  app.add_option("--as", run.identity.caller, "who is calling: an agent, handler or user id")->envname("HUIFANG_CALLER");
+  app.add_option("--role", run.identity.role, "caller's role: agent, supervisor, manager, analyst, admin")->envname("HUIFANG_ROLE");
+  app.add_option("--timeout", run.timeout_seconds, "seconds to wait for each call")->capture_default_str();
+  app.add_option("--intake", run.endpoints.intake, "intake gRPC address")->capture_default_str()->envname("HUIFANG_INTAKE_GRPC");
+  app.add_option("--scheduling", run.endpoints.scheduling, "scheduling gRPC address")->capture_default_str()->envname("HUIFANG_SCHEDULING_GRPC");
+  app.add_option("--visit", run.endpoints.visit, "visit gRPC address")->capture_default_str()->envname("HUIFANG_VISIT_GRPC");
+  app.add_option("--complaints", run.endpoints.complaints, "complaints gRPC address")->capture_default_str()->envname("HUIFANG_COMPLAINTS_GRPC");
+  app.add_option("--analytics", run.endpoints.analytics, "analytics gRPC address")->capture_default_str()->envname("HUIFANG_ANALYTICS_GRPC");
+  add_intake_commands(app, run);
+  add_scheduling_commands(app, run);
+  add_visit_commands(app, run);
+  add_complaint_commands(app, run);
+  add_analytics_commands(app, run);
+  add_demo_command(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kUsage;
+  }
+  return run.code;
+}
