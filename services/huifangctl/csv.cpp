@@ -27,7 +27,7 @@ core::Result<std::vector<CsvRow>> read_csv(const std::string& path, const std::v
   auto end_field = [&] { rec.push_back(field), field.clear(), any = true; };
   auto end_record = [&] {
     if (any || !field.empty()) end_field();
-    if (!(rec.size() == 1 && rec[0].empty())) records.push_back(rec), lines.push_back(rec_line);
+    if (!rec.empty() && !(rec.size() == 1 && rec[0].empty())) records.push_back(rec), lines.push_back(rec_line);
     rec.clear(), any = false, rec_line = line;
   };
   for (size_t i = 0; i < text.size(); ++i) {

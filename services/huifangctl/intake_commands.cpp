@@ -64,7 +64,7 @@ void add_intake_commands(CLI::App& app, Run& run) {
       u->set_time_zone(row.get("time_zone"));
       intake::v1::ImportRowResult res;
       res.set_row(static_cast<uint32_t>(row.line));
-      intake::v1::OrgUnitKind kind;
+      intake::v1::OrgUnitKind kind = intake::v1::ORG_UNIT_KIND_UNSPECIFIED;
       if (!parse_kind(row.get("kind"), &kind)) {
         res.set_field("kind");
         res.set_reason("'" + row.get("kind") + "' is not enterprise/region/branch/rdc/project/department/team");
@@ -119,7 +119,7 @@ void add_intake_commands(CLI::App& app, Run& run) {
       }
       intake::v1::ImportRowResult res;
       res.set_row(static_cast<uint32_t>(row.line));
-      common::v1::Role role;
+      common::v1::Role role = common::v1::ROLE_UNSPECIFIED;
       if (!parse_role(row.get("role"), &role)) {
         res.set_field("role");
         res.set_reason("'" + row.get("role") + "' is not agent/supervisor/manager/executive");

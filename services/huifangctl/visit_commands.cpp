@@ -44,7 +44,7 @@ void add_visit_commands(CLI::App& app, Run& run) {
     r.set_agent_id(who());
     std::string name = "ATTEMPT_OUTCOME_";
     for (char ch : outcome) name += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    visit::v1::AttemptOutcome o;
+    visit::v1::AttemptOutcome o = visit::v1::ATTEMPT_OUTCOME_UNSPECIFIED;
     visit::v1::AttemptOutcome_Parse(name, &o);
     r.set_outcome(o);
     r.set_reason(reason);

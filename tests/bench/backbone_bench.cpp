@@ -4,9 +4,7 @@
 // run. Not a test: run it with ./scripts/bench --backbone.
 #include <benchmark/benchmark.h>
 
-#include <array>
 #include <cstdio>
-#include <regex>
 #include <thread>
 
 #include "huifang/core/log.h"
@@ -17,6 +15,7 @@
 #include "huifang/store/event_store.h"
 #include "huifang/testing/embedded_kafka.h"
 #include "huifang/testing/redis_server.h"
+#include "raw_limits.h"
 
 namespace {
 
@@ -132,53 +131,6 @@ void BM_ConsumeAppendRelay(benchmark::State& state) {
 }
 BENCHMARK(BM_ConsumeAppendRelay)->Arg(50000)->Iterations(1)->UseRealTime()->Unit(benchmark::kMillisecond);
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    ::pclose(p);
-  }
-  return out;
-}
-
-// redis-benchmark with a script of the append's shape (LLEN check + RPUSH + XADD + HSET inbox).
-double raw_redis(int pipeline, int clients) {
-  const std::string script =
-      "local v=redis.call('LLEN',KEYS[1]) redis.call('RPUSH',KEYS[1],ARGV[1]) "
-      "redis.call('XADD',KEYS[1]..':o','*','s',KEYS[1],'i',v) redis.call('HSET',KEYS[1]..':i','f',v) return v";
-  const std::string cmd = "redis-benchmark -h 127.0.0.1 -p " + std::to_string(g_redis->port()) + " -n 100000 -r 100000 -c " +
-                          std::to_string(clients) + " -P " + std::to_string(pipeline) + " -q EVAL \"" + script +
-                          "\" 1 raw:{p1}:__rand_int__ " + kPayload + " 2>/dev/null";
-  const std::string out = run(cmd);
-  std::smatch m;
-  static const std::regex rps(R"(([0-9.]+) requests per second)");
-  return std::regex_search(out, m, rps) ? std::stod(m[1]) : 0;
-}
-
-// A plain produce → consume pass on the same broker with the same message size.
-double raw_kafka(int n) {
-  auto producer = std::move(*bus::Producer::create({g_kafka->bootstrap(), "raw", {}}));
-  auto consumer = std::move(*bus::Consumer::create({{g_kafka->bootstrap(), "raw", {}}, "raw", {"huifang.complaints.v1"}}));
-  while (consumer->poll_batch(1, 200ms).empty()) {
-    // Join the group (and see at least the first probe message) before timing.
-    (void)producer->produce("huifang.complaints.v1", "probe", "probe", [](const core::Status&) {});
-    (void)producer->flush(5s);
-  }
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
-    (void)producer->produce("huifang.complaints.v1", std::to_string(i), kPayload, [](const core::Status&) {});
-  int got = 0;
-  while (got < n) {
-    producer->poll(0ms);
-    for (auto& m : consumer->poll_batch(10000, 100ms)) got += m.value.size() == kPayload.size();
-  }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  consumer->close();
-  return n / secs;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,9 +144,9 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
 
   std::printf("\nRaw rates of the same redis-server and broker, this run:\n");
-  std::printf("  redis-benchmark, append-shaped script, 1 client unpipelined : %10.0f ops/s\n", raw_redis(1, 1));
-  std::printf("  redis-benchmark, append-shaped script, 1 client pipeline 32 : %10.0f ops/s\n", raw_redis(32, 1));
-  std::printf("  redis-benchmark, append-shaped script, 50 clients           : %10.0f ops/s\n", raw_redis(1, 50));
-  std::printf("  embedded broker, produce->consume 200 B messages            : %10.0f msg/s\n", raw_kafka(200000));
+  std::printf("  redis-benchmark, append-shaped script, 1 client unpipelined : %10.0f ops/s\n", bench::raw_redis(redis.port(), 1, 1));
+  std::printf("  redis-benchmark, append-shaped script, 1 client pipeline 32 : %10.0f ops/s\n", bench::raw_redis(redis.port(), 32, 1));
+  std::printf("  redis-benchmark, append-shaped script, 50 clients           : %10.0f ops/s\n", bench::raw_redis(redis.port(), 1, 50));
+  std::printf("  embedded broker, produce->consume 200 B messages            : %10.0f msg/s\n", bench::raw_kafka(kafka.bootstrap(), "huifang.complaints.v1", 200000));
   return 0;
 }

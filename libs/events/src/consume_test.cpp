@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <mutex>
+
 namespace huifang::events {
 namespace {
 
@@ -61,6 +65,54 @@ TEST(DecodeEnvelopes, AHandlerFailureMapsBackToTheMessageIndex) {
   std::vector<bus::Message> msgs = {message(unknown), message(attempted(1)), message(attempted(2))};
   const auto out = h(msgs);
   EXPECT_EQ(out.done, 2u);  // the unknown and the first known were done; the second failed
+  ASSERT_TRUE(out.error);
+}
+
+}  // namespace
+}  // namespace huifang::events
+
+namespace huifang::events {
+namespace {
+
+std::vector<Incoming> for_customers(const std::vector<std::string>& customers) {
+  std::vector<Incoming> in;
+  for (size_t i = 0; i < customers.size(); ++i) {
+    Incoming x{nullptr, {}};
+    x.envelope.set_customer_id(customers[i]);
+    x.envelope.set_stream_version(i);
+    in.push_back(std::move(x));
+  }
+  return in;
+}
+
+TEST(ApplyInLanes, KeepsEachCustomersOrderAndAppliesEverything) {
+  std::mutex mu;
+  std::map<std::string, std::vector<uint64_t>> seen;
+  std::vector<std::string> customers;
+  for (int i = 0; i < 200; ++i) customers.push_back("c" + std::to_string(i % 7));
+  const auto in = for_customers(customers);
+  auto out = apply_in_lanes([&](const Envelope& e) {
+    std::lock_guard lock(mu);
+    seen[e.customer_id()].push_back(e.stream_version());
+    return core::ok_status();
+  }, 4)(in);
+  EXPECT_EQ(out.done, 200u);
+  EXPECT_FALSE(out.error);
+  size_t total = 0;
+  for (const auto& [c, versions] : seen) {
+    EXPECT_TRUE(std::is_sorted(versions.begin(), versions.end())) << c;
+    total += versions.size();
+  }
+  EXPECT_EQ(total, 200u);
+}
+
+TEST(ApplyInLanes, DoneIsThePrefixBeforeTheEarliestFailure) {
+  const auto in = for_customers({"a", "b", "c", "d", "e", "f", "g", "h"});
+  auto out = apply_in_lanes([](const Envelope& e) -> core::Status {
+    if (e.stream_version() == 5 || e.stream_version() == 6) return core::invalid_argument("x", "bad");
+    return core::ok_status();
+  }, 3)(in);
+  EXPECT_EQ(out.done, 5u);
   ASSERT_TRUE(out.error);
 }
 

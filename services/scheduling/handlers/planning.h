@@ -49,6 +49,8 @@ class Planning {
 
  private:
   core::Status plan_service_event(const events::Envelope& e);
+  // The due timers of one logical partition at `now` (ms).
+  core::Result<size_t> fire_partition(uint32_t partition, int64_t now, size_t max_per_partition);
   // Plans one trigger under `policy` (the loaded version's rules, or a subset of them).
   core::Status plan_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
                             const LoadedPolicy& lp, const Policy& policy, std::optional<store::InboxMark> inbox,

@@ -23,6 +23,10 @@ using EnvelopeHandler = std::function<bus::BatchOutcome(std::span<const Incoming
 
 // The common handler: apply each event in order with `apply`, stopping at the first failure.
 EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply);
+// The same, with `lanes` customers' events applied concurrently (each customer's in order), for
+// handlers that wait on several Redis round trips per event. Needs an idempotent `apply` (the
+// inbox): after a failure, events other lanes already applied are delivered again.
+EnvelopeHandler apply_in_lanes(std::function<core::Status(const Envelope&)> apply, size_t lanes);
 
 bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group);
 
