@@ -539,7 +539,7 @@ int main(int argc, char** argv) {
     else if (auto v = value("latency-seconds")) o.latency_seconds = std::stoi(*v);
     else if (auto v = value("customers")) o.customers = std::stoi(*v);
     else if (auto v = value("out")) o.out = *v;
-    else if (a == "--quick") o.events = 50'000, o.rate = 2000, o.latency_seconds = 10, o.customers = 5000;
+    else if (a == "--quick") o.events = 50'000, o.rate = 250, o.latency_seconds = 20, o.customers = 5000;
     else {
       std::fprintf(stderr, "usage: cluster_bench --state=DIR [--events=N] [--rate=R] [--latency-seconds=S] [--customers=C] "
                            "[--grpc-base=P] [--http-base=P] [--redis-port=P] [--out=FILE] [--quick]\n");

@@ -288,12 +288,16 @@ core::Result<v1::OpenComplaintResponse> ComplaintsApp::open(const v1::OpenCompla
   return resp;
 }
 
+core::Result<std::vector<store::Reply>> ComplaintsApp::values_everywhere(const std::string& index) {
+  std::vector<store::Argv> cmds;
+  for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"HVALS", store_.key(p, index)});
+  auto conn = store_.pool().lease();
+  return conn->pipeline(cmds);
+}
+
 core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListComplaintsRequest& r) {
   if (r.tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
-  std::vector<store::Argv> cmds;
-  for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"HVALS", store_.key(p, "cases:" + r.tenant_id())});
-  auto conn = store_.pool().lease();
-  auto replies = conn->pipeline(cmds);
+  auto replies = values_everywhere("cases:" + r.tenant_id());
   if (!replies) return replies.error();
   const core::Timestamp now = clock_.now();
   std::vector<v1::Complaint> out;
@@ -374,10 +378,7 @@ core::Result<v1::CaseResponse> ComplaintsApp::escalate(const v1::EscalateComplai
 
 core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::ListRepeatFlagsRequest& r) {
   if (r.tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
-  std::vector<store::Argv> cmds;
-  for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"HVALS", store_.key(p, "flags:" + r.tenant_id())});
-  auto conn = store_.pool().lease();
-  auto replies = conn->pipeline(cmds);
+  auto replies = values_everywhere("flags:" + r.tenant_id());
   if (!replies) return replies.error();
   std::vector<v1::RepeatFlagged> out;
   for (const auto& reply : *replies)

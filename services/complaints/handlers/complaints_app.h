@@ -59,6 +59,8 @@ class ComplaintsApp {
                                          const Decide& decide);
   core::Status on_visit_completed(const events::Envelope& e);
   std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;
+  // HVALS of one index in every logical partition, in one round trip.
+  core::Result<std::vector<store::Reply>> values_everywhere(const std::string& index);
   core::Result<std::vector<PastComplaint>> history(const std::string& tenant, const v1::ComplaintOpened& o);
 
   store::EventStore& store_;
