@@ -76,7 +76,7 @@ class Demo {
  public:
   Demo(const Run& run, uint64_t seed, int customers, int days, std::string clock_file, std::string packs,
        core::Timestamp start)
-      : run_(run), client_(run.client()), rng_(seed), customers_(customers), days_(days), clock_file_(std::move(clock_file)),
+      : client_(run.client()), rng_(seed), customers_(customers), days_(days), clock_file_(std::move(clock_file)),
         packs_(std::move(packs)), start_(start) {}
 
   int load() {
@@ -336,7 +336,6 @@ class Demo {
                  static_cast<unsigned long long>(unreachable_));
   }
 
-  const Run& run_;
   Client client_;
   std::mt19937_64 rng_;
   int customers_, days_;

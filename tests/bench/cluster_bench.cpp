@@ -193,7 +193,6 @@ rules:
             sent_of_[r.service_event_id()] = sent;
             if (measuring_) accepted_ms_.push_back((t - sent) / 1000.0);
           } else if (e.has_scheduling() && e.scheduling().has_visit_planned()) {
-            ++planned_;
             const auto& d = e.scheduling().visit_planned().decision();
             planned_visits_.push_back({d.visit_id(), d.customer_id()});
             auto it = sent_of_.find(d.service_event_id());
@@ -506,7 +505,7 @@ rules:
   std::vector<std::pair<std::string, std::string>> planned_visits_;
   std::vector<double> accepted_ms_, planned_ms_, dashboard_ms_;
   std::vector<int64_t> planned_order_;
-  uint64_t planned_ = 0, topic_bytes_ = 0, sent_total_ = 0;
+  uint64_t topic_bytes_ = 0, sent_total_ = 0;
   std::atomic<uint64_t> completed_{0}, grpc_accepted_{0};
   double throughput_secs_ = 0, rebuild_secs_ = 0, redis_bytes_ = 0;
   uint64_t rebuild_events_ = 0;
