@@ -1,5 +1,7 @@
 #include "complaint.h"
 
+#include <algorithm>
+
 namespace huifang::complaints {
 namespace {
 
@@ -41,6 +43,21 @@ events::Envelope escalation(const ComplaintState& s, v1::EscalationLevel from, v
   x->set_reason(reason);
   x->set_detail(detail);
   return body(e);
+}
+
+// The SLAs still able to breach: investigating the same day (until someone investigates), and the
+// reply promised to the customer (until the case is resolved); each escalates once.
+std::optional<core::Timestamp> investigate_deadline(const ComplaintState& s) {
+  const bool open = s.state == State::opened || s.state == State::assigned || s.state == State::reopened;
+  if (!open || s.investigate_breached || !s.opened.has_investigate_by()) return std::nullopt;
+  return events::from_proto(s.opened.investigate_by());
+}
+
+std::optional<core::Timestamp> reply_deadline(const ComplaintState& s) {
+  const bool unresolved = s.state == State::opened || s.state == State::assigned || s.state == State::reopened ||
+                          s.state == State::investigating;
+  if (!unresolved || s.reply_breached || !s.opened.has_promised_reply_at()) return std::nullopt;
+  return events::from_proto(s.opened.promised_reply_at());
 }
 
 }  // namespace
@@ -181,16 +198,9 @@ core::Result<events::Decision> decide_follow_up(const ComplaintState& s, bool sa
 }
 
 std::optional<core::Timestamp> next_sla_deadline(const ComplaintState& s) {
-  std::optional<core::Timestamp> next;
-  auto consider = [&](const google::protobuf::Timestamp& t) {
-    const auto at = events::from_proto(t);
-    if (!next || at < *next) next = at;
-  };
-  const bool open = s.state == State::opened || s.state == State::assigned || s.state == State::reopened;
-  if (open && !s.investigate_breached && s.opened.has_investigate_by()) consider(s.opened.investigate_by());
-  if ((open || s.state == State::investigating) && !s.reply_breached && s.opened.has_promised_reply_at())
-    consider(s.opened.promised_reply_at());
-  return next;
+  const auto investigate = investigate_deadline(s), reply = reply_deadline(s);
+  if (investigate && reply) return std::min(*investigate, *reply);
+  return investigate ? investigate : reply;
 }
 
 core::Result<events::Decision> decide_escalate(const ComplaintState& s, v1::EscalationLevel level,
@@ -224,13 +234,9 @@ events::Decision decide_sla(const ComplaintState& s, core::Timestamp now) {
     return next_level(from);
   };
   v1::EscalationLevel level = s.level;
-  const bool open = s.state == State::opened || s.state == State::assigned || s.state == State::reopened;
-  if (open && !s.investigate_breached && s.opened.has_investigate_by() &&
-      now > events::from_proto(s.opened.investigate_by()))
+  if (auto at = investigate_deadline(s); at && now > *at)
     level = escalate(v1::ESCALATION_REASON_SLA_INVESTIGATE_BREACH, "not investigated the same day", level);
-  const bool unresolved = open || s.state == State::investigating;
-  if (unresolved && !s.reply_breached && s.opened.has_promised_reply_at() &&
-      now > events::from_proto(s.opened.promised_reply_at()))
+  if (auto at = reply_deadline(s); at && now > *at)
     escalate(v1::ESCALATION_REASON_SLA_REPLY_BREACH, "the reply time promised to the customer passed", level);
   return d;
 }
