@@ -46,6 +46,13 @@ bool Projection::apply(const events::Envelope& e) {
   }
 }
 
+void Projection::apply_at(const events::Envelope& e, const std::string& topic, int32_t partition, int64_t offset) {
+  apply(e);
+  ++applied_;
+  auto& cp = checkpoints_[topic + "/" + std::to_string(partition)];
+  cp = std::max(cp, offset);
+}
+
 bool Projection::apply_intake(const events::Envelope& e) {
   const auto& b = e.intake();
   if (b.has_org_unit_defined()) {

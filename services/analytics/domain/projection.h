@@ -68,6 +68,8 @@ class Projection {
 
   // Folds one event in; false when it changed nothing (a redelivery, or not an event we count).
   bool apply(const events::Envelope& e);
+  // The same for an event read at `offset` of a topic-partition: counted and checkpointed too.
+  void apply_at(const events::Envelope& e, const std::string& topic, int32_t partition, int64_t offset);
 
   std::map<GroupKey, Totals> totals(const Filter& f, GroupBy by = GroupBy::none, Granularity g = Granularity::none) const;
   std::vector<OverdueRow> overdue(const Filter& f) const;
@@ -105,7 +107,6 @@ class Projection {
   std::map<std::string, int64_t>& checkpoints() { return checkpoints_; }
   const std::map<std::string, int64_t>& checkpoints() const { return checkpoints_; }
   uint64_t events_applied() const { return applied_; }
-  void count_applied(uint64_t n) { applied_ += n; }
 
  private:
   bool apply_scheduling(const events::Envelope& e);

@@ -6,23 +6,10 @@
 namespace huifang::analytics {
 namespace {
 
-Totals sum(const std::map<GroupKey, Totals>& all) {
-  Totals t;
-  for (const auto& [k, x] : all) {
-    t.due += x.due, t.completed += x.completed, t.overdue += x.overdue, t.unreachable += x.unreachable;
-    t.target_sum += x.target_sum;
-    for (const auto& [d, c] : x.dimensions) {
-      auto& o = t.dimensions[d];
-      o.satisfied += c.satisfied, o.unsatisfied += c.unsatisfied, o.unrated += c.unrated;
-    }
-    t.surveyed += x.surveyed, t.opinions += x.opinions, t.suggestions += x.suggestions, t.needs += x.needs;
-    t.complaints += x.complaints, t.effective += x.effective, t.repeats += x.repeats, t.resolved += x.resolved;
-    t.open += x.open, t.resolve_hours += x.resolve_hours;
-    t.follow_ups_due += x.follow_ups_due, t.follow_ups_done += x.follow_ups_done, t.follow_ups_within += x.follow_ups_within;
-    for (const auto& [r, n] : x.per_responsible) t.per_responsible[r] += n;
-    for (const auto& [s, n] : x.funnel) t.funnel[s] += n;
-  }
-  return t;
+// The whole slice: ungrouped and unbucketed, totals() has at most one entry.
+Totals whole(const Projection& p, const Filter& f) {
+  auto all = p.totals(f);
+  return all.empty() ? Totals{} : std::move(all.begin()->second);
 }
 
 double or_zero(std::optional<double> v) { return v.value_or(0.0); }
@@ -77,7 +64,7 @@ v1::Satisfaction satisfaction_of(const Totals& t) {
 core::Result<v1::Overview> overview(const Projection& p, const v1::FigureQuery& q) {
   auto f = filter_of(p, q);
   if (!f) return f.error();
-  const Totals t = sum(p.totals(*f));
+  const Totals t = whole(p, *f);
   v1::Overview o;
   o.set_due(t.due);
   o.set_completed(t.completed);
@@ -117,13 +104,13 @@ core::Result<v1::VisitRates> visit_rates(const Projection& p, const v1::GroupedQ
 core::Result<v1::Satisfaction> satisfaction(const Projection& p, const v1::FigureQuery& q) {
   auto f = filter_of(p, q);
   if (!f) return f.error();
-  return satisfaction_of(sum(p.totals(*f)));
+  return satisfaction_of(whole(p, *f));
 }
 
 core::Result<v1::ComplaintStats> complaint_stats(const Projection& p, const v1::FigureQuery& q) {
   auto f = filter_of(p, q);
   if (!f) return f.error();
-  const Totals t = sum(p.totals(*f));
+  const Totals t = whole(p, *f);
   v1::ComplaintStats s;
   s.set_opened(t.complaints);
   s.set_effective(t.effective);
@@ -165,7 +152,11 @@ core::Result<v1::Trend> trend(const Projection& p, const v1::TrendQuery& q) {
   for (const auto& [k, t] : p.totals(*f, GroupBy::none, g)) {
     std::optional<double> v;
     switch (q.figure()) {
-      case v1::TREND_FIGURE_SATISFACTION: v = satisfaction_of(t).dimensions_size() ? std::optional(satisfaction_of(t).overall()) : std::nullopt; break;
+      case v1::TREND_FIGURE_SATISFACTION: {
+        const auto sat = satisfaction_of(t);
+        if (sat.dimensions_size()) v = sat.overall();
+        break;
+      }
       case v1::TREND_FIGURE_COMPLAINTS: v = static_cast<double>(t.complaints); break;
       default: v = visit_rate(t.completed, t.due); break;
     }

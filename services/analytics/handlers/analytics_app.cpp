@@ -37,20 +37,12 @@ core::Status AnalyticsApp::start() {
 void AnalyticsApp::fold(Projection& p, const bus::Message& m) {
   events::Envelope e;
   if (!e.ParseFromString(m.value)) return;  // not an envelope (the live path dead-letters these)
-  p.apply(e);
-  p.count_applied(1);
-  auto& cp = p.checkpoints()[m.topic + "/" + std::to_string(m.partition)];
-  cp = std::max(cp, m.offset);
+  p.apply_at(e, m.topic, m.partition, m.offset);
 }
 
 bus::BatchOutcome AnalyticsApp::apply(std::span<const events::Incoming> batch) {
   std::unique_lock lock(mu_);
-  for (const auto& in : batch) {
-    serving_->apply(in.envelope);
-    serving_->count_applied(1);
-    auto& cp = serving_->checkpoints()[in.message->topic + "/" + std::to_string(in.message->partition)];
-    cp = std::max(cp, in.message->offset);
-  }
+  for (const auto& in : batch) serving_->apply_at(in.envelope, in.message->topic, in.message->partition, in.message->offset);
   auto dirty = serving_->take_dirty();
   if (auto st = store_.save(version_, *serving_, dirty); !st) {
     // Nothing is acknowledged: the batch comes again and re-applying it changes nothing.
