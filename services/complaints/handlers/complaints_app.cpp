@@ -12,7 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t ms(core::Timestamp t) { return core::to_micros(t) / 1000; }
 
 std::string tenant_partition(const std::string& tenant) { return "tenant:" + tenant; }
 
@@ -68,7 +67,7 @@ std::vector<store::IndexOp> ComplaintsApp::index_ops(const ComplaintState& next)
       {"HSET", "cases:" + next.tenant_id, {id, summary_of(next).SerializeAsString()}},
       {"SADD", "by-customer:" + next.opened.customer_id(), {id}},
   };
-  if (auto at = next_sla_deadline(next)) ops.push_back({"ZADD", "sla", {std::to_string(ms(*at)), member}});
+  if (auto at = next_sla_deadline(next)) ops.push_back({"ZADD", "sla", {std::to_string(core::to_millis(*at)), member}});
   else ops.push_back({"ZREM", "sla", {member}});
   return ops;
 }
@@ -239,7 +238,7 @@ core::Result<size_t> ComplaintsApp::fire_sla(size_t max_per_partition) {
     store::Reply due;
     {
       auto conn = store_.pool().lease();
-      auto r = conn->command({"ZRANGEBYSCORE", store_.key(p, "sla"), "-inf", std::to_string(ms(now)), "LIMIT", "0",
+      auto r = conn->command({"ZRANGEBYSCORE", store_.key(p, "sla"), "-inf", std::to_string(core::to_millis(now)), "LIMIT", "0",
                               std::to_string(max_per_partition)});
       if (!r) return r.error();
       due = std::move(*r);

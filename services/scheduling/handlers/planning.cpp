@@ -10,7 +10,6 @@ namespace {
 
 using events::Envelope;
 
-int64_t ms(core::Timestamp t) { return core::to_micros(t) / 1000; }
 
 Envelope scheduling_event(v1::SchedulingEvent body) {
   Envelope e;
@@ -140,7 +139,7 @@ core::Status Planning::plan_complaint_follow_up(const Envelope& e) {
   const auto& r = e.complaints().complaint_resolved();
   intake::v1::ServiceEventRecorded rec;
   // Each resolution owes its own follow-up (a reopened case is resolved again).
-  rec.set_service_event_id("complaint-" + r.complaint_id() + "-" + std::to_string(ms(events::from_proto(r.resolved_at()))));
+  rec.set_service_event_id("complaint-" + r.complaint_id() + "-" + std::to_string(core::to_millis(events::from_proto(r.resolved_at()))));
   rec.set_customer_id(r.customer_id());
   rec.set_org_unit_id(r.org_unit_id());
   *rec.mutable_occurred_at() = r.resolved_at();
@@ -195,7 +194,7 @@ std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std:
   }
   std::vector<store::IndexOp> ops = {{"HSET", "visit-info", {visit_id, item_of(s, visit_id).SerializeAsString()}}};
   if (!s.agent_id.empty())
-    ops.push_back({"ZADD", "agenda:" + s.agent_id, {std::to_string(ms(s.scheduled_at)), visit_id}});
+    ops.push_back({"ZADD", "agenda:" + s.agent_id, {std::to_string(core::to_millis(s.scheduled_at)), visit_id}});
   return ops;
 }
 
@@ -224,14 +223,14 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
   if (!customer) return customer.error();
   if (!*customer) return core::ok_status();
   intake::v1::ServiceEventRecorded rec;
-  rec.set_service_event_id("periodic-" + rule_id + "-" + customer_id + "-" + std::to_string(ms(at)));
+  rec.set_service_event_id("periodic-" + rule_id + "-" + customer_id + "-" + std::to_string(core::to_millis(at)));
   rec.set_customer_id(customer_id);
   rec.set_org_unit_id((*customer)->org_unit_id());
   rec.set_category("periodic");
   *rec.mutable_occurred_at() = events::to_proto(at);
   // The next occurrence: the timer member is the series, its score the next time.
   store::IndexOp next{"ZADD", "timers",
-                      {std::to_string(ms(at + std::chrono::hours(24 * only.rules[0].every_days))),
+                      {std::to_string(core::to_millis(at + std::chrono::hours(24 * only.rules[0].every_days))),
                        "periodic|" + tenant + "|" + policy_id + "|" + rule_id + "|" + customer_id}};
   events::EventContext ctx{tenant, rec.org_unit_id(), customer_id, rec.service_event_id(), "", {}};
   return plan_trigger(ctx, rec, **lp, only, std::nullopt, {std::move(next)});
@@ -359,9 +358,9 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
       req.index_ops.push_back({"SADD", "unassigned:" + rec.org_unit_id(), {v.visit_id + "|" + rec.customer_id()}});
     }
     for (auto& op : agenda_ops(state, v.visit_id, false)) req.index_ops.push_back(std::move(op));
-    req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(ms(v.due_from)), v.visit_id}});
-    req.index_ops.push_back({"ZADD", "timers", {std::to_string(ms(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
-    req.index_ops.push_back({"ZADD", "timers", {std::to_string(ms(v.due_by)), timer("overdue", v.visit_id, rec.customer_id())}});
+    req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(core::to_millis(v.due_from)), v.visit_id}});
+    req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
+    req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_by)), timer("overdue", v.visit_id, rec.customer_id())}});
     req.index_ops.push_back({"SADD", "trigger-visits:" + rec.service_event_id(), {v.visit_id}});
     req.streams.push_back(std::move(visit));
   }
@@ -559,7 +558,7 @@ core::Result<size_t> Planning::fire_timers(size_t max_per_partition) {
   // kTimerWorkers-th one: Redis then commits several workers' appends with one fsync instead of
   // one fsync per visit in a row.
   constexpr uint32_t kTimerWorkers = 4;
-  const int64_t now = ms(clock_.now());
+  const int64_t now = core::to_millis(clock_.now());
   std::vector<std::future<core::Result<size_t>>> workers;
   for (uint32_t w = 0; w < kTimerWorkers; ++w)
     workers.push_back(std::async(std::launch::async, [this, w, now, max_per_partition]() -> core::Result<size_t> {

@@ -39,6 +39,8 @@ class ManualClock final : public Clock {
 // Microseconds since the epoch; the wire and Redis representation of an instant.
 inline int64_t to_micros(Timestamp t) { return t.time_since_epoch().count(); }
 inline Timestamp from_micros(int64_t us) { return Timestamp{Duration{us}}; }
+// Milliseconds since the epoch: sorted-set scores of timers and deadlines.
+inline int64_t to_millis(Timestamp t) { return to_micros(t) / 1000; }
 // RFC 3339 in UTC with millisecond precision, e.g. 2026-11-24T08:30:00.000Z.
 std::string format_rfc3339(Timestamp t);
 
