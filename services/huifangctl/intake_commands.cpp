@@ -1,5 +1,7 @@
 // huifangctl org / agents / customers / event(s): the intake edge.
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <iostream>
 
 #include "commands.h"
@@ -42,6 +44,52 @@ int usage(const std::string& message) {
   return kUsage;
 }
 
+// Ends a streaming import (every row written) and reports its per-row results.
+template <typename Stream>
+int finish_import(Stream& stream, const std::string& what, bool json) {
+  stream.WritesDone();
+  std::vector<intake::v1::ImportRowResult> results;
+  for (intake::v1::ImportRowResult res; stream.Read(&res);) results.push_back(res);
+  const auto st = stream.Finish();
+  if (!st.ok()) return Client::failed(what, st);
+  return report_rows(results, json);
+}
+
+// A bad cell found before calling: the column and why.
+using BadCell = std::optional<std::pair<std::string, std::string>>;
+
+// One unary call per CSV row (the row's `id` column names what it made): `fill` builds the request
+// or names a bad cell; a service that cannot be reached stops the import, any other refusal is that
+// row's result. The exit code.
+template <typename Req, typename Resp>
+int import_rows(const Run& run, const std::string& what, const std::string& file, const std::vector<std::string>& required,
+                grpc::Status (intake::v1::IntakeService::Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*),
+                const std::function<BadCell(const CsvRow&, Req&)>& fill) {
+  auto rows = read_csv(file, required);
+  if (!rows) return usage(rows.error().message);
+  auto c = run.client();
+  std::vector<intake::v1::ImportRowResult> results;
+  for (const auto& row : *rows) {
+    intake::v1::ImportRowResult res;
+    res.set_row(static_cast<uint32_t>(row.line));
+    Req r;
+    if (auto bad = fill(row, r)) {
+      res.set_field(bad->first);
+      res.set_reason(bad->second);
+    } else {
+      Resp resp;
+      auto ctx = c.context();
+      const auto st = ((*c.intake).*rpc)(ctx.get(), r, &resp);
+      if (st.error_code() == grpc::StatusCode::UNAVAILABLE) return Client::failed(what, st);
+      res.set_accepted(st.ok());
+      res.set_id(row.get("id"));
+      if (!st.ok()) res.set_reason(st.error_message());
+    }
+    results.push_back(res);
+  }
+  return report_rows(results, run.json);
+}
+
 }  // namespace
 
 void add_intake_commands(CLI::App& app, Run& run) {
@@ -50,37 +98,21 @@ void add_intake_commands(CLI::App& app, Run& run) {
   auto* org_import = org->add_subcommand("import", "define org units from a CSV: id,parent_id,kind,name[,time_zone]");
   org_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
   org_import->callback([&run] {
-    auto rows = read_csv(file, {"id", "kind", "name"});
-    if (!rows) return void(run.code = usage(rows.error().message));
-    auto c = run.client();
-    std::vector<intake::v1::ImportRowResult> results;
-    for (const auto& row : *rows) {
-      intake::v1::DefineOrgUnitRequest r;
-      r.set_tenant_id(run.identity.tenant);
-      auto* u = r.mutable_org_unit();
-      u->set_id(row.get("id"));
-      u->set_parent_id(row.get("parent_id"));
-      u->set_name(row.get("name"));
-      u->set_time_zone(row.get("time_zone"));
-      intake::v1::ImportRowResult res;
-      res.set_row(static_cast<uint32_t>(row.line));
-      intake::v1::OrgUnitKind kind = intake::v1::ORG_UNIT_KIND_UNSPECIFIED;
-      if (!parse_kind(row.get("kind"), &kind)) {
-        res.set_field("kind");
-        res.set_reason("'" + row.get("kind") + "' is not enterprise/region/branch/rdc/project/department/team");
-      } else {
-        u->set_kind(kind);
-        intake::v1::DefineOrgUnitResponse resp;
-        auto ctx = c.context();
-        const auto st = c.intake->DefineOrgUnit(ctx.get(), r, &resp);
-        if (st.error_code() == grpc::StatusCode::UNAVAILABLE) return void(run.code = Client::failed("org import", st));
-        res.set_accepted(st.ok());
-        res.set_id(u->id());
-        if (!st.ok()) res.set_reason(st.error_message());
-      }
-      results.push_back(res);
-    }
-    run.code = report_rows(results, run.json);
+    run.code = import_rows<intake::v1::DefineOrgUnitRequest, intake::v1::DefineOrgUnitResponse>(
+        run, "org import", file, {"id", "kind", "name"}, &intake::v1::IntakeService::Stub::DefineOrgUnit,
+        [&run](const CsvRow& row, intake::v1::DefineOrgUnitRequest& r) -> BadCell {
+          r.set_tenant_id(run.identity.tenant);
+          auto* u = r.mutable_org_unit();
+          u->set_id(row.get("id"));
+          u->set_parent_id(row.get("parent_id"));
+          u->set_name(row.get("name"));
+          u->set_time_zone(row.get("time_zone"));
+          intake::v1::OrgUnitKind kind = intake::v1::ORG_UNIT_KIND_UNSPECIFIED;
+          if (!parse_kind(row.get("kind"), &kind))
+            return std::pair{"kind", "'" + row.get("kind") + "' is not enterprise/region/branch/rdc/project/department/team"};
+          u->set_kind(kind);
+          return std::nullopt;
+        });
   });
   org->add_subcommand("list", "list the tenant's org units")->callback([&run] {
     auto c = run.client();
@@ -97,45 +129,28 @@ void add_intake_commands(CLI::App& app, Run& run) {
       "import", "register agents from a CSV: id,org_unit_id,display_name[,role,daily_capacity,skills,manager]");
   agents_import->add_option("file", file, "CSV file")->required()->check(CLI::ExistingFile);
   agents_import->callback([&run] {
-    auto rows = read_csv(file, {"id", "org_unit_id"});
-    if (!rows) return void(run.code = usage(rows.error().message));
-    auto c = run.client();
-    std::vector<intake::v1::ImportRowResult> results;
-    for (const auto& row : *rows) {
-      intake::v1::RegisterAgentRequest r;
-      r.set_tenant_id(run.identity.tenant);
-      auto* a = r.mutable_agent();
-      a->set_id(row.get("id"));
-      a->set_org_unit_id(row.get("org_unit_id"));
-      a->set_display_name(row.get("display_name"));
-      a->set_active(true);
-      a->set_manager(row.get("manager") == "yes" || row.get("manager") == "true");
-      a->set_daily_capacity(row.get("daily_capacity").empty() ? 40 : static_cast<uint32_t>(std::stoul(row.get("daily_capacity"))));
-      for (std::string s, list = row.get("skills"); !list.empty();) {
-        const auto semi = list.find(';');
-        s = list.substr(0, semi);
-        a->add_skills(s);
-        list = semi == std::string::npos ? "" : list.substr(semi + 1);
-      }
-      intake::v1::ImportRowResult res;
-      res.set_row(static_cast<uint32_t>(row.line));
-      common::v1::Role role = common::v1::ROLE_UNSPECIFIED;
-      if (!parse_role(row.get("role"), &role)) {
-        res.set_field("role");
-        res.set_reason("'" + row.get("role") + "' is not agent/supervisor/manager/executive");
-      } else {
-        a->set_role(role);
-        intake::v1::RegisterAgentResponse resp;
-        auto ctx = c.context();
-        const auto st = c.intake->RegisterAgent(ctx.get(), r, &resp);
-        if (st.error_code() == grpc::StatusCode::UNAVAILABLE) return void(run.code = Client::failed("agents import", st));
-        res.set_accepted(st.ok());
-        res.set_id(a->id());
-        if (!st.ok()) res.set_reason(st.error_message());
-      }
-      results.push_back(res);
-    }
-    run.code = report_rows(results, run.json);
+    run.code = import_rows<intake::v1::RegisterAgentRequest, intake::v1::RegisterAgentResponse>(
+        run, "agents import", file, {"id", "org_unit_id"}, &intake::v1::IntakeService::Stub::RegisterAgent,
+        [&run](const CsvRow& row, intake::v1::RegisterAgentRequest& r) -> BadCell {
+          r.set_tenant_id(run.identity.tenant);
+          auto* a = r.mutable_agent();
+          a->set_id(row.get("id"));
+          a->set_org_unit_id(row.get("org_unit_id"));
+          a->set_display_name(row.get("display_name"));
+          a->set_active(true);
+          a->set_manager(row.get("manager") == "yes" || row.get("manager") == "true");
+          a->set_daily_capacity(row.get("daily_capacity").empty() ? 40 : static_cast<uint32_t>(std::stoul(row.get("daily_capacity"))));
+          for (std::string list = row.get("skills"); !list.empty();) {
+            const auto semi = list.find(';');
+            a->add_skills(list.substr(0, semi));
+            list = semi == std::string::npos ? "" : list.substr(semi + 1);
+          }
+          common::v1::Role role = common::v1::ROLE_UNSPECIFIED;
+          if (!parse_role(row.get("role"), &role))
+            return std::pair{"role", "'" + row.get("role") + "' is not agent/supervisor/manager/executive"};
+          a->set_role(role);
+          return std::nullopt;
+        });
   });
   static std::string org_unit;
   auto* agents_list = agents->add_subcommand("list", "list agents");
@@ -182,12 +197,7 @@ void add_intake_commands(CLI::App& app, Run& run) {
       }
       if (!stream->Write(r)) break;
     }
-    stream->WritesDone();
-    std::vector<intake::v1::ImportRowResult> results;
-    for (intake::v1::ImportRowResult res; stream->Read(&res);) results.push_back(res);
-    const auto st = stream->Finish();
-    if (!st.ok()) return void(run.code = Client::failed("customers import", st));
-    run.code = report_rows(results, run.json);
+    run.code = finish_import(*stream, "customers import", run.json);
   });
   static std::string customer_id;
   auto* customers_show = customers->add_subcommand("show", "one customer");
@@ -255,12 +265,7 @@ void add_intake_commands(CLI::App& app, Run& run) {
       if (!row.get("occurred_at").empty()) parse_time(row.get("occurred_at"), r.mutable_occurred_at());
       if (!stream->Write(r)) break;
     }
-    stream->WritesDone();
-    std::vector<intake::v1::ImportRowResult> results;
-    for (intake::v1::ImportRowResult res; stream->Read(&res);) results.push_back(res);
-    const auto st = stream->Finish();
-    if (!st.ok()) return void(run.code = Client::failed("events import", st));
-    run.code = report_rows(results, run.json);
+    run.code = finish_import(*stream, "events import", run.json);
   });
 }
 
