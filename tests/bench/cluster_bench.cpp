@@ -28,6 +28,7 @@
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "huifang/visit/v1/service.grpc.pb.h"
+#include "huifang/testing/process.h"
 #include "raw_limits.h"
 
 namespace huifang::bench {
@@ -404,7 +405,7 @@ rules:
 
   void footprint_and_rebuild() {
     procs_ = processes();
-    const std::string info = bench::run("redis-cli -p " + std::to_string(o_.redis_port) + " INFO memory");
+    const std::string info = testing::shell("redis-cli -p " + std::to_string(o_.redis_port) + " INFO memory").out;
     const auto at = info.find("used_memory:");
     redis_bytes_ = at == std::string::npos ? 0 : std::stod(info.substr(at + 12));
     final_ = overview();

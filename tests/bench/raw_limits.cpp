@@ -1,25 +1,14 @@
 #include "raw_limits.h"
 
-#include <array>
 #include <cstdio>
 #include <regex>
 
 #include "huifang/bus/kafka.h"
+#include "huifang/testing/process.h"
 
 namespace huifang::bench {
 
 using namespace std::chrono_literals;
-
-std::string run(const std::string& cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    ::pclose(p);
-  }
-  return out;
-}
 
 double raw_redis(int port, int pipeline, int clients, size_t payload_bytes) {
   // LLEN check + RPUSH + XADD outbox + HSET inbox: what append.lua does for one event.
@@ -29,7 +18,7 @@ double raw_redis(int port, int pipeline, int clients, size_t payload_bytes) {
   const std::string cmd = "redis-benchmark -h 127.0.0.1 -p " + std::to_string(port) + " -n 100000 -r 100000 -c " +
                           std::to_string(clients) + " -P " + std::to_string(pipeline) + " -q EVAL \"" + script +
                           "\" 1 raw:{p1}:__rand_int__ " + std::string(payload_bytes, 'x') + " 2>/dev/null";
-  const std::string out = run(cmd);
+  const std::string out = testing::shell(cmd).out;
   std::smatch m;
   static const std::regex rps(R"(([0-9.]+) requests per second)");
   return std::regex_search(out, m, rps) ? std::stod(m[1]) : 0;

@@ -6,8 +6,6 @@
 
 namespace huifang::bench {
 
-// Runs a shell command and returns its standard output.
-std::string run(const std::string& cmd);
 // Append-shaped script ops/s through redis-benchmark (`pipeline` deep, `clients` connections).
 double raw_redis(int port, int pipeline, int clients, size_t payload_bytes = 200);
 // Messages/s of `n` messages of `payload_bytes` produced and consumed back on `topic`.

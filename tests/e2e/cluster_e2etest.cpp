@@ -12,7 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -62,17 +61,6 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-// Runs a command, its stdout captured; the exit code beside it.
-std::pair<int, std::string> sh(const std::string& cmd) {
-  std::array<char, 4096> buf;
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return {-1, ""};
-  while (size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int st = ::pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
 class Cluster : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -113,8 +101,8 @@ class Cluster : public ::testing::Test {
     EXPECT_EQ(strays_, 0) << "processes left behind by ./scripts/up";
   }
 
-  static std::pair<int, std::string> ctl(const std::string& args) {
-    return sh(std::string(HUIFANG_BUILD_DIR "/services/huifangctl/huifangctl ") + args);
+  static testing::ShellResult ctl(const std::string& args) {
+    return testing::shell(std::string(HUIFANG_BUILD_DIR "/services/huifangctl/huifangctl ") + args);
   }
   static json ctl_json(const std::string& args) {
     auto [code, out] = ctl("--json " + args);
@@ -165,7 +153,7 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
                                  R"(","category":"hospital.surgery_or_unclear_referral","sourceSystem":"HIS","occurredAt":")" +
                                  occurred + R"("})";
   const std::string bootstrap = slurp(state_ / "broker.addr");
-  auto [kc, kout] = sh("printf '%s' '" + json_event + "' | kcat -P -b " + bootstrap.substr(0, bootstrap.find('\n')) +
+  auto [kc, kout] = testing::shell("printf '%s' '" + json_event + "' | kcat -P -b " + bootstrap.substr(0, bootstrap.find('\n')) +
                        " -t huifang.inbound.v1 -k " + customer);
   ASSERT_EQ(kc, 0) << kout;
   // Planned and on an agent's agenda (upcoming).
@@ -190,8 +178,8 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
   std::snprintf(when, sizeof when, "%04d-%02u-%02uT19:30", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                 static_cast<unsigned>(ymd.day()));
   const std::string on_visit = vid + " --customer " + customer + " --agent " + agent;
-  EXPECT_EQ(ctl(t + "visit start " + on_visit).first, 0);
-  EXPECT_EQ(ctl(t + "visit attempt " + on_visit + " --outcome not_convenient --reason at-work --callback-at " + when).first, 0);
+  EXPECT_EQ(ctl(t + "visit start " + on_visit).exit_code, 0);
+  EXPECT_EQ(ctl(t + "visit attempt " + on_visit + " --outcome not_convenient --reason at-work --callback-at " + when).exit_code, 0);
   ASSERT_TRUE(testing::wait_until(
       [&] {
         for (const auto& v : ctl_json(t + "plan " + customer).value("visits", json::array()))
@@ -199,12 +187,12 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
         return false;
       },
       60s))
-      << ctl(t + "plan " + customer).second;
+      << ctl(t + "plan " + customer).out;
   // A wrong command is refused with a message and exit code 1; bad usage is 2.
-  EXPECT_EQ(ctl(t + "visit survey " + on_visit + " --rate nonsense=5").first, 1);
-  EXPECT_EQ(ctl(t + "visit survey " + on_visit + " --rate medical_care=11").first, 2);
+  EXPECT_EQ(ctl(t + "visit survey " + on_visit + " --rate nonsense=5").exit_code, 1);
+  EXPECT_EQ(ctl(t + "visit survey " + on_visit + " --rate medical_care=11").exit_code, 2);
   // The survey with a poor score opens a complaint.
-  ASSERT_EQ(ctl(t + "visit survey " + on_visit + " --rate medical_care=3 --rate nursing=8 --rate environment=0").first, 0);
+  ASSERT_EQ(ctl(t + "visit survey " + on_visit + " --rate medical_care=3 --rate nursing=8 --rate environment=0").exit_code, 0);
   json c;
   ASSERT_TRUE(testing::wait_until(
       [&] {
@@ -214,10 +202,10 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
       },
       60s));
   const std::string on_case = std::string(c["complaint_id"]) + " --customer " + customer;
-  EXPECT_EQ(ctl(t + "--as supervisor-1 complaint assign " + on_case + " --handler handler-1").first, 0);
-  EXPECT_EQ(ctl(t + "complaint investigate " + on_case).first, 0);
-  EXPECT_EQ(ctl(t + "complaint resolve " + on_case + " --resolution explained-the-medication").first, 0);
-  EXPECT_EQ(ctl(t + "complaint resolve " + on_case + " --resolution again").first, 1);  // already resolved
+  EXPECT_EQ(ctl(t + "--as supervisor-1 complaint assign " + on_case + " --handler handler-1").exit_code, 0);
+  EXPECT_EQ(ctl(t + "complaint investigate " + on_case).exit_code, 0);
+  EXPECT_EQ(ctl(t + "complaint resolve " + on_case + " --resolution explained-the-medication").exit_code, 0);
+  EXPECT_EQ(ctl(t + "complaint resolve " + on_case + " --resolution again").exit_code, 1);  // already resolved
   // Its follow-up visit within 3 days; a satisfied customer closes the case.
   json follow_up;
   ASSERT_TRUE(testing::wait_until(
@@ -229,8 +217,8 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
       60s));
   const std::string on_follow_up = std::string(follow_up["visit_id"]) + " --customer " + customer + " --agent " +
                                    std::string(follow_up["agent_id"]);
-  EXPECT_EQ(ctl(t + "visit start " + on_follow_up).first, 0);
-  ASSERT_EQ(ctl(t + "visit survey " + on_follow_up + " --rate quality=9 --rate service_effect=9 --rate overall=10").first, 0);
+  EXPECT_EQ(ctl(t + "visit start " + on_follow_up).exit_code, 0);
+  ASSERT_EQ(ctl(t + "visit survey " + on_follow_up + " --rate quality=9 --rate service_effect=9 --rate overall=10").exit_code, 0);
   ASSERT_TRUE(testing::wait_until(
       [&] {
         for (const auto& x : ctl_json(t + "complaint list --state closed").value("complaints", json::array()))
@@ -241,7 +229,7 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
   ASSERT_TRUE(testing::wait_until([&] { return num(ctl_json(t + "figures complaints"), "follow_ups_within_3_days") >= 1; }, 60s));
   // The report exports.
   const auto out = (state_ / "summary.xlsx").string();
-  EXPECT_EQ(ctl(t + "report --kind monthly --format xlsx --out " + out).first, 0);
+  EXPECT_EQ(ctl(t + "report --kind monthly --format xlsx --out " + out).exit_code, 0);
   EXPECT_GT(fs::file_size(out), 1000u);
 }
 
@@ -314,7 +302,7 @@ TEST_F(Cluster, TheDashboardRendersInChromiumWithoutConsoleErrors) {
                             "--disable-component-update --disable-sync --window-size=1400,1500 --virtual-time-budget=10000 "
                             "--user-data-dir=" + (state_ / "chromium").string();
   const std::string log = (state_ / "chromium.log").string();
-  auto [code, dom] = sh("chromium " + flags + " --enable-logging=stderr --v=0 --dump-dom '" + url + "' 2>" + log);
+  auto [code, dom] = testing::shell("chromium " + flags + " --enable-logging=stderr --v=0 --dump-dom '" + url + "' 2>" + log);
   ASSERT_EQ(code, 0) << "is Debian's chromium installed? " << slurp(log);
   const std::string console = slurp(log);
   EXPECT_EQ(console.find("Uncaught"), std::string::npos) << console;
@@ -325,7 +313,7 @@ TEST_F(Cluster, TheDashboardRendersInChromiumWithoutConsoleErrors) {
   EXPECT_GE(canvases, 5u) << "charts drawn";
   EXPECT_NE(dom.find("class=\"tile"), std::string::npos);
   const std::string shot = (artifacts / "dashboard.png").string();
-  auto [scode, sout] = sh("chromium " + flags + " --screenshot=" + shot + " '" + url + "' 2>/dev/null");
+  auto [scode, sout] = testing::shell("chromium " + flags + " --screenshot=" + shot + " '" + url + "' 2>/dev/null");
   ASSERT_EQ(scode, 0);
   EXPECT_GT(fs::file_size(shot), 10000u);
 }

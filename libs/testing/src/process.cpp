@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -69,6 +70,18 @@ std::string Process::log_tail(size_t bytes) const {
   ss << in.rdbuf();
   const std::string all = ss.str();
   return all.size() > bytes ? all.substr(all.size() - bytes) : all;
+}
+
+ShellResult shell(const std::string& command) {
+  ShellResult r{-1, ""};
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) return r;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  return r;
 }
 
 }  // namespace huifang::testing

@@ -1,5 +1,7 @@
 #include "huifang/testing/redis_server.h"
 
+#include "huifang/testing/process.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -8,7 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,15 +66,7 @@ void RedisServer::spawn() {
 }
 
 std::string RedisServer::cli(const std::string& args) const {
-  const std::string cmd = "redis-cli -h 127.0.0.1 -p " + std::to_string(port_) + " " + args + " 2>&1";
-  std::string out;
-  if (FILE* p = ::popen(cmd.c_str(), "r")) {
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    ::pclose(p);
-  }
-  return out;
+  return shell("redis-cli -h 127.0.0.1 -p " + std::to_string(port_) + " " + args + " 2>&1").out;
 }
 
 void RedisServer::wait_ready() const {

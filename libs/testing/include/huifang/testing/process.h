@@ -32,4 +32,11 @@ class Process {
   pid_t pid_ = -1;
 };
 
+struct ShellResult {
+  int exit_code;    // -1 when the command could not run or was killed
+  std::string out;  // standard output
+};
+// Runs `command` with /bin/sh and captures its standard output (redis-cli, kcat, huifangctl ...).
+ShellResult shell(const std::string& command);
+
 }  // namespace huifang::testing
