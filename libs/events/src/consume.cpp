@@ -1,8 +1,6 @@
 #include "huifang/events/consume.h"
 
-#include <future>
-
-#include "huifang/core/hash.h"
+#include "huifang/bus/lanes.h"
 
 namespace huifang::events {
 
@@ -16,26 +14,9 @@ EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply) {
 
 EnvelopeHandler apply_in_lanes(std::function<core::Status(const Envelope&)> apply, size_t lanes) {
   return [apply = std::move(apply), lanes](std::span<const Incoming> in) -> bus::BatchOutcome {
-    if (lanes <= 1 || in.size() < 2) return apply_each(apply)(in);
-    // One lane per hash of the partition key: a customer's events stay in order on one lane.
-    std::vector<std::vector<size_t>> lane(lanes);
-    for (size_t i = 0; i < in.size(); ++i) lane[core::fnv1a64(in[i].envelope.customer_id()) % lanes].push_back(i);
-    std::vector<std::future<std::optional<std::pair<size_t, core::Error>>>> running;
-    for (auto& indexes : lane) {
-      if (indexes.empty()) continue;
-      running.push_back(std::async(std::launch::async, [&apply, &in, &indexes]() -> std::optional<std::pair<size_t, core::Error>> {
-        for (size_t i : indexes)
-          if (auto st = apply(in[i].envelope); !st) return std::pair{i, st.error()};
-        return std::nullopt;
-      }));
-    }
-    // Done is the prefix before the earliest failure; later events other lanes applied come again
-    // and the inbox makes that harmless.
-    std::optional<std::pair<size_t, core::Error>> first;
-    for (auto& r : running)
-      if (auto failed = r.get(); failed && (!first || failed->first < first->first)) first = std::move(failed);
-    if (first) return {first->first, first->second};
-    return {in.size(), std::nullopt};
+    return bus::apply_in_lanes(
+        in.size(), [&in](size_t i) -> std::string_view { return in[i].envelope.customer_id(); },
+        [&](size_t i) { return apply(in[i].envelope); }, lanes);
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "huifang/bus/lanes.h"
 #include "huifang/core/hash.h"
 
 #include "huifang/events/envelope.h"
@@ -40,17 +41,29 @@ v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent&
   return r;
 }
 
-bus::BatchHandler inbound_handler(IntakeApp& app) {
-  return [&app](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
-    for (size_t i = 0; i < msgs.size(); ++i) {
-      auto parsed = parse_inbound(msgs[i].value);
-      if (!parsed) return {i, parsed.error()};
-      const bool json = msgs[i].value.find_first_not_of(" \t\r\n") != std::string::npos &&
-                        msgs[i].value[msgs[i].value.find_first_not_of(" \t\r\n")] == '{';
-      auto r = app.record_service_event(to_request(*parsed, msgs[i].value, json));
-      if (!r) return {i, r.error()};
+bus::BatchHandler inbound_handler(IntakeApp& app, size_t lanes) {
+  return [&app, lanes](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+    // Parse up to the first malformed message; record the rest in lanes by customer.
+    std::vector<v1::RecordServiceEventRequest> requests;
+    std::optional<core::Error> malformed;
+    for (const auto& m : msgs) {
+      auto parsed = parse_inbound(m.value);
+      if (!parsed) {
+        malformed = parsed.error();
+        break;
+      }
+      const size_t first = m.value.find_first_not_of(" \t\r\n");
+      requests.push_back(to_request(*parsed, m.value, first != std::string::npos && m.value[first] == '{'));
     }
-    return {msgs.size(), std::nullopt};
+    auto out = bus::apply_in_lanes(
+        requests.size(), [&](size_t i) -> std::string_view { return requests[i].customer_id(); },
+        [&](size_t i) -> core::Status {
+          auto r = app.record_service_event(requests[i]);
+          return r ? core::ok_status() : core::Status(r.error());
+        },
+        lanes);
+    if (!out.error && malformed) out.error = malformed;
+    return out;
   };
 }
 

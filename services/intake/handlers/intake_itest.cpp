@@ -230,7 +230,7 @@ TEST_F(IntakeEdge, InboundTopicAcceptsJsonAndProtobufAndDeadLettersMalformed) {
   bus::ConsumerLoopOptions opts{"intake-inbound"};
   opts.max_attempts = 2;
   opts.initial_backoff = 1ms;
-  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_));
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_, 4));
   ASSERT_TRUE(testing::wait_until(
       [&] {
         loop.run_once(100ms);

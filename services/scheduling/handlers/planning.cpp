@@ -61,6 +61,21 @@ v1::AgendaItem item_of(const VisitState& s, const std::string& visit_id) {
   return i;
 }
 
+// VisitDue or VisitOverdue (they carry the same fields) for visit `id` in state `s`.
+template <typename Event>
+v1::SchedulingEvent due_event(const VisitState& s, const std::string& id) {
+  v1::SchedulingEvent body;
+  Event* ev;
+  if constexpr (std::is_same_v<Event, v1::VisitDue>) ev = body.mutable_visit_due();
+  else ev = body.mutable_visit_overdue();
+  ev->set_visit_id(id);
+  ev->set_agent_id(s.agent_id);
+  ev->set_category(s.planned.decision().category());
+  ev->set_org_unit_id(s.planned.decision().org_unit_id());
+  *ev->mutable_due_by() = s.planned.due_by();
+  return body;
+}
+
 }  // namespace
 
 void evolve(VisitState& s, const Envelope& e) {
@@ -264,31 +279,18 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
                                     std::optional<store::InboxMark> inbox, std::vector<store::IndexOp> extra_ops) {
   const std::string& tenant = ctx.tenant_id;
   const LoadedPolicy* lp = &lp_value;
-  auto customer = models_.customer(rec.customer_id());
-  if (!customer) return customer.error();
-  if (!*customer)
+  auto in = models_.planning_inputs(tenant, rec.customer_id(), rec.org_unit_id());
+  if (!in) return in.error();
+  if (!in->customer)
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "customer " + rec.customer_id() + " unknown to scheduling (intake event missing?)");
-  auto calendar = models_.calendar(tenant);
-  if (!calendar) return calendar.error();
-  const std::string ledger_key = "ledger:" + rec.customer_id();
-  std::vector<LedgerEntry> ledger;
-  {
-    auto conn = store_.pool().lease();
-    auto r = conn->command({"ZRANGE", store_.key(store_.partition_of(rec.customer_id()), ledger_key), "0", "-1", "WITHSCORES"});
-    if (!r) return r.error();
-    for (size_t i = 0; i + 1 < r->elements.size(); i += 2)
-      ledger.push_back({r->elements[i].str, core::from_micros(std::stoll(r->elements[i + 1].str) * 1000)});
-  }
+  const std::string ledger_key = ReadModels::ledger_key(rec.customer_id());
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
-  const CustomerProfile profile = ReadModels::profile_of(**customer);
-  const auto outcomes = plan(policy, *calendar, profile, trigger, ledger);
-
-  auto agents = models_.agents(tenant, rec.org_unit_id());
-  if (!agents) return agents.error();
-  auto load = models_.load(tenant);
-  if (!load) return load.error();
+  const CustomerProfile profile = ReadModels::profile_of(*in->customer);
+  const auto outcomes = plan(policy, in->calendar, profile, trigger, in->ledger);
+  const auto& agents = in->agents;
+  auto& load = in->load;
 
   store::AppendRequest req{rec.customer_id(), {}, inbox, std::move(extra_ops)};
   store::StreamAppend decisions{{"plan", rec.service_event_id()}, store::ExpectedVersion::no_stream(), {}};
@@ -338,7 +340,7 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
     Envelope planned = scheduling_event(body);
     evolve(state, planned);
     visit.events.push_back(stamp(planned, visit.stream, 1));
-    auto choice = choose_agent(*agents, *load, rec.category(), v.rule->assign_manager, profile.tier == "key_account");
+    auto choice = choose_agent(agents, load, rec.category(), v.rule->assign_manager, profile.tier == "key_account");
     if (choice) {
       v1::SchedulingEvent a;
       auto* as = a.mutable_visit_assigned();
@@ -349,7 +351,7 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
       Envelope assigned = scheduling_event(a);
       evolve(state, assigned);
       visit.events.push_back(stamp(assigned, visit.stream, 2));
-      (*load)[choice->agent_id]++;
+      load[choice->agent_id]++;
       assigned_agents.push_back(choice->agent_id);
     } else {
       // Agents may not have reached scheduling yet (their events travel under another key):
@@ -357,9 +359,17 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
       core::log::warn("visit planned without an agent yet", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
       req.index_ops.push_back({"SADD", "unassigned:" + rec.org_unit_id(), {v.visit_id + "|" + rec.customer_id()}});
     }
+    // Already due (a same-day visit): say so now instead of through a timer a moment later.
+    const bool due_now = v.due_from <= clock_.now();
+    if (due_now) {
+      Envelope due = scheduling_event(due_event<v1::VisitDue>(state, v.visit_id));
+      evolve(state, due);
+      visit.events.push_back(stamp(due, visit.stream, visit.events.size() + 1));
+    }
     for (auto& op : agenda_ops(state, v.visit_id, false)) req.index_ops.push_back(std::move(op));
     req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(core::to_millis(v.due_from)), v.visit_id}});
-    req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
+    if (!due_now)
+      req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
     req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_by)), timer("overdue", v.visit_id, rec.customer_id())}});
     req.index_ops.push_back({"SADD", "trigger-visits:" + rec.service_event_id(), {v.visit_id}});
     req.streams.push_back(std::move(visit));
@@ -615,18 +625,9 @@ core::Result<size_t> Planning::fire_partition(uint32_t p, int64_t now, size_t ma
                            {},
                            {{"ZREM", "timers", {member}}}};
         if (!s.exists || s.state == "closed" || s.state == "completed") return d;
-        v1::SchedulingEvent body;
-        // VisitDue and VisitOverdue carry the same fields.
-        auto fill = [&](auto* ev) {
-          ev->set_visit_id(vid);
-          ev->set_agent_id(s.agent_id);
-          ev->set_category(s.planned.decision().category());
-          ev->set_org_unit_id(s.planned.decision().org_unit_id());
-          *ev->mutable_due_by() = s.planned.due_by();
-          d.events.push_back(scheduling_event(body));
-        };
-        if (kind == "due" && s.state == "planned") fill(body.mutable_visit_due());
-        else if (kind == "overdue" && s.state != "overdue") fill(body.mutable_visit_overdue());
+        if (kind == "due" && s.state == "planned") d.events.push_back(scheduling_event(due_event<v1::VisitDue>(s, vid)));
+        else if (kind == "overdue" && s.state != "overdue")
+          d.events.push_back(scheduling_event(due_event<v1::VisitOverdue>(s, vid)));
         VisitState next = s;
         for (const auto& env : d.events) evolve(next, env);
         if (!d.events.empty()) d.index_ops.push_back({"HSET", "visit-info", {vid, item_of(next, vid).SerializeAsString()}});
@@ -677,7 +678,7 @@ core::Result<std::vector<v1::AgendaItem>> Planning::agenda(const std::string& ag
 core::Result<std::vector<v1::AgendaItem>> Planning::customer_plan(const std::string& customer_id) {
   auto conn = store_.pool().lease();
   const uint32_t p = store_.partition_of(customer_id);
-  auto ids = conn->command({"ZRANGE", store_.key(p, "ledger:" + customer_id), "0", "-1"});
+  auto ids = conn->command({"ZRANGE", store_.key(p, ReadModels::ledger_key(customer_id)), "0", "-1"});
   if (!ids) return ids.error();
   std::vector<v1::AgendaItem> out;
   if (ids->elements.empty()) return out;

@@ -286,6 +286,30 @@ TEST_F(PlanningTest, TimersFireDueThenOverdueWithTheFakeClock) {
   EXPECT_EQ(overdue[0].state(), "overdue");
 }
 
+TEST_F(PlanningTest, AVisitAlreadyDueWhenPlannedIsDueAtOnceWithoutATimer) {
+  put_policy(R"(
+policy: same-day
+calling_windows: ["00:00-24:00"]
+rules:
+  - id: delivered
+    trigger: logistics.delivered
+    visits: [{sequence: same_day, delay_days: 0, window_days: 1}]
+)");
+  clock_.set(local(2026, 1, 5, 10, 0));
+  service_event("se-due", "logistics.delivered", local(2026, 1, 5, 10, 0));
+  const auto today = agenda("a-cardio", v1::AGENDA_VIEW_TODAY);
+  ASSERT_EQ(today.size(), 1u);
+  EXPECT_EQ(today[0].state(), "due");
+  const auto x = explain("se-due");
+  std::vector<std::string> outcomes;
+  for (const auto& d : x.decisions()) outcomes.push_back(d.outcome());
+  EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), "due"), outcomes.end());
+  EXPECT_EQ(*planning_->fire_timers(), 0u);  // no due timer left to fire
+  clock_.set(local(2026, 1, 7, 10, 0));
+  EXPECT_EQ(*planning_->fire_timers(), 1u);  // only the overdue one
+  EXPECT_EQ(agenda("a-cardio", v1::AGENDA_VIEW_OVERDUE).size(), 1u);
+}
+
 TEST_F(PlanningTest, CompletedVisitLeavesTheAgendaAndItsTimers) {
   service_event("se-5", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
   clock_.set(local(2026, 1, 12, 9, 0));

@@ -1,46 +1,19 @@
 #include "read_models.h"
 
 namespace huifang::scheduling {
+namespace {
 
-std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }
-
-core::Result<std::string> ReadModels::hget(const std::string& pk, const std::string& index, const std::string& field) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HGET", store_.key(store_.partition_of(pk), index), field});
-  if (!r) return r.error();
-  return r->type == store::Reply::Type::string ? r->str : std::string();
-}
-
-core::Status ReadModels::put_customer(const intake::v1::Customer& c) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HSET", store_.key(store_.partition_of(c.id()), "customers"), c.id(), c.SerializeAsString()});
-  if (!r) return r.error();
-  return core::ok_status();
-}
-
-core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& id) {
-  auto raw = hget(id, "customers", id);
-  if (!raw) return raw.error();
-  if (raw->empty()) return std::optional<intake::v1::Customer>();
+// Reply parsers, shared by the one-at-a-time reads and planning_inputs' pipeline.
+std::optional<intake::v1::Customer> customer_of(const store::Reply& r) {
+  if (r.type != store::Reply::Type::string) return std::nullopt;
   intake::v1::Customer c;
-  c.ParseFromString(*raw);
-  return std::optional<intake::v1::Customer>(c);
+  c.ParseFromString(r.str);
+  return c;
 }
 
-core::Status ReadModels::put_agent(const std::string& tenant_id, const intake::v1::Agent& a) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HSET", store_.key(store_.partition_of(tenant_partition(tenant_id)), "agents"), a.id(),
-                          a.SerializeAsString()});
-  if (!r) return r.error();
-  return core::ok_status();
-}
-
-core::Result<std::vector<AgentInfo>> ReadModels::agents(const std::string& tenant_id, const std::string& org_unit_id) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HVALS", store_.key(store_.partition_of(tenant_partition(tenant_id)), "agents")});
-  if (!r) return r.error();
+std::vector<AgentInfo> agents_of(const store::Reply& r, const std::string& org_unit_id) {
   std::vector<AgentInfo> out;
-  for (const auto& v : r->elements) {
+  for (const auto& v : r.elements) {
     intake::v1::Agent a;
     if (!a.ParseFromString(v.str) || a.org_unit_id() != org_unit_id) continue;
     const bool manager = a.role() == common::v1::ROLE_MANAGER || a.role() == common::v1::ROLE_SUPERVISOR;
@@ -50,20 +23,88 @@ core::Result<std::vector<AgentInfo>> ReadModels::agents(const std::string& tenan
   return out;
 }
 
-core::Result<std::map<std::string, int>> ReadModels::load(const std::string& tenant_id) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HGETALL", store_.key(store_.partition_of(tenant_partition(tenant_id)), "load")});
-  if (!r) return r.error();
+std::map<std::string, int> load_of(const store::Reply& r) {
   std::map<std::string, int> out;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) out[r->elements[i].str] = std::stoi(r->elements[i + 1].str);
+  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) out[r.elements[i].str] = std::stoi(r.elements[i + 1].str);
   return out;
+}
+
+HolidayCalendar calendar_of(const store::Reply& r) {
+  HolidayCalendar cal;
+  for (const auto& v : r.elements) {
+    v1::CalendarPublished c;
+    if (!c.ParseFromString(v.str)) continue;
+    cal.holidays.insert(c.holidays().begin(), c.holidays().end());
+    cal.working_days.insert(c.working_days().begin(), c.working_days().end());
+  }
+  return cal;
+}
+
+std::vector<LedgerEntry> ledger_of(const store::Reply& r) {
+  std::vector<LedgerEntry> out;
+  for (size_t i = 0; i + 1 < r.elements.size(); i += 2)
+    out.push_back({r.elements[i].str, core::from_micros(std::stoll(r.elements[i + 1].str) * 1000)});
+  return out;
+}
+
+}  // namespace
+
+std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }
+
+store::Argv ReadModels::tenant_command(const char* command, const std::string& tenant_id, const char* index) const {
+  return {command, store_.key(store_.partition_of(tenant_partition(tenant_id)), index)};
+}
+
+core::Result<store::Reply> ReadModels::run(const store::Argv& command) {
+  auto conn = store_.pool().lease();
+  return conn->command(command);
+}
+
+core::Result<std::string> ReadModels::hget(const std::string& pk, const std::string& index, const std::string& field) {
+  auto r = run({"HGET", store_.key(store_.partition_of(pk), index), field});
+  if (!r) return r.error();
+  return r->type == store::Reply::Type::string ? r->str : std::string();
+}
+
+core::Status ReadModels::put_customer(const intake::v1::Customer& c) {
+  auto r = run({"HSET", store_.key(store_.partition_of(c.id()), "customers"), c.id(), c.SerializeAsString()});
+  if (!r) return r.error();
+  return core::ok_status();
+}
+
+core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& id) {
+  auto r = run({"HGET", store_.key(store_.partition_of(id), "customers"), id});
+  if (!r) return r.error();
+  return customer_of(*r);
+}
+
+core::Status ReadModels::put_agent(const std::string& tenant_id, const intake::v1::Agent& a) {
+  auto cmd = tenant_command("HSET", tenant_id, "agents");
+  cmd.push_back(a.id());
+  cmd.push_back(a.SerializeAsString());
+  auto r = run(cmd);
+  if (!r) return r.error();
+  return core::ok_status();
+}
+
+core::Result<std::vector<AgentInfo>> ReadModels::agents(const std::string& tenant_id, const std::string& org_unit_id) {
+  auto r = run(tenant_command("HVALS", tenant_id, "agents"));
+  if (!r) return r.error();
+  return agents_of(*r, org_unit_id);
+}
+
+core::Result<std::map<std::string, int>> ReadModels::load(const std::string& tenant_id) {
+  auto r = run(tenant_command("HGETALL", tenant_id, "load"));
+  if (!r) return r.error();
+  return load_of(*r);
 }
 
 core::Status ReadModels::add_load(const std::string& tenant_id, const std::string& agent_id, int delta) {
   // Advisory: workload only steers assignment, so it is counted outside the atomic append.
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HINCRBY", store_.key(store_.partition_of(tenant_partition(tenant_id)), "load"), agent_id,
-                          std::to_string(delta)});
+  auto cmd = tenant_command("HINCRBY", tenant_id, "load");
+  cmd.push_back(agent_id);
+  cmd.push_back(std::to_string(delta));
+  auto r = run(cmd);
   if (!r) return r.error();
   return core::ok_status();
 }
@@ -92,17 +133,24 @@ core::Result<std::optional<LoadedPolicy>> ReadModels::policy_for(const std::stri
 }
 
 core::Result<HolidayCalendar> ReadModels::calendar(const std::string& tenant_id) {
-  auto conn = store_.pool().lease();
-  auto r = conn->command({"HVALS", store_.key(store_.partition_of(tenant_partition(tenant_id)), "calendars")});
+  auto r = run(tenant_command("HVALS", tenant_id, "calendars"));
   if (!r) return r.error();
-  HolidayCalendar cal;
-  for (const auto& v : r->elements) {
-    v1::CalendarPublished c;
-    if (!c.ParseFromString(v.str)) continue;
-    cal.holidays.insert(c.holidays().begin(), c.holidays().end());
-    cal.working_days.insert(c.working_days().begin(), c.working_days().end());
-  }
-  return cal;
+  return calendar_of(*r);
+}
+
+core::Result<PlanningInputs> ReadModels::planning_inputs(const std::string& tenant_id, const std::string& customer_id,
+                                                         const std::string& org_unit_id) {
+  const uint32_t cp = store_.partition_of(customer_id);
+  auto conn = store_.pool().lease();
+  auto r = conn->pipeline({{"HGET", store_.key(cp, "customers"), customer_id},
+                           tenant_command("HVALS", tenant_id, "calendars"),
+                           {"ZRANGE", store_.key(cp, ledger_key(customer_id)), "0", "-1", "WITHSCORES"},
+                           tenant_command("HVALS", tenant_id, "agents"),
+                           tenant_command("HGETALL", tenant_id, "load")});
+  if (!r) return r.error();
+  const auto& replies = *r;
+  return PlanningInputs{customer_of(replies[0]), calendar_of(replies[1]), ledger_of(replies[2]),
+                        agents_of(replies[3], org_unit_id), load_of(replies[4])};
 }
 
 CustomerProfile ReadModels::profile_of(const intake::v1::Customer& c) {

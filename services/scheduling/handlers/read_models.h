@@ -26,6 +26,15 @@ struct LoadedPolicy {
   uint64_t version = 0;
 };
 
+// Everything planning a trigger reads besides the policy, fetched in one round trip.
+struct PlanningInputs {
+  std::optional<intake::v1::Customer> customer;
+  HolidayCalendar calendar;
+  std::vector<LedgerEntry> ledger;  // the customer's planned visits, by due date
+  std::vector<AgentInfo> agents;    // of the trigger's org unit
+  std::map<std::string, int> load;  // open visits per agent of the tenant
+};
+
 class ReadModels {
  public:
   explicit ReadModels(store::EventStore& store) : store_(store) {}
@@ -42,9 +51,15 @@ class ReadModels {
   core::Result<std::optional<LoadedPolicy>> policy(const std::string& tenant_id, const std::string& policy_id);
   core::Result<HolidayCalendar> calendar(const std::string& tenant_id);
 
+  core::Result<PlanningInputs> planning_inputs(const std::string& tenant_id, const std::string& customer_id,
+                                              const std::string& org_unit_id);
+  static std::string ledger_key(const std::string& customer_id) { return "ledger:" + customer_id; }
+
   static CustomerProfile profile_of(const intake::v1::Customer& c);
 
  private:
+  store::Argv tenant_command(const char* command, const std::string& tenant_id, const char* index) const;
+  core::Result<store::Reply> run(const store::Argv& command);
   core::Result<std::string> hget(const std::string& partition_key, const std::string& index, const std::string& field);
 
   store::EventStore& store_;
