@@ -5,20 +5,27 @@ namespace {
 
 constexpr size_t kFieldsPerCommand = 512;
 
-// HSETs of `items` chunked so no single command carries a huge argument list.
-template <typename Map, typename Pick>
-void hsets(std::vector<store::Argv>& out, const std::string& key, const Map& items, Pick&& pick) {
+// HSETs of `items` (only those named in `only`, when given) chunked so no single command carries
+// a huge argument list. A save after a batch names a few facts among millions: it looks each up
+// instead of walking them all.
+template <typename Map>
+void hsets(std::vector<store::Argv>& out, const std::string& key, const Map& items, const std::set<std::string>* only) {
   store::Argv cmd;
   auto flush = [&] {
     if (cmd.size() > 2) out.push_back(std::move(cmd));
     cmd = {"HSET", key};
   };
-  flush();
-  for (const auto& [id, value] : items) {
-    if (!pick(id)) continue;
+  auto add = [&](const std::string& id, const auto& value) {
     cmd.push_back(id);
     cmd.push_back(value.SerializeAsString());
     if (cmd.size() >= 2 + 2 * kFieldsPerCommand) flush();
+  };
+  flush();
+  if (only) {
+    for (const auto& id : *only)
+      if (auto it = items.find(id); it != items.end()) add(id, it->second);
+  } else {
+    for (const auto& [id, value] : items) add(id, value);
   }
   flush();
 }
@@ -70,13 +77,10 @@ core::Status ProjectionStore::load(uint64_t version, Projection& into) {
 
 core::Status ProjectionStore::write(uint64_t version, const Projection& p, const Projection::Dirty* dirty) {
   std::vector<store::Argv> cmds = {{"MULTI"}};
-  auto pick = [&](const std::set<std::string>* names) {
-    return [names](const std::string& id) { return !names || names->contains(id); };
-  };
-  hsets(cmds, key(version, "visits"), p.visits(), pick(dirty ? &dirty->visits : nullptr));
-  hsets(cmds, key(version, "complaints"), p.complaints(), pick(dirty ? &dirty->complaints : nullptr));
-  hsets(cmds, key(version, "org"), p.org_units(), pick(dirty ? &dirty->org_units : nullptr));
-  hsets(cmds, key(version, "agents"), p.agents(), pick(dirty ? &dirty->agents : nullptr));
+  hsets(cmds, key(version, "visits"), p.visits(), dirty ? &dirty->visits : nullptr);
+  hsets(cmds, key(version, "complaints"), p.complaints(), dirty ? &dirty->complaints : nullptr);
+  hsets(cmds, key(version, "org"), p.org_units(), dirty ? &dirty->org_units : nullptr);
+  hsets(cmds, key(version, "agents"), p.agents(), dirty ? &dirty->agents : nullptr);
   store::Argv cp = {"HSET", key(version, "checkpoints")};
   for (const auto& [tp, offset] : p.checkpoints()) cp.push_back(tp), cp.push_back(std::to_string(offset));
   if (cp.size() > 2) cmds.push_back(std::move(cp));
