@@ -66,6 +66,21 @@ TEST_F(RepositoryTest, ExecuteFoldsDecidesAndAppendsWithStampedVersions) {
   EXPECT_EQ(agg->version, 3u);
 }
 
+TEST_F(RepositoryTest, ExpectingNewDecidesOnTheRealStateWhenTheStreamExistsAfterAll) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  std::vector<uint32_t> seen;  // the attempt count each decide saw
+  auto decide = [&](const Aggregate<Attempts>& a) {
+    seen.push_back(a.state.count);
+    return record_attempt(a);
+  };
+  ASSERT_TRUE(repo.execute_expecting_new("c1", {"visit", "v9"}, decide));
+  ASSERT_TRUE(repo.execute_expecting_new("c1", {"visit", "v9"}, decide));
+  EXPECT_EQ(seen, (std::vector<uint32_t>{0, 0, 1}));  // new: one decide; existing: the guess, then the truth
+  auto agg = repo.load("c1", {"visit", "v9"});
+  EXPECT_EQ(agg->state.count, 2u);
+  EXPECT_EQ(agg->version, 2u);
+}
+
 TEST_F(RepositoryTest, SnapshotsEveryKEventsAndLoadsFromThem) {
   Repository<Attempts> repo(*store_, factory_, evolve, codec());
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(repo.execute("c1", {"visit", "v1"}, record_attempt));

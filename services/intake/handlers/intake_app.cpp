@@ -157,11 +157,13 @@ core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
 
 core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
-  auto a = customers_.load(customer_id, {"customer", customer_id});
-  if (!a) return a.error();
-  if (!a->state.exists || (!tenant_id.empty() && a->state.customer.tenant_id() != tenant_id))
+  // The index holds the customer as of its last event (written in the same append): one round trip.
+  auto raw = index_get(customer_id, kCustomers, customer_id);
+  if (!raw) return raw.error();
+  v1::Customer c;
+  if (raw->empty() || !c.ParseFromString(*raw) || (!tenant_id.empty() && c.tenant_id() != tenant_id))
     return not_found("customer " + customer_id + " does not exist");
-  return a->state.customer;
+  return c;
 }
 
 core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::ListCustomersRequest& r) {
@@ -223,8 +225,8 @@ core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(con
   if (id.empty()) id = ids_.next();
   const v1::ServiceEventRecorded candidate = to_recorded(req, id);
   bool replayed = false;
-  auto res = service_events_.execute(r.customer_id(), {"service_event", id}, [&](const events::Aggregate<ServiceEventState>& a)
-                                                                                -> core::Result<events::Decision> {
+  auto res = service_events_.execute_expecting_new(r.customer_id(), {"service_event", id},
+                                                  [&](const events::Aggregate<ServiceEventState>& a) -> core::Result<events::Decision> {
     auto out = decide_record(a.state, candidate, r.tenant_id());
     if (!out) return out.error();
     replayed = out->replayed;

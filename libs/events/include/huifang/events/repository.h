@@ -72,13 +72,28 @@ class Repository {
     return agg;
   }
 
+  using Decide = std::function<core::Result<Decision>(const Aggregate<State>&)>;
+
   // Runs `decide` against the current state and appends what it returns.
-  core::Result<Executed> execute(const std::string& partition_key, const store::StreamId& stream,
-                                 const std::function<core::Result<Decision>(const Aggregate<State>&)>& decide,
+  core::Result<Executed> execute(const std::string& partition_key, const store::StreamId& stream, const Decide& decide,
                                  std::optional<store::InboxMark> inbox = std::nullopt, int max_attempts = 3) {
+    return run(partition_key, stream, decide, inbox, max_attempts, false);
+  }
+
+  // The same for a stream that is almost always new (one per recorded service event): the first
+  // attempt decides against the empty state and appends expecting no stream, sparing the load's
+  // round trip; if the stream exists after all, the version conflict sends it round the normal way.
+  core::Result<Executed> execute_expecting_new(const std::string& partition_key, const store::StreamId& stream,
+                                               const Decide& decide, std::optional<store::InboxMark> inbox = std::nullopt) {
+    return run(partition_key, stream, decide, inbox, 3, true);
+  }
+
+ private:
+  core::Result<Executed> run(const std::string& partition_key, const store::StreamId& stream, const Decide& decide,
+                             std::optional<store::InboxMark> inbox, int max_attempts, bool expect_new) {
     core::Error last = core::make_error(store::make_error_code(store::errc::version_conflict), "not attempted");
-    for (int attempt = 0; attempt < max_attempts; ++attempt) {
-      auto agg = load(partition_key, stream);
+    for (int attempt = 0; attempt < max_attempts + (expect_new ? 1 : 0); ++attempt) {
+      auto agg = expect_new && attempt == 0 ? core::Result<Aggregate<State>>(Aggregate<State>{}) : load(partition_key, stream);
       if (!agg) return agg.error();
       auto decision = decide(*agg);
       if (!decision) return decision.error();
@@ -121,7 +136,6 @@ class Repository {
                             last.message + " (gave up after " + std::to_string(max_attempts) + " attempts)");
   }
 
- private:
   store::EventStore& store_;
   const EnvelopeFactory& factory_;
   Evolve evolve_;
