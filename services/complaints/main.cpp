@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
   complaints::ComplaintsApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), options);
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
-  runtime::must(rt->consume({"huifang.visit.v1"}, events::apply_each([&app](const events::Envelope& e) { return app.apply(e); })),
+  runtime::must(rt->consume({"huifang.visit.v1"}, events::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes())),
                 "huifang-complaints: consumer");
   rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "SLA pass", [&app] {
     auto seen = app.fire_sla();

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   scheduling::Planning planning(rt->store(), rt->factory(), models, rt->clock());
   scheduling::SchedulingService service(rt->store(), rt->factory(), planning, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
-                            events::apply_in_lanes([&planning](const events::Envelope& e) { return planning.apply(e); }, 4)),
+                            events::apply_in_lanes([&planning](const events::Envelope& e) { return planning.apply(e); }, rt->lanes())),
                 "huifang-scheduling: consumer");
   rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&planning] {
     auto fired = planning.fire_timers();

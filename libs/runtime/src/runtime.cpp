@@ -24,7 +24,8 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"redis-port", "6390", "Redis port"},
       {"redis-user", "", "Redis ACL user (empty = default user)"},
       {"redis-password", "", "Redis password for the ACL user"},
-      {"redis-pool", "8", "Redis connections"},
+      {"redis-pool", "32", "Redis connections (at least --lanes, which wait on them at once)"},
+      {"lanes", "16", "customers whose events are applied at once per consumed batch (each customer's in order)"},
       {"key-prefix", s.name, "prefix of every Redis key this service owns"},
       {"logical-partitions", "64", "logical Redis partitions, the {pN} hash tags (fixed for the life of the data)"},
       {"snapshot-every", "50", "save an aggregate snapshot every N events"},
@@ -85,6 +86,9 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   ro.password = c.get("redis-password");
   auto pool = c.get_int("redis-pool", 1, 256);
   if (!pool) return pool.error();
+  auto lanes = c.get_int("lanes", 1, 256);
+  if (!lanes) return lanes.error();
+  rt->lanes_ = static_cast<size_t>(*lanes);
   auto partitions = c.get_int("logical-partitions", 1, 16384);
   if (!partitions) return partitions.error();
   auto snap = c.get_int("snapshot-every", 0, 1'000'000);

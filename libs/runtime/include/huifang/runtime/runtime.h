@@ -55,6 +55,10 @@ class Runtime {
   outbox::Relay& relay() { return *relay_; }
   const edge::Authenticator& auth() const { return *auth_; }
   const bus::KafkaOptions& kafka() const { return kafka_; }
+  // How many customers' events a consumer applies at once (--lanes). Each Redis round trip waits
+  // for the fsync of whatever Redis is writing, so throughput grows with the round trips in
+  // flight, not with CPU.
+  size_t lanes() const { return lanes_; }
 
   // Consumes `topics` as the service's group, decoding envelopes.
   core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler);
@@ -97,6 +101,7 @@ class Runtime {
   std::vector<std::function<void(const std::atomic<bool>&)>> background_;
   std::vector<std::pair<std::string, edge::HttpHandler>> routes_;
   std::atomic<bool> stop_{false};
+  size_t lanes_ = 1;
 };
 
 // Exits with a clear message when `r` is an error (boot-time configuration only).
