@@ -112,24 +112,38 @@ core::Status ReadModels::add_load(const std::string& tenant_id, const std::strin
 core::Result<std::optional<LoadedPolicy>> ReadModels::policy(const std::string& tenant_id, const std::string& policy_id) {
   auto raw = hget(tenant_partition(tenant_id), "policies", policy_id);
   if (!raw) return raw.error();
-  if (raw->empty()) return std::optional<LoadedPolicy>();
-  v1::PolicyPublished published;
-  published.ParseFromString(*raw);
-  const std::string cache_key = tenant_id + "/" + policy_id + "@" + std::to_string(published.version());
-  std::lock_guard lock(mu_);
-  if (auto it = cache_.find(cache_key); it != cache_.end()) return std::optional<LoadedPolicy>(it->second);
-  auto parsed = parse_policy(published.yaml());
-  if (!parsed) return parsed.error();
-  LoadedPolicy lp{std::make_shared<const Policy>(std::move(*parsed)), published.version()};
-  cache_[cache_key] = lp;
-  return std::optional<LoadedPolicy>(lp);
+  return parsed(tenant_id, *raw);
 }
 
 core::Result<std::optional<LoadedPolicy>> ReadModels::policy_for(const std::string& tenant_id, const std::string& category) {
-  auto id = hget(tenant_partition(tenant_id), "policy-for-category", category);
-  if (!id) return id.error();
-  if (id->empty()) return std::optional<LoadedPolicy>();
-  return policy(tenant_id, *id);
+  // The category's policy id, then that policy, in one round trip (every trigger asks this first).
+  static const store::Script kPolicyFor(R"lua(
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if not id then return false end
+return redis.call('HGET', KEYS[2], id)
+)lua");
+  const uint32_t tp = store_.partition_of(tenant_partition(tenant_id));
+  auto conn = store_.pool().lease();
+  auto r = conn->eval(kPolicyFor, {store_.key(tp, "policy-for-category"), store_.key(tp, "policies")}, {category});
+  if (!r) return r.error();
+  if (r->type == store::Reply::Type::error)
+    return core::make_error(store::make_error_code(store::errc::bad_reply), "policy for " + category + ": " + r->str);
+  return parsed(tenant_id, r->type == store::Reply::Type::string ? r->str : std::string());
+}
+
+core::Result<std::optional<LoadedPolicy>> ReadModels::parsed(const std::string& tenant_id, const std::string& raw) {
+  if (raw.empty()) return std::optional<LoadedPolicy>();
+  v1::PolicyPublished published;
+  if (!published.ParseFromString(raw))
+    return core::make_error(store::make_error_code(store::errc::bad_reply), "unreadable published policy of " + tenant_id);
+  const std::string cache_key = tenant_id + "/" + published.policy_id() + "@" + std::to_string(published.version());
+  std::lock_guard lock(mu_);
+  if (auto it = cache_.find(cache_key); it != cache_.end()) return std::optional<LoadedPolicy>(it->second);
+  auto policy = parse_policy(published.yaml());
+  if (!policy) return policy.error();
+  LoadedPolicy lp{std::make_shared<const Policy>(std::move(*policy)), published.version()};
+  cache_[cache_key] = lp;
+  return std::optional<LoadedPolicy>(lp);
 }
 
 core::Result<HolidayCalendar> ReadModels::calendar(const std::string& tenant_id) {

@@ -61,6 +61,8 @@ class ReadModels {
   store::Argv tenant_command(const char* command, const std::string& tenant_id, const char* index) const;
   core::Result<store::Reply> run(const store::Argv& command);
   core::Result<std::string> hget(const std::string& partition_key, const std::string& index, const std::string& field);
+  // A published policy record, parsed once per version (empty = no policy).
+  core::Result<std::optional<LoadedPolicy>> parsed(const std::string& tenant_id, const std::string& raw);
 
   store::EventStore& store_;
   std::mutex mu_;
