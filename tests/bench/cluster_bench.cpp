@@ -30,6 +30,7 @@
 #include "huifang/visit/v1/service.grpc.pb.h"
 #include "huifang/testing/process.h"
 #include "raw_limits.h"
+#include "redis_breakdown.h"
 
 namespace huifang::bench {
 namespace {
@@ -408,6 +409,8 @@ rules:
     const std::string info = testing::shell("redis-cli -p " + std::to_string(o_.redis_port) + " INFO memory").out;
     const auto at = info.find("used_memory:");
     redis_bytes_ = at == std::string::npos ? 0 : std::stod(info.substr(at + 12));
+    std::cerr << "bench: redis memory by kind of key\n";
+    memory_kinds_ = redis_memory_by_kind(o_.redis_port);
     final_ = overview();
     std::cerr << "bench: rebuild\n";
     analytics::v1::GetProjectionStatusRequest sr;
@@ -464,6 +467,9 @@ rules:
                 static_cast<unsigned long long>(rebuild_events_));
     for (const auto& p : procs_) std::printf("  %-22s cpu %8.1f s   peak RSS %8.1f MiB\n", p.name.c_str(), p.cpu_secs, p.peak_rss_mib);
     std::printf("%-52s %10.0f B per customer, %.0f B per visit\n", "redis memory (all services)", per_customer, per_visit);
+    for (size_t i = 0; i < memory_kinds_.size() && i < 10; ++i)
+      std::printf("  %-50s %10.0f B per visit  (%.0f keys)\n", memory_kinds_[i].kind.c_str(),
+                  final_.due() ? memory_kinds_[i].bytes / static_cast<double>(final_.due()) : 0, memory_kinds_[i].keys);
     std::printf("%-52s %10.0f B\n", "broker bytes per service event (all topics)", broker_per_event);
     std::printf("%-52s due %llu = sent %llu, completed %llu = %llu, rebuild identical: %s -> %s\n", "totals",
                 static_cast<unsigned long long>(final_.due()), static_cast<unsigned long long>(sent_total_),
@@ -481,6 +487,7 @@ rules:
         {"raw", {{"redis_1_client", raw_redis_1_}, {"redis_50_clients", raw_redis_50_}, {"redis_pipeline_32", raw_redis_p32_},
                  {"kafka_produce_consume", raw_kafka_}}},
         {"totals_ok", totals_ok}};
+    for (const auto& k : memory_kinds_) j["redis_bytes_by_kind"][k.kind] = k.bytes;
     for (const auto& p : procs_) j["processes"][p.name] = {{"cpu_s", p.cpu_secs}, {"peak_rss_mib", p.peak_rss_mib}};
     std::ofstream(o_.out) << j.dump(2) << '\n';
     std::printf("results: %s\n", o_.out.c_str());
@@ -513,6 +520,7 @@ rules:
   bool rebuild_identical_ = false;
   analytics::v1::Overview final_;
   std::vector<Proc> procs_;
+  std::vector<KindBytes> memory_kinds_;
   double raw_redis_1_ = 0, raw_redis_50_ = 0, raw_redis_p32_ = 0, raw_kafka_ = 0;
 };
 
