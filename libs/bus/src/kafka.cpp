@@ -2,7 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "huifang/core/log.h"
 
@@ -148,6 +150,8 @@ struct Consumer::Impl {
   rd_kafka_t* rk = nullptr;
   std::mutex mu;
   std::map<std::string, int64_t> next_offset;  // per topic/partition: what we expect next
+  std::set<std::string> never_read;            // partitions the group never committed, nothing read yet
+  uint64_t start_gaps = 0;
   uint64_t anomalies = 0;
   core::Counter* anomaly_counter = nullptr;
   bool closed = false;
@@ -163,13 +167,19 @@ struct Consumer::Impl {
                            void* opaque) {
     auto* self = static_cast<Impl*>(opaque);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      // Remember what the group had committed, to notice offsets the broker no longer has.
-      rd_kafka_committed(rk, parts, 5000);
+      // Remember what the group had committed, to notice offsets the broker no longer has. A
+      // partition the group never committed starts at the beginning (auto.offset.reset=earliest),
+      // which is offset 0 unless the broker dropped the start of the log.
+      const bool known = rd_kafka_committed(rk, parts, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR;
       {
         std::lock_guard lock(self->mu);
         for (int i = 0; i < parts->cnt; ++i) {
           const auto& p = parts->elems[i];
           if (p.offset >= 0) self->next_offset[part_key(p.topic, p.partition)] = p.offset;
+          else if (known && p.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            self->next_offset[part_key(p.topic, p.partition)] = 0;
+            self->never_read.insert(part_key(p.topic, p.partition));
+          }
         }
       }
       rd_kafka_assign(rk, parts);
@@ -179,7 +189,10 @@ struct Consumer::Impl {
       rd_kafka_commit(rk, nullptr, 0);
       {
         std::lock_guard lock(self->mu);
-        for (int i = 0; i < parts->cnt; ++i) self->next_offset.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
+        for (int i = 0; i < parts->cnt; ++i) {
+          self->next_offset.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
+          self->never_read.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
+        }
       }
       rd_kafka_assign(rk, nullptr);
       core::log::info("partitions revoked", {{"count", parts->cnt}});
@@ -189,9 +202,12 @@ struct Consumer::Impl {
   void check_offset(const rd_kafka_message_t* m) {
     const char* topic = rd_kafka_topic_name(m->rkt);
     std::lock_guard lock(mu);
-    auto [it, inserted] = next_offset.try_emplace(part_key(topic, m->partition), m->offset);
+    const std::string key = part_key(topic, m->partition);
+    const bool first = never_read.erase(key) > 0;
+    auto [it, inserted] = next_offset.try_emplace(key, m->offset);
     if (!inserted && it->second != m->offset) {
       ++anomalies;
+      if (first && m->offset > it->second) ++start_gaps;
       if (anomaly_counter) anomaly_counter->inc();
       core::log::error(m->offset > it->second ? "offset gap: the broker no longer has messages this group has not seen "
                                                 "(republish from the services' outboxes)"
@@ -325,6 +341,11 @@ std::optional<uint64_t> Consumer::lag(std::chrono::milliseconds timeout) {
 uint64_t Consumer::offset_anomalies() const {
   std::lock_guard lock(impl_->mu);
   return impl_->anomalies;
+}
+
+uint64_t Consumer::start_gaps() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->start_gaps;
 }
 
 }  // namespace huifang::bus

@@ -1,5 +1,7 @@
 #include "analytics_app.h"
 
+#include <optional>
+
 #include "huifang/core/log.h"
 
 namespace huifang::analytics {
@@ -68,6 +70,7 @@ core::Result<v1::RebuildResponse> AnalyticsApp::rebuild(bool republish) {
   }
   join_rebuild();
   building_applied_ = 0;
+  set_rebuild_error("");
   rebuild_thread_ = std::thread([this, next, republish] { run_rebuild(next, republish); });
   v1::RebuildResponse resp;
   resp.set_building_version(next);
@@ -77,6 +80,7 @@ core::Result<v1::RebuildResponse> AnalyticsApp::rebuild(bool republish) {
 void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   auto fail = [&](const std::string& why) {
     core::log::error("rebuild failed; still serving the old version", {{"version", version}, {"error", why}});
+    set_rebuild_error(why);
     building_ = 0;
   };
   if (republish) {
@@ -99,10 +103,20 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   };
   // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
   // meanwhile and switch, so nothing the live path applied is missing from the new version.
+  // Events the broker dropped before this group read them: the start of a partition's log, which
+  // a republish resends from the outboxes, or anything later, which nothing resends.
+  auto missing = [&]() -> std::optional<std::string> {
+    const uint64_t gaps = (*consumer)->offset_anomalies() - (republish ? (*consumer)->start_gaps() : 0);
+    if (gaps == 0) return std::nullopt;
+    return "the broker no longer holds every event (" + std::to_string(gaps) + " offset gaps; see the log)" +
+           (republish ? "; its partitions overflowed while the services republished, rebuild again"
+                      : "; rebuild with republish to have the services resend their outboxes");
+  };
   while (!stop_) {
     auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
     for (const auto& m : msgs) fold(*fresh, m);
     building_applied_ += msgs.size();
+    if (auto why = missing()) return fail(*why);
     if (msgs.empty() && caught_up()) break;
   }
   if (stop_) return fail("stopped");
@@ -113,6 +127,10 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
       for (const auto& m : msgs) fold(*fresh, m);
       building_applied_ += msgs.size();
       if (msgs.empty() && caught_up()) break;
+    }
+    if (auto why = missing()) {
+      lock.unlock();
+      return fail(*why);
     }
     fresh->take_dirty();
     if (auto st = store_.save_all(version, *fresh); !st) {
@@ -132,12 +150,19 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   building_ = 0;
 }
 
+void AnalyticsApp::set_rebuild_error(const std::string& why) {
+  std::unique_lock lock(mu_);
+  last_rebuild_error_ = why;
+}
+
 v1::ProjectionStatus AnalyticsApp::status() const {
   std::shared_lock lock(mu_);
   v1::ProjectionStatus s;
   s.set_serving_version(version_);
   s.set_building_version(building_);
   s.set_events_applied(serving_->events_applied());
+  s.set_last_rebuild_error(last_rebuild_error_);
+  s.set_building_events_applied(building_applied_);
   for (const auto& [tp, offset] : serving_->checkpoints()) (*s.mutable_checkpoints())[tp] = offset;
   return s;
 }

@@ -4,7 +4,8 @@
 // projection version folded from the topics by its own consumer group from the beginning, saved
 // whole, and switched to atomically once it has caught up — dashboards read the old version
 // until that moment. With `republish`, the services are first asked to republish their outboxes
-// (the embedded broker forgets everything when it restarts).
+// (the embedded broker forgets everything when it restarts). A rebuild that finds events missing
+// from the topics (an offset gap: the broker dropped them) never switches; the status says why.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -51,6 +52,7 @@ class AnalyticsApp {
 
  private:
   void run_rebuild(uint64_t version, bool republish);
+  void set_rebuild_error(const std::string& why);
   static void fold(Projection& p, const bus::Message& m);
 
   ProjectionStore& store_;
@@ -62,6 +64,7 @@ class AnalyticsApp {
   std::atomic<uint64_t> building_applied_{0};
   std::atomic<bool> stop_{false};
   std::thread rebuild_thread_;
+  std::string last_rebuild_error_;  // under mu_
 };
 
 }  // namespace huifang::analytics

@@ -91,9 +91,13 @@ class Consumer {
   // position, asked of the broker); nullopt before the group has assigned any partition.
   // Projections use it to tell "caught up".
   std::optional<uint64_t> lag(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
-  // Offsets that jumped forward past what this group had committed (data the broker dropped) or
-  // back (the broker lost its log): each is logged loudly and counted.
+  // Offsets that jumped forward past what this group had committed or, on a partition it never
+  // committed, a log that no longer starts at 0 (data the broker dropped), or went back (the
+  // broker lost its log): each is logged loudly and counted. A rebuild trusts only a count of 0.
   uint64_t offset_anomalies() const;
+  // Of those, the gaps at the start of a partition the group never read: history the broker no
+  // longer holds, which a republish from the outboxes can make up for (later gaps it cannot).
+  uint64_t start_gaps() const;
 
  private:
   struct Impl;
