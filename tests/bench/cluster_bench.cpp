@@ -429,7 +429,8 @@ rules:
     analytics::v1::ProjectionStatus s;
     do {
       std::this_thread::sleep_for(100ms);
-      call([&](auto& c) { return analytics_->GetProjectionStatus(&c, sr, &s); });
+      if (!call([&](auto& c) { return analytics_->GetProjectionStatus(&c, sr, &s); })) die("analytics stopped answering during the rebuild");
+      if (Clock::now() - start > std::chrono::minutes(60)) die("the rebuild did not finish within an hour");
       progress("rebuild folded", start, s.building_events_applied(), 0);
     } while (s.serving_version() != resp.building_version() && s.last_rebuild_error().empty());
     std::cerr << "\n";

@@ -14,14 +14,17 @@ namespace huifang::bench {
 namespace {
 
 // The kind of a key: its segments with the "{pN}" hash tag dropped, up to the first that holds a
-// digit (an id). `whole` says no id was cut: one of few keys (an index), measured every time.
+// digit (an id) other than a version ("v2": analytics' projection versions, a handful). `whole`
+// says no id was cut: one of few keys (an index), measured every time.
 std::string key_kind(const std::string& key, bool* whole = nullptr) {
   std::string kind;
   std::istringstream in(key);
   bool cut = false;
   for (std::string seg; std::getline(in, seg, ':');) {
     if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') continue;
-    if (std::any_of(seg.begin(), seg.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    const bool version = seg.size() > 1 && seg[0] == 'v' &&
+                         std::all_of(seg.begin() + 1, seg.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (!version && std::any_of(seg.begin(), seg.end(), [](unsigned char c) { return std::isdigit(c); })) {
       cut = true;
       break;
     }

@@ -150,7 +150,7 @@ struct Consumer::Impl {
   rd_kafka_t* rk = nullptr;
   std::mutex mu;
   std::map<std::string, int64_t> next_offset;  // per topic/partition: what we expect next
-  std::set<std::string> never_read;            // partitions the group never committed, nothing read yet
+  std::set<std::string> start_gap_seen;        // partitions whose missing start was already counted
   uint64_t start_gaps = 0;
   uint64_t anomalies = 0;
   core::Counter* anomaly_counter = nullptr;
@@ -163,25 +163,49 @@ struct Consumer::Impl {
     }
   }
 
+  // Caller holds mu.
+  void count_anomaly(const char* what, const std::string& key, int64_t expected, int64_t got) {
+    ++anomalies;
+    if (anomaly_counter) anomaly_counter->inc();
+    core::log::error(what, {{"partition", key}, {"expected", expected}, {"got", got}});
+  }
+
+  // Where each assigned partition should resume: what the group committed or, for a partition it
+  // never committed, the start of the log (auto.offset.reset=earliest). A log that no longer
+  // starts at 0 is history this group will never see: counted once as a start gap. What cannot
+  // be asked counts as an anomaly too, so nothing trusts an unverified start.
+  void expect_starts(rd_kafka_t* rk, rd_kafka_topic_partition_list_t* parts) {
+    const rd_kafka_resp_err_t committed = rd_kafka_committed(rk, parts, 5000);
+    std::lock_guard lock(mu);
+    for (int i = 0; i < parts->cnt; ++i) {
+      const auto& p = parts->elems[i];
+      const std::string key = part_key(p.topic, p.partition);
+      if (committed == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0) {
+        next_offset[key] = p.offset;
+        continue;
+      }
+      int64_t low = 0, high = 0;
+      const bool asked = committed == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+                         rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &low, &high, 5000) ==
+                             RD_KAFKA_RESP_ERR_NO_ERROR;
+      if (!asked) {
+        count_anomaly("could not ask where this partition starts: gaps at its start go unnoticed", key, 0, -1);
+        continue;
+      }
+      next_offset[key] = low;
+      if (low > 0 && start_gap_seen.insert(key).second) {
+        ++start_gaps;
+        count_anomaly("the log no longer starts at 0: the broker dropped messages this group never saw "
+                      "(republish from the services' outboxes)", key, 0, low);
+      }
+    }
+  }
+
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                            void* opaque) {
     auto* self = static_cast<Impl*>(opaque);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-      // Remember what the group had committed, to notice offsets the broker no longer has. A
-      // partition the group never committed starts at the beginning (auto.offset.reset=earliest),
-      // which is offset 0 unless the broker dropped the start of the log.
-      const bool known = rd_kafka_committed(rk, parts, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR;
-      {
-        std::lock_guard lock(self->mu);
-        for (int i = 0; i < parts->cnt; ++i) {
-          const auto& p = parts->elems[i];
-          if (p.offset >= 0) self->next_offset[part_key(p.topic, p.partition)] = p.offset;
-          else if (known && p.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            self->next_offset[part_key(p.topic, p.partition)] = 0;
-            self->never_read.insert(part_key(p.topic, p.partition));
-          }
-        }
-      }
+      self->expect_starts(rk, parts);
       rd_kafka_assign(rk, parts);
       core::log::info("partitions assigned", {{"count", parts->cnt}});
     } else {
@@ -189,10 +213,7 @@ struct Consumer::Impl {
       rd_kafka_commit(rk, nullptr, 0);
       {
         std::lock_guard lock(self->mu);
-        for (int i = 0; i < parts->cnt; ++i) {
-          self->next_offset.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
-          self->never_read.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
-        }
+        for (int i = 0; i < parts->cnt; ++i) self->next_offset.erase(part_key(parts->elems[i].topic, parts->elems[i].partition));
       }
       rd_kafka_assign(rk, nullptr);
       core::log::info("partitions revoked", {{"count", parts->cnt}});
@@ -200,21 +221,15 @@ struct Consumer::Impl {
   }
 
   void check_offset(const rd_kafka_message_t* m) {
-    const char* topic = rd_kafka_topic_name(m->rkt);
     std::lock_guard lock(mu);
-    const std::string key = part_key(topic, m->partition);
-    const bool first = never_read.erase(key) > 0;
+    const std::string key = part_key(rd_kafka_topic_name(m->rkt), m->partition);
     auto [it, inserted] = next_offset.try_emplace(key, m->offset);
-    if (!inserted && it->second != m->offset) {
-      ++anomalies;
-      if (first && m->offset > it->second) ++start_gaps;
-      if (anomaly_counter) anomaly_counter->inc();
-      core::log::error(m->offset > it->second ? "offset gap: the broker no longer has messages this group has not seen "
-                                                "(republish from the services' outboxes)"
-                                              : "offset went back: the broker lost its log (restart?); the inbox "
-                                                "absorbs redelivered events",
-                       {{"topic", topic}, {"partition", m->partition}, {"expected", it->second}, {"got", m->offset}});
-    }
+    if (!inserted && it->second != m->offset)
+      count_anomaly(m->offset > it->second ? "offset gap: the broker no longer has messages this group has not seen "
+                                             "(republish from the services' outboxes)"
+                                           : "offset went back: the broker lost its log (restart?); the inbox "
+                                             "absorbs redelivered events",
+                    key, it->second, m->offset);
     it->second = m->offset + 1;
   }
 };

@@ -81,6 +81,18 @@ TEST_F(RepositoryTest, ExpectingNewDecidesOnTheRealStateWhenTheStreamExistsAfter
   EXPECT_EQ(agg->version, 2u);
 }
 
+TEST_F(RepositoryTest, ExpectingNewNeverAnswersNothingToDoFromTheGuess) {
+  Repository<Attempts> repo(*store_, factory_, evolve);
+  ASSERT_TRUE(repo.execute("c1", {"visit", "v8"}, record_attempt));
+  // Nothing to do on an empty stream, one more attempt on a started one.
+  auto only_if_started = [](const Aggregate<Attempts>& a) -> core::Result<Decision> {
+    return a.state.count == 0 ? core::Result<Decision>(Decision{}) : record_attempt(a);
+  };
+  auto r = repo.execute_expecting_new("c1", {"visit", "v8"}, only_if_started);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->version, 2u);
+}
+
 TEST_F(RepositoryTest, SnapshotsEveryKEventsAndLoadsFromThem) {
   Repository<Attempts> repo(*store_, factory_, evolve, codec());
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(repo.execute("c1", {"visit", "v1"}, record_attempt));

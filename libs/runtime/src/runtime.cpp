@@ -88,6 +88,9 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!pool) return pool.error();
   auto lanes = c.get_int("lanes", 1, 256);
   if (!lanes) return lanes.error();
+  if (*lanes > *pool)
+    return core::invalid_argument("lanes", std::to_string(*lanes) + " lanes would wait on " + std::to_string(*pool) +
+                                               " Redis connections; raise --redis-pool to at least --lanes");
   rt->lanes_ = static_cast<size_t>(*lanes);
   auto partitions = c.get_int("logical-partitions", 1, 16384);
   if (!partitions) return partitions.error();

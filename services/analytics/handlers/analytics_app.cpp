@@ -83,14 +83,21 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     set_rebuild_error(why);
     building_ = 0;
   };
-  if (republish) {
-    if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
-  }
   const std::string group = "analytics-rebuild-v" + std::to_string(version) + "-" +
                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
   if (!consumer) return fail(consumer.error().to_string());
   auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
+  if (republish) {
+    // Join first, so the consumer learns where each log starts before anything is resent: a
+    // missing start is then history the republish covers, and any later gap is a real loss.
+    while (!stop_ && !(*consumer)->lag()) {
+      auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
+      for (const auto& m : msgs) fold(*fresh, m);
+      building_applied_ += msgs.size();
+    }
+    if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
+  }
   // Caught up: nothing left on any assigned partition, twice in a row a moment apart (relays
   // that are republishing may still be on their way).
   auto caught_up = [&] {
@@ -104,7 +111,8 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
   // meanwhile and switch, so nothing the live path applied is missing from the new version.
   // Events the broker dropped before this group read them: the start of a partition's log, which
-  // a republish resends from the outboxes, or anything later, which nothing resends.
+  // a republish resends from the outboxes (as far as their retention reaches), or anything later,
+  // which nothing resends.
   auto missing = [&]() -> std::optional<std::string> {
     const uint64_t gaps = (*consumer)->offset_anomalies() - (republish ? (*consumer)->start_gaps() : 0);
     if (gaps == 0) return std::nullopt;

@@ -161,7 +161,9 @@ core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id,
   auto raw = index_get(customer_id, kCustomers, customer_id);
   if (!raw) return raw.error();
   v1::Customer c;
-  if (raw->empty() || !c.ParseFromString(*raw) || (!tenant_id.empty() && c.tenant_id() != tenant_id))
+  if (!raw->empty() && !c.ParseFromString(*raw))
+    return core::make_error(store::make_error_code(store::errc::bad_reply), "customer " + customer_id + ": unreadable index entry");
+  if (raw->empty() || (!tenant_id.empty() && c.tenant_id() != tenant_id))
     return not_found("customer " + customer_id + " does not exist");
   return c;
 }

@@ -163,6 +163,9 @@ core::Result<PlanningInputs> ReadModels::planning_inputs(const std::string& tena
                            tenant_command("HGETALL", tenant_id, "load")});
   if (!r) return r.error();
   const auto& replies = *r;
+  for (const auto& reply : replies)
+    if (reply.type == store::Reply::Type::error)
+      return core::make_error(store::make_error_code(store::errc::bad_reply), "planning inputs of " + customer_id + ": " + reply.str);
   return PlanningInputs{customer_of(replies[0]), calendar_of(replies[1]), ledger_of(replies[2]),
                         agents_of(replies[3], org_unit_id), load_of(replies[4])};
 }

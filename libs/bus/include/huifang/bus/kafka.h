@@ -92,11 +92,13 @@ class Consumer {
   // Projections use it to tell "caught up".
   std::optional<uint64_t> lag(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
   // Offsets that jumped forward past what this group had committed or, on a partition it never
-  // committed, a log that no longer starts at 0 (data the broker dropped), or went back (the
-  // broker lost its log): each is logged loudly and counted. A rebuild trusts only a count of 0.
+  // committed, a log that no longer starts at 0 (data the broker dropped); offsets that went back
+  // (the broker lost its log); starts that could not be asked. Each is logged loudly and counted.
+  // A rebuild trusts only a count of 0.
   uint64_t offset_anomalies() const;
-  // Of those, the gaps at the start of a partition the group never read: history the broker no
-  // longer holds, which a republish from the outboxes can make up for (later gaps it cannot).
+  // Of those, the partitions whose log had lost its start when this group first got them: history
+  // the broker dropped before this consumer joined, which a republish started after it joined
+  // resends (later gaps it cannot).
   uint64_t start_gaps() const;
 
  private:

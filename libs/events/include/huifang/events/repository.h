@@ -92,8 +92,12 @@ class Repository {
   core::Result<Executed> run(const std::string& partition_key, const store::StreamId& stream, const Decide& decide,
                              std::optional<store::InboxMark> inbox, int max_attempts, bool expect_new) {
     core::Error last = core::make_error(store::make_error_code(store::errc::version_conflict), "not attempted");
-    for (int attempt = 0; attempt < max_attempts + (expect_new ? 1 : 0); ++attempt) {
-      auto agg = expect_new && attempt == 0 ? core::Result<Aggregate<State>>(Aggregate<State>{}) : load(partition_key, stream);
+    const int attempts = max_attempts + (expect_new ? 1 : 0);
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+      // The guess (an empty stream) may only append: anything it would answer without appending
+      // (nothing to do, a duplicate) is answered again from the real state.
+      const bool guess = expect_new && attempt == 0;
+      auto agg = guess ? core::Result<Aggregate<State>>(Aggregate<State>{}) : load(partition_key, stream);
       if (!agg) return agg.error();
       auto decision = decide(*agg);
       if (!decision) return decision.error();
@@ -106,12 +110,14 @@ class Repository {
         req.streams[0].events.push_back(e.SerializeAsString());
       }
       if (req.streams[0].events.empty() && req.index_ops.empty() && !inbox) {
+        if (guess) continue;
         out.version = agg->version;
         return out;
       }
       auto appended = store_.append(req);
       if (!appended) {
         if (appended.error().code == store::errc::duplicate_message) {
+          if (guess) continue;
           out.duplicate = true;
           out.version = agg->version;
           return out;
@@ -133,7 +139,7 @@ class Repository {
       return out;
     }
     return core::make_error(store::make_error_code(store::errc::version_conflict),
-                            last.message + " (gave up after " + std::to_string(max_attempts) + " attempts)");
+                            last.message + " (gave up after " + std::to_string(attempts) + " attempts)");
   }
 
   store::EventStore& store_;
