@@ -108,8 +108,6 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     }
     return true;
   };
-  // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
-  // meanwhile and switch, so nothing the live path applied is missing from the new version.
   // Events the broker dropped before this group read them: the start of a partition's log, which
   // a republish resends from the outboxes (as far as their retention reaches), or anything later,
   // which nothing resends.
@@ -120,6 +118,8 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
            (republish ? "; its partitions overflowed while the services republished, rebuild again"
                       : "; rebuild with republish to have the services resend their outboxes");
   };
+  // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
+  // meanwhile and switch, so nothing the live path applied is missing from the new version.
   while (!stop_) {
     auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
     for (const auto& m : msgs) fold(*fresh, m);
