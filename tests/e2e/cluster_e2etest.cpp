@@ -144,8 +144,16 @@ TEST_F(Cluster, TheDemoIsOnTheDashboard) {
 
 TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
   const std::string t = "--tenant renmin-hospital ";
-  // A discharge-like trigger from an integration on the inbound topic, for a demo patient.
-  const std::string customer = "renmin-hospital-c7";
+  // A discharge-like trigger from an integration on the inbound topic, for a demo patient with
+  // nothing planned: the policy merges a visit into one already planned within 3 days, and which
+  // patients have one depends on where the demo's dates fall.
+  std::string customer;
+  for (int i = 1; i <= 100 && customer.empty(); ++i) {
+    const std::string candidate = "renmin-hospital-c" + std::to_string(i);
+    const auto [code, out] = ctl("--json " + t + "plan " + candidate);
+    if (code == 0 && json::parse(out, nullptr, false).value("visits", json::array()).empty()) customer = candidate;
+  }
+  ASSERT_FALSE(customer.empty()) << "every demo patient has a visit planned";
   const std::time_t now = std::time(nullptr);
   char occurred[32];
   std::strftime(occurred, sizeof occurred, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
