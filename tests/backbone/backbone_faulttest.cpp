@@ -4,7 +4,6 @@
 // every effect applied exactly once, in order per customer.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <thread>
 
 #include "huifang/bus/consumer_loop.h"
@@ -225,16 +224,6 @@ TEST_F(Backbone, RepublishAfterTheBrokerForgetsEverything) {
 }
 
 TEST_F(Backbone, ANewGroupNoticesTheBrokerDroppedTheStartOfTheLog) {
-  std::mt19937 rng(1);
-  auto produce_and_flush = [&](int n, size_t bytes) {
-    std::string noise(bytes, ' ');  // incompressible, so the broker stores every byte
-    for (int i = 0; i < n; ++i) {
-      for (auto& ch : noise) ch = static_cast<char>(rng());
-      ASSERT_TRUE(producer_->produce(kTopic, "one-customer", noise,
-                                     [](const core::Status& st) { EXPECT_TRUE(st) << st.error().to_string(); }));
-    }
-    ASSERT_TRUE(producer_->flush(30s));
-  };
   auto read_all = [&](const std::string& group, size_t expected) {
     auto c = make_consumer(group);
     size_t got = 0;
@@ -242,11 +231,11 @@ TEST_F(Backbone, ANewGroupNoticesTheBrokerDroppedTheStartOfTheLog) {
     EXPECT_EQ(c->start_gaps(), c->offset_anomalies());  // nothing is produced while it reads: no gap after the start
     return c->offset_anomalies();
   };
-  produce_and_flush(10, 100);
+  ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, 10, 100));
   EXPECT_EQ(read_all("whole", 10), 0u);
   // The embedded broker keeps about 5 MiB per partition: 8 MiB more to one partition pushes the
   // first messages out, and a group that never read them must say so.
-  produce_and_flush(800, 10 * 1024);
+  ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, 800, 10 * 1024));
   EXPECT_GE(read_all("late", 1), 1u);
 }
 

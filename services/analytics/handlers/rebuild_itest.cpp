@@ -4,8 +4,6 @@
 // republish, the dropped start is what the services resend.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "analytics_app.h"
 #include "huifang/testing/embedded_kafka.h"
 #include "huifang/testing/redis_server.h"
@@ -35,17 +33,8 @@ class Rebuild : public ::testing::Test {
     producer_ = std::move(*bus::Producer::create(options.kafka));
   }
 
-  // `n` messages of `bytes` random bytes to one partition (random: incompressible, so the broker
-  // stores every byte; not envelopes, so the fold skips them).
-  void produce(int n, size_t bytes) {
-    std::mt19937 rng(1);
-    std::string noise(bytes, ' ');
-    for (int i = 0; i < n; ++i) {
-      for (auto& ch : noise) ch = static_cast<char>(rng());
-      ASSERT_TRUE(producer_->produce(kTopic, "one-customer", noise, [](const core::Status& st) { EXPECT_TRUE(st); }));
-    }
-    ASSERT_TRUE(producer_->flush(30s));
-  }
+  // Not envelopes, so the fold skips them; only their offsets count.
+  void produce(int n, size_t bytes) { ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, n, bytes)); }
 
   v1::ProjectionStatus rebuild(bool republish = false) {
     auto r = app_->rebuild(republish);
