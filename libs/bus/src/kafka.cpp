@@ -180,14 +180,14 @@ struct Consumer::Impl {
     for (int i = 0; i < parts->cnt; ++i) {
       const auto& p = parts->elems[i];
       const std::string key = part_key(p.topic, p.partition);
-      if (committed == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0) {
+      const bool known = committed == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR;
+      if (known && p.offset >= 0) {
         next_offset[key] = p.offset;
         continue;
       }
       int64_t low = 0, high = 0;
-      const bool asked = committed == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR &&
-                         rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &low, &high, 5000) ==
-                             RD_KAFKA_RESP_ERR_NO_ERROR;
+      const bool asked = known && rd_kafka_query_watermark_offsets(rk, p.topic, p.partition, &low, &high, 5000) ==
+                                      RD_KAFKA_RESP_ERR_NO_ERROR;
       if (!asked) {
         count_anomaly("could not ask where this partition starts: gaps at its start go unnoticed", key, 0, -1);
         continue;

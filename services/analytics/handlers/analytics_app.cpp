@@ -88,14 +88,17 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
   if (!consumer) return fail(consumer.error().to_string());
   auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
+  // One polled batch folded in; false when there was nothing to fold.
+  auto fold_batch = [&](std::chrono::milliseconds wait) {
+    auto msgs = (*consumer)->poll_batch(2000, wait);
+    for (const auto& m : msgs) fold(*fresh, m);
+    building_applied_ += msgs.size();
+    return !msgs.empty();
+  };
   if (republish) {
     // Join first, so the consumer learns where each log starts before anything is resent: a
     // missing start is then history the republish covers, and any later gap is a real loss.
-    while (!stop_ && !(*consumer)->lag()) {
-      auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
-      for (const auto& m : msgs) fold(*fresh, m);
-      building_applied_ += msgs.size();
-    }
+    while (!stop_ && !(*consumer)->lag()) fold_batch(std::chrono::milliseconds(200));
     if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
   }
   // Caught up: nothing left on any assigned partition, twice in a row a moment apart (relays
@@ -121,21 +124,14 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   // Fold until the topics are drained; then, with the live consumer held off, drain what arrived
   // meanwhile and switch, so nothing the live path applied is missing from the new version.
   while (!stop_) {
-    auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(200));
-    for (const auto& m : msgs) fold(*fresh, m);
-    building_applied_ += msgs.size();
+    const bool folded = fold_batch(std::chrono::milliseconds(200));
     if (auto why = missing()) return fail(*why);
-    if (msgs.empty() && caught_up()) break;
+    if (!folded && caught_up()) break;
   }
   if (stop_) return fail("stopped");
   {
     std::unique_lock lock(mu_);
-    for (;;) {
-      auto msgs = (*consumer)->poll_batch(2000, std::chrono::milliseconds(100));
-      for (const auto& m : msgs) fold(*fresh, m);
-      building_applied_ += msgs.size();
-      if (msgs.empty() && caught_up()) break;
-    }
+    while (fold_batch(std::chrono::milliseconds(100)) || !caught_up()) continue;  // until a poll finds nothing and nothing is behind
     if (auto why = missing()) {
       lock.unlock();
       return fail(*why);
