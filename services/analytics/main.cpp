@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
       runtime::Runtime::create({"analytics", "huifang.analytics.v1", 7105, 8105,
                                 {{"web-root", HUIFANG_WEB_ROOT, "directory with the dashboard page and ECharts"},
                                  {"utc-offset-hours", "8", "reporting zone: which local day an event counts in"},
+                                 {"save-interval", "100ms", "how often the projection and its checkpoints are saved"},
                                  {"intake-grpc", "127.0.0.1:7101", "intake's gRPC address (rebuild with republish)"},
                                  {"scheduling-grpc", "127.0.0.1:7102", "scheduling's gRPC address"},
                                  {"visit-grpc", "127.0.0.1:7103", "visit's gRPC address"},
@@ -67,10 +68,25 @@ int main(int argc, char** argv) {
   analytics::AnalyticsApp app(store, options);
   runtime::must(app.start(), "huifang-analytics: loading the projection");
   analytics::AnalyticsService service(app, rt->auth());
-  runtime::must(rt->consume(topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }),
-                "huifang-analytics: consumer");
+  bus::Consumer* consumer = runtime::must(
+      rt->consume_storing_offsets_myself(topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }),
+      "huifang-analytics: consumer");
+  // Offsets are stored only for what a save made durable: a crash replays the rest.
+  auto save = [&app, consumer]() -> core::Status {
+    auto saved = app.save();
+    if (!saved) return saved.error();
+    for (const auto& [tp, offset] : *saved) {
+      const auto slash = tp.rfind('/');
+      if (auto st = consumer->store(tp.substr(0, slash), std::stoi(tp.substr(slash + 1)), offset); !st) return st;
+    }
+    return core::ok_status();
+  };
+  const auto save_interval = runtime::must(cfg.get_duration("save-interval"), "huifang-analytics");
+  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(save_interval), "projection save", save);
   for (auto& [path, handler] : analytics::dashboard_routes(app, cfg.get("web-root"))) rt->add_http_route(path, handler);
   const int code = rt->run({&service});
   app.join_rebuild();
+  if (auto saved = app.save(); !saved)  // what the last interval applied; replayed on start if this fails
+    core::log::warn("final projection save failed", {{"error", saved.error().to_string()}});
   return code;
 }

@@ -49,7 +49,8 @@ size_t ConsumerLoop::process(std::span<const Message> msgs, const std::atomic<bo
   while (finished < msgs.size()) {
     const BatchOutcome out = handler_(msgs.subspan(finished));
     // Offsets are stored only for what the handler made durable.
-    for (size_t i = 0; i < out.done; ++i) store_offset(msgs[finished + i]);
+    if (options_.store_offsets)
+      for (size_t i = 0; i < out.done; ++i) store_offset(msgs[finished + i]);
     applied_.inc(out.done);
     if (out.done > 0) {
       attempts = 0;

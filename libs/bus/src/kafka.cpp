@@ -269,43 +269,71 @@ core::Result<std::unique_ptr<Consumer>> Consumer::create(const Options& options)
   return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
 }
 
-std::vector<Message> Consumer::poll_batch(size_t max, std::chrono::milliseconds timeout) {
-  std::vector<Message> out;
+namespace {
+
+// Polls up to `max` messages, waiting at most `timeout` for the first, and hands each good one to
+// `fn` before destroying it. Broker errors are logged, never handed on.
+size_t poll_raw(rd_kafka_t* rk, size_t max, std::chrono::milliseconds timeout,
+                const std::function<void(const rd_kafka_message_t*)>& fn) {
+  size_t seen = 0;
   int wait = static_cast<int>(timeout.count());
-  while (out.size() < max) {
-    rd_kafka_message_t* m = rd_kafka_consumer_poll(impl_->rk, wait);
+  while (seen < max) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, wait);
     if (!m) break;
     wait = 0;  // after the first message, take only what is already here
     if (m->err) {
       if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
         core::log::warn("consumer error", {{"error", rd_kafka_message_errstr(m)}});
-      rd_kafka_message_destroy(m);
-      continue;
+    } else {
+      fn(m);
+      ++seen;
     }
+    rd_kafka_message_destroy(m);
+  }
+  return seen;
+}
+
+std::string_view bytes(const void* p, size_t n) { return p ? std::string_view(static_cast<const char*>(p), n) : std::string_view(); }
+
+}  // namespace
+
+std::vector<Message> Consumer::poll_batch(size_t max, std::chrono::milliseconds timeout) {
+  std::vector<Message> out;
+  poll_raw(impl_->rk, max, timeout, [&](const rd_kafka_message_t* m) {
     impl_->check_offset(m);
     Message msg;
     msg.topic = rd_kafka_topic_name(m->rkt);
     msg.partition = m->partition;
     msg.offset = m->offset;
-    if (m->key) msg.key.assign(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload) msg.value.assign(static_cast<const char*>(m->payload), m->len);
+    msg.key = bytes(m->key, m->key_len);
+    msg.value = bytes(m->payload, m->len);
     rd_kafka_headers_t* hdrs = nullptr;
     if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* name;
       const void* val;
       size_t size;
       for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
-        msg.headers.push_back({name, val ? std::string(static_cast<const char*>(val), size) : std::string()});
+        msg.headers.push_back({name, std::string(bytes(val, size))});
     }
-    rd_kafka_message_destroy(m);
     out.push_back(std::move(msg));
-  }
+  });
   return out;
 }
 
-core::Status Consumer::store(const Message& m) {
+size_t Consumer::poll_each(size_t max, std::chrono::milliseconds timeout,
+                           const std::function<void(const MessageView&)>& fn) {
+  return poll_raw(impl_->rk, max, timeout, [&](const rd_kafka_message_t* m) {
+    impl_->check_offset(m);
+    fn(MessageView{rd_kafka_topic_name(m->rkt), m->partition, m->offset, bytes(m->key, m->key_len),
+                   bytes(m->payload, m->len)});
+  });
+}
+
+core::Status Consumer::store(const Message& m) { return store(m.topic, m.partition, m.offset); }
+
+core::Status Consumer::store(const std::string& topic, int32_t partition, int64_t offset) {
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(l, m.topic.c_str(), m.partition)->offset = m.offset + 1;
+  rd_kafka_topic_partition_list_add(l, topic.c_str(), partition)->offset = offset + 1;
   const rd_kafka_resp_err_t e = rd_kafka_offsets_store(impl_->rk, l);
   rd_kafka_topic_partition_list_destroy(l);
   // A partition revoked meanwhile cannot be stored to; its next owner redelivers (inbox absorbs).

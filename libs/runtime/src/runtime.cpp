@@ -134,14 +134,28 @@ core::Status Runtime::consume(const std::vector<std::string>& topics, events::En
 
 core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const std::string& group,
                                   bus::BatchHandler handler) {
+  auto added = add_loop(topics, group, std::move(handler), true);
+  if (!added) return added.error();
+  return core::ok_status();
+}
+
+core::Result<bus::Consumer*> Runtime::consume_storing_offsets_myself(const std::vector<std::string>& topics,
+                                                                     events::EnvelopeHandler handler) {
+  return add_loop(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name), false);
+}
+
+core::Result<bus::Consumer*> Runtime::add_loop(const std::vector<std::string>& topics, const std::string& group,
+                                               bus::BatchHandler handler, bool store_offsets) {
   auto consumer = bus::Consumer::create({kafka_, group, topics, &metrics_});
   if (!consumer) return consumer.error();
   Loop l;
   l.consumer = std::move(*consumer);
-  l.loop = std::make_unique<bus::ConsumerLoop>(*l.consumer, *producer_, metrics_, bus::ConsumerLoopOptions{group},
-                                               std::move(handler));
+  bus::ConsumerLoopOptions options{group};
+  options.store_offsets = store_offsets;
+  l.loop = std::make_unique<bus::ConsumerLoop>(*l.consumer, *producer_, metrics_, options, std::move(handler));
+  bus::Consumer* out = l.consumer.get();
   loops_.push_back(std::move(l));
-  return core::ok_status();
+  return out;
 }
 
 void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass) {

@@ -60,7 +60,7 @@ bool Projection::apply_intake(const events::Envelope& e) {
     auto& slot = org_[key(e.tenant_id(), u.id())];
     if (slot.SerializeAsString() == u.SerializeAsString()) return false;
     slot = u;
-    dirty_.org_units.insert(key(e.tenant_id(), u.id()));
+    if (live_) dirty_.org_units.insert(key(e.tenant_id(), u.id()));
     return true;
   }
   const intake::v1::Agent* a = b.has_agent_registered() ? &b.agent_registered().agent()
@@ -74,73 +74,119 @@ bool Projection::apply_intake(const events::Envelope& e) {
   auto& slot = agents_[key(e.tenant_id(), a->id())];
   if (slot.SerializeAsString() == kept.SerializeAsString()) return false;
   slot = kept;
-  dirty_.agents.insert(key(e.tenant_id(), a->id()));
+  if (live_) dirty_.agents.insert(key(e.tenant_id(), a->id()));
   return true;
+}
+
+template <typename Change>
+bool Projection::change_visit(const std::string& id, Change&& change) {
+  VisitFact& f = visits_[id];
+  if (!live_) return change(f);
+  VisitFact before = f;
+  if (!change(f)) return false;
+  count(id, before, -1);
+  count(id, f, +1);
+  dirty_.visits.insert(id);
+  return true;
+}
+
+template <typename Change>
+bool Projection::change_complaint(const std::string& id, Change&& change) {
+  ComplaintFact& f = complaints_[id];
+  if (!live_) return change(f);
+  ComplaintFact before = f;
+  if (!change(f)) return false;
+  buckets_.add(before, -1);
+  buckets_.add(f, +1);
+  dirty_.complaints.insert(id);
+  return true;
+}
+
+void Projection::count(const std::string& id, const VisitFact& f, int sign) {
+  buckets_.add(f, sign);
+  if (f.overdue() && !f.completed() && !f.closed() && !f.tenant_id().empty()) {
+    std::tuple<std::string, int64_t, std::string> row{f.tenant_id(), f.due_by_us(), id};
+    if (sign > 0) overdue_.insert(std::move(row));
+    else overdue_.erase(row);
+  }
+}
+
+void Projection::go_live() {
+  buckets_.clear();
+  overdue_.clear();
+  for (const auto& [id, f] : visits_) count(id, f, +1);
+  for (const auto& [id, f] : complaints_) buckets_.add(f, +1);
+  live_ = true;
 }
 
 bool Projection::apply_scheduling(const events::Envelope& e) {
   const auto& b = e.scheduling();
-  std::string id;
-  bool changed = false;
-  VisitFact* v = nullptr;
-  auto fact = [&](const std::string& visit_id) -> VisitFact& {
-    id = visit_id;
-    v = &visits_[visit_id];
-    changed |= set(*v->mutable_tenant_id(), e.tenant_id());
-    return *v;
-  };
-  if (b.has_visit_planned()) {
-    const auto& p = b.visit_planned();
-    auto& f = fact(p.decision().visit_id());
-    changed |= set(*f.mutable_org_unit_id(), p.decision().org_unit_id());
-    changed |= set(*f.mutable_category(), p.decision().category());
-    if (!f.planned()) {
-      f.set_planned(true);
-      f.set_due_day(local_day(events::from_proto(p.due_from())));
-      f.set_due_by_us(core::to_micros(events::from_proto(p.due_by())));
-      f.set_rate_target(p.rate_target());
-      f.set_complaint_id(p.complaint_id());
-      f.set_care_only(p.care_only());
-      changed = true;
-    }
-  } else if (b.has_visit_assigned()) {
-    changed |= set(*fact(b.visit_assigned().visit_id()).mutable_agent_id(), b.visit_assigned().agent_id());
-  } else if (b.has_visit_due()) {
-    auto& f = fact(b.visit_due().visit_id());
-    if (!f.due()) f.set_due(true), changed = true;
-    if (f.agent_id().empty()) changed |= set(*f.mutable_agent_id(), b.visit_due().agent_id());
-  } else if (b.has_visit_overdue()) {
-    auto& f = fact(b.visit_overdue().visit_id());
-    if (!f.overdue() && !f.completed()) f.set_overdue(true), f.set_due(true), changed = true;
-  } else if (b.has_visit_closed_unreachable()) {
-    auto& f = fact(b.visit_closed_unreachable().visit_id());
-    if (!f.closed()) f.set_closed(true), changed = true;
+  std::string_view id;
+  switch (b.event_case()) {
+    case scheduling::v1::SchedulingEvent::kVisitPlanned: id = b.visit_planned().decision().visit_id(); break;
+    case scheduling::v1::SchedulingEvent::kVisitAssigned: id = b.visit_assigned().visit_id(); break;
+    case scheduling::v1::SchedulingEvent::kVisitDue: id = b.visit_due().visit_id(); break;
+    case scheduling::v1::SchedulingEvent::kVisitOverdue: id = b.visit_overdue().visit_id(); break;
+    case scheduling::v1::SchedulingEvent::kVisitClosedUnreachable: id = b.visit_closed_unreachable().visit_id(); break;
+    default: return false;
   }
-  if (changed) dirty_.visits.insert(id);
-  return changed;
+  return change_visit(std::string(id), [&](VisitFact& f) {
+    bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
+    switch (b.event_case()) {
+      case scheduling::v1::SchedulingEvent::kVisitPlanned: {
+        const auto& p = b.visit_planned();
+        changed |= set(*f.mutable_org_unit_id(), p.decision().org_unit_id());
+        changed |= set(*f.mutable_category(), p.decision().category());
+        if (!f.planned()) {
+          f.set_planned(true);
+          f.set_due_day(local_day(events::from_proto(p.due_from())));
+          f.set_due_by_us(core::to_micros(events::from_proto(p.due_by())));
+          f.set_rate_target(p.rate_target());
+          f.set_complaint_id(p.complaint_id());
+          f.set_care_only(p.care_only());
+          changed = true;
+        }
+        break;
+      }
+      case scheduling::v1::SchedulingEvent::kVisitAssigned:
+        changed |= set(*f.mutable_agent_id(), b.visit_assigned().agent_id());
+        break;
+      case scheduling::v1::SchedulingEvent::kVisitDue:
+        if (!f.due()) f.set_due(true), changed = true;
+        if (f.agent_id().empty()) changed |= set(*f.mutable_agent_id(), b.visit_due().agent_id());
+        break;
+      case scheduling::v1::SchedulingEvent::kVisitOverdue:
+        if (!f.overdue() && !f.completed()) f.set_overdue(true), f.set_due(true), changed = true;
+        break;
+      default:  // closed as unreachable
+        if (!f.closed()) f.set_closed(true), changed = true;
+        break;
+    }
+    return changed;
+  });
 }
 
 bool Projection::apply_visit(const events::Envelope& e) {
   if (!e.visit().has_visit_completed()) return false;
   const auto& c = e.visit().visit_completed();
-  auto& f = visits_[c.visit_id()];
-  if (f.completed()) return false;
-  f.set_tenant_id(e.tenant_id());
-  f.set_completed(true);
-  f.set_overdue(false);
-  f.set_completed_day(local_day(events::from_proto(c.completed_at())));
-  if (!f.planned()) {  // completion seen before the plan (topics interleave): the plan fills these in later
-    f.set_org_unit_id(c.org_unit_id());
-    f.set_category(c.category());
-    f.set_due_day(f.completed_day());
-  }
-  if (!c.agent_id().empty()) f.set_agent_id(c.agent_id());
-  *f.mutable_ratings() = c.ratings();
-  f.set_has_opinion(!c.opinions().empty());
-  f.set_has_suggestion(!c.suggestions().empty());
-  f.set_has_need(!c.needs().empty());
-  dirty_.visits.insert(c.visit_id());
-  return true;
+  return change_visit(c.visit_id(), [&](VisitFact& f) {
+    if (f.completed()) return false;
+    f.set_tenant_id(e.tenant_id());
+    f.set_completed(true);
+    f.set_overdue(false);
+    f.set_completed_day(local_day(events::from_proto(c.completed_at())));
+    if (!f.planned()) {  // completion seen before the plan (topics interleave): the plan fills these in later
+      f.set_org_unit_id(c.org_unit_id());
+      f.set_category(c.category());
+      f.set_due_day(f.completed_day());
+    }
+    if (!c.agent_id().empty()) f.set_agent_id(c.agent_id());
+    *f.mutable_ratings() = c.ratings();
+    f.set_has_opinion(!c.opinions().empty());
+    f.set_has_suggestion(!c.suggestions().empty());
+    f.set_has_need(!c.needs().empty());
+    return true;
+  });
 }
 
 bool Projection::apply_complaint(const events::Envelope& e) {
@@ -158,49 +204,49 @@ bool Projection::apply_complaint(const events::Envelope& e) {
     case complaints::v1::ComplaintEvent::kRepeatFlagged: id = e.stream().id(); break;
     default: return false;
   }
-  auto& f = complaints_[id];
-  if (e.stream_version() <= f.version()) return false;  // seen already
-  f.set_version(e.stream_version());
-  switch (b.event_case()) {
-    case complaints::v1::ComplaintEvent::kComplaintOpened: {
-      const auto& o = b.complaint_opened();
-      f.set_tenant_id(e.tenant_id());
-      f.set_org_unit_id(o.org_unit_id());
-      f.set_category(o.category());
-      f.set_responsible(o.responsible());
-      f.set_opened_day(local_day(events::from_proto(e.occurred_at())));
-      f.set_opened_us(core::to_micros(events::from_proto(e.occurred_at())));
-      f.set_effective(o.effective());
-      f.set_state("opened");
-      break;
+  return change_complaint(id, [&](ComplaintFact& f) {
+    if (e.stream_version() <= f.version()) return false;  // seen already
+    f.set_version(e.stream_version());
+    switch (b.event_case()) {
+      case complaints::v1::ComplaintEvent::kComplaintOpened: {
+        const auto& o = b.complaint_opened();
+        f.set_tenant_id(e.tenant_id());
+        f.set_org_unit_id(o.org_unit_id());
+        f.set_category(o.category());
+        f.set_responsible(o.responsible());
+        f.set_opened_day(local_day(events::from_proto(e.occurred_at())));
+        f.set_opened_us(core::to_micros(events::from_proto(e.occurred_at())));
+        f.set_effective(o.effective());
+        f.set_state("opened");
+        break;
+      }
+      case complaints::v1::ComplaintEvent::kComplaintAssigned:
+        if (f.state() == "opened" || f.state() == "reopened") f.set_state("assigned");
+        break;
+      case complaints::v1::ComplaintEvent::kComplaintInvestigationStarted: f.set_state("investigating"); break;
+      case complaints::v1::ComplaintEvent::kComplaintEscalated:
+        f.set_level(std::max<uint32_t>(f.level(), b.complaint_escalated().level()));
+        break;
+      case complaints::v1::ComplaintEvent::kComplaintResolved:
+        f.set_state("resolved");
+        f.set_resolved_us(core::to_micros(events::from_proto(b.complaint_resolved().resolved_at())));
+        f.set_effective(b.complaint_resolved().effective());
+        f.set_follow_ups_due(f.follow_ups_due() + 1);
+        break;
+      case complaints::v1::ComplaintEvent::kComplaintFollowedUp:
+        f.set_follow_ups_done(f.follow_ups_done() + 1);
+        if (b.complaint_followed_up().within_deadline()) f.set_follow_ups_within(f.follow_ups_within() + 1);
+        break;
+      case complaints::v1::ComplaintEvent::kComplaintClosed: f.set_state("closed"); break;
+      case complaints::v1::ComplaintEvent::kComplaintReopened:
+        f.set_state("reopened");
+        f.set_reopened(f.reopened() + 1);
+        break;
+      case complaints::v1::ComplaintEvent::kRepeatFlagged: f.set_repeat(true); break;
+      default: break;
     }
-    case complaints::v1::ComplaintEvent::kComplaintAssigned:
-      if (f.state() == "opened" || f.state() == "reopened") f.set_state("assigned");
-      break;
-    case complaints::v1::ComplaintEvent::kComplaintInvestigationStarted: f.set_state("investigating"); break;
-    case complaints::v1::ComplaintEvent::kComplaintEscalated:
-      f.set_level(std::max<uint32_t>(f.level(), b.complaint_escalated().level()));
-      break;
-    case complaints::v1::ComplaintEvent::kComplaintResolved:
-      f.set_state("resolved");
-      f.set_resolved_us(core::to_micros(events::from_proto(b.complaint_resolved().resolved_at())));
-      f.set_effective(b.complaint_resolved().effective());
-      f.set_follow_ups_due(f.follow_ups_due() + 1);
-      break;
-    case complaints::v1::ComplaintEvent::kComplaintFollowedUp:
-      f.set_follow_ups_done(f.follow_ups_done() + 1);
-      if (b.complaint_followed_up().within_deadline()) f.set_follow_ups_within(f.follow_ups_within() + 1);
-      break;
-    case complaints::v1::ComplaintEvent::kComplaintClosed: f.set_state("closed"); break;
-    case complaints::v1::ComplaintEvent::kComplaintReopened:
-      f.set_state("reopened");
-      f.set_reopened(f.reopened() + 1);
-      break;
-    case complaints::v1::ComplaintEvent::kRepeatFlagged: f.set_repeat(true); break;
-    default: break;
-  }
-  dirty_.complaints.insert(id);
-  return true;
+    return true;
+  });
 }
 
 bool Projection::within(const std::string& tenant, const std::string& unit, const std::string& under) const {
@@ -229,93 +275,42 @@ std::string Projection::group_unit(const std::string& tenant, const std::string&
 
 std::map<GroupKey, Totals> Projection::totals(const Filter& f, GroupBy by, Granularity g) const {
   std::map<GroupKey, Totals> out;
-  auto group = [&](const std::string& unit, const std::string& agent, const std::string& category) -> std::optional<std::string> {
-    switch (by) {
-      case GroupBy::none: return std::string();
-      case GroupBy::agent: return agent;
-      case GroupBy::category: return category;
-      case GroupBy::org_unit: {
-        auto u = group_unit(f.tenant_id, unit, f.org_unit_id);
-        if (u.empty()) return std::nullopt;
-        return u;
-      }
+  // Where each org unit's buckets go (nullopt: outside the filter's subtree); the tree walk is
+  // done once per unit of the slice, not once per bucket.
+  std::unordered_map<std::string, std::optional<std::string>> unit_group;
+  auto group_of_unit = [&](const std::string& unit) -> const std::optional<std::string>& {
+    auto [it, inserted] = unit_group.try_emplace(unit);
+    if (inserted && within(f.tenant_id, unit, f.org_unit_id)) {
+      if (by != GroupBy::org_unit) it->second = std::string();
+      else if (auto u = group_unit(f.tenant_id, unit, f.org_unit_id); !u.empty()) it->second = std::move(u);
     }
-    return std::nullopt;
+    return it->second;
   };
-  auto selected = [&](const std::string& tenant, const std::string& unit, const std::string& category,
-                      const std::string& agent, int32_t day) {
-    return tenant == f.tenant_id && day >= f.from_day && day < f.to_day && (f.category.empty() || category == f.category) &&
-           (f.agent_id.empty() || agent == f.agent_id) && within(tenant, unit, f.org_unit_id);
-  };
-  for (const auto& [id, v] : visits_) {
-    const bool due = v.due() || v.completed() || v.closed();
-    if (due && selected(v.tenant_id(), v.org_unit_id(), v.category(), v.agent_id(), v.due_day())) {
-      if (auto k = group(v.org_unit_id(), v.agent_id(), v.category())) {
-        auto& t = out[{*k, bucket_start(v.due_day(), g)}];
-        ++t.due;
-        t.target_sum += v.rate_target() > 0 ? v.rate_target() : 1.0;
-        t.completed += v.completed();
-        t.overdue += v.overdue() && !v.completed() && !v.closed();
-        t.unreachable += v.closed() && !v.completed();
-      }
-    }
-    if (v.completed() && !v.care_only() &&
-        selected(v.tenant_id(), v.org_unit_id(), v.category(), v.agent_id(), v.completed_day())) {
-      if (auto k = group(v.org_unit_id(), v.agent_id(), v.category())) {
-        auto& t = out[{*k, bucket_start(v.completed_day(), g)}];
-        ++t.surveyed;
-        t.opinions += v.has_opinion();
-        t.suggestions += v.has_suggestion();
-        t.needs += v.has_need();
-        for (const auto& r : v.ratings()) {
-          auto& d = t.dimensions[r.dimension()];
-          switch (verdict(r.score())) {
-            case Verdict::satisfied: ++d.satisfied; break;
-            case Verdict::unsatisfied: ++d.unsatisfied; break;
-            case Verdict::unrated: ++d.unrated; break;
-          }
-        }
-      }
-    }
-  }
-  for (const auto& [id, c] : complaints_) {
-    if (c.state().empty()) continue;  // only later events seen so far
-    if (!selected(c.tenant_id(), c.org_unit_id(), c.category(), "", c.opened_day())) continue;
-    if (by == GroupBy::agent) continue;  // complaints are not an agent's figure
-    auto k = group(c.org_unit_id(), "", c.category());
-    if (!k) continue;
-    auto& t = out[{*k, bucket_start(c.opened_day(), g)}];
-    ++t.complaints;
-    t.effective += c.effective();
-    t.repeats += c.repeat();
-    t.open += c.state() != "closed";
-    if (c.resolved_us() > 0) {
-      ++t.resolved;
-      t.resolve_hours += static_cast<double>(c.resolved_us() - c.opened_us()) / 3.6e9;
-    }
-    t.follow_ups_due += c.follow_ups_due();
-    t.follow_ups_done += c.follow_ups_done();
-    t.follow_ups_within += c.follow_ups_within();
-    if (!c.responsible().empty()) ++t.per_responsible[c.responsible()];
-    ++t.funnel["opened"];
-    if (c.resolved_us() > 0) ++t.funnel["resolved"];
-    if (c.follow_ups_done() > 0) ++t.funnel["followed_up"];
-    if (c.state() == "closed") ++t.funnel["closed"];
-    if (c.reopened() > 0) ++t.funnel["reopened"];
-  }
+  buckets_.for_each(f.tenant_id, f.from_day, f.to_day, [&](const BucketKey& k, const Totals& t) {
+    if (!f.category.empty() && k.category != f.category) return;
+    if (!f.agent_id.empty() && k.agent_id != f.agent_id) return;
+    const auto& unit = group_of_unit(k.org_unit_id);
+    if (!unit) return;
+    const std::string& group = by == GroupBy::agent      ? k.agent_id
+                               : by == GroupBy::category ? k.category
+                                                         : *unit;
+    if (by != GroupBy::agent) return out[{group, bucket_start(k.day, g)}].add(t);
+    // Complaints are not an agent's figure (their buckets share the empty agent with unassigned visits).
+    if (Totals visits = t.visits_only(); !visits.empty()) out[{group, bucket_start(k.day, g)}].add(visits);
+  });
   return out;
 }
 
 std::vector<OverdueRow> Projection::overdue(const Filter& f) const {
   std::vector<OverdueRow> rows;
-  for (const auto& [id, v] : visits_)
-    if (v.overdue() && !v.completed() && !v.closed() && v.tenant_id() == f.tenant_id &&
-        (f.category.empty() || v.category() == f.category) && (f.agent_id.empty() || v.agent_id() == f.agent_id) &&
+  for (auto it = overdue_.lower_bound({f.tenant_id, INT64_MIN, {}}); it != overdue_.end() && std::get<0>(*it) == f.tenant_id;
+       ++it) {
+    const auto& id = std::get<2>(*it);
+    const VisitFact& v = visits_.at(id);
+    if ((f.category.empty() || v.category() == f.category) && (f.agent_id.empty() || v.agent_id() == f.agent_id) &&
         within(v.tenant_id(), v.org_unit_id(), f.org_unit_id))
       rows.push_back({id, &v});
-  std::sort(rows.begin(), rows.end(), [](const OverdueRow& a, const OverdueRow& b) {
-    return std::make_tuple(a.fact->due_by_us(), a.visit_id) < std::make_tuple(b.fact->due_by_us(), b.visit_id);
-  });
+  }
   return rows;
 }
 
@@ -338,9 +333,8 @@ std::vector<std::string> Projection::children(const std::string& tenant, const s
 }
 
 std::vector<std::string> Projection::tenants() const {
-  std::set<std::string> t;
+  std::set<std::string> t = buckets_.tenants();
   for (const auto& [k, u] : org_) t.insert(k.substr(0, k.find('/')));
-  for (const auto& [id, v] : visits_) t.insert(v.tenant_id());
   return {t.begin(), t.end()};
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // The analytics projection: one fact per visit and per complaint, folded from the events of every
-// topic, plus the org tree and agents for labels and roll-up. Every figure is computed from these
-// facts at query time, so a figure can never drift from the facts it summarises, and applying an
-// event again (redelivery, republish, rebuild) changes nothing: visit facts only ever set flags,
-// complaint facts skip stream versions they have already seen. Pure: no clock, no I/O; event
-// times decide the buckets (local days at a fixed UTC offset, the tenant's reporting zone).
+// topic, plus the org tree and agents for labels and roll-up. Applying an event again
+// (redelivery, republish, rebuild) changes nothing: visit facts only ever set flags, complaint
+// facts skip stream versions they have already seen. Figures are read from counters per bucket
+// (buckets.h) that move only when a fact changes, so a dashboard query costs the buckets of its
+// slice, never a walk over every visit. Pure: no clock, no I/O; event times decide the buckets
+// (local days at a fixed UTC offset, the tenant's reporting zone).
 #include <climits>
 #include <map>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "buckets.h"
 #include "huifang/analytics/v1/projection.pb.h"
 #include "huifang/events/envelope.h"
 #include "huifang/intake/v1/events.pb.h"
@@ -34,26 +36,6 @@ struct Filter {
 enum class GroupBy { none, org_unit, agent, category };
 enum class Granularity { none, day, week, month, quarter };
 
-struct DimensionCounts {
-  uint64_t satisfied = 0, unsatisfied = 0, unrated = 0;
-};
-
-// Sums over the facts of one group and bucket; the figures are derived with figures.h.
-struct Totals {
-  // Visits, bucketed by the day they became due.
-  uint64_t due = 0, completed = 0, overdue = 0, unreachable = 0;
-  double target_sum = 0;  // Σ rate targets of due visits: the standard is target_sum / due
-  // Surveys, bucketed by the day they were completed.
-  std::map<std::string, DimensionCounts> dimensions;
-  uint64_t surveyed = 0, opinions = 0, suggestions = 0, needs = 0;
-  // Complaints, bucketed by the day they were opened.
-  uint64_t complaints = 0, effective = 0, repeats = 0, resolved = 0, open = 0;
-  double resolve_hours = 0;  // Σ over resolved complaints
-  uint64_t follow_ups_due = 0, follow_ups_done = 0, follow_ups_within = 0;
-  std::map<std::string, uint64_t> per_responsible;
-  std::map<std::string, uint64_t> funnel;  // opened, resolved, followed_up, closed, reopened
-};
-
 // A group key and the first local day of its bucket (INT32_MIN when not bucketed).
 using GroupKey = std::pair<std::string, int32_t>;
 
@@ -64,7 +46,12 @@ struct OverdueRow {
 
 class Projection {
  public:
-  explicit Projection(int utc_offset_hours = 8) : offset_hours_(utc_offset_hours) {}
+  // live: every change updates the counters and is remembered for the next save. bulk (a rebuild,
+  // a load at start): facts only, as fast as they come; go_live() then counts them all once.
+  enum class Mode { live, bulk };
+  explicit Projection(int utc_offset_hours = 8, Mode mode = Mode::live)
+      : offset_hours_(utc_offset_hours), live_(mode == Mode::live) {}
+  void go_live();
 
   // Folds one event in; false when it changed nothing (a redelivery, or not an event we count).
   bool apply(const events::Envelope& e);
@@ -98,6 +85,7 @@ class Projection {
   // Org units and agents are keyed "tenant/id".
   const std::map<std::string, intake::v1::OrgUnit>& org_units() const { return org_; }
   const std::map<std::string, intake::v1::Agent>& agents() const { return agents_; }
+  // Bulk mode only: go_live() counts what was loaded.
   void load_visit(const std::string& id, VisitFact f) { visits_[id] = std::move(f); }
   void load_complaint(const std::string& id, ComplaintFact f) { complaints_[id] = std::move(f); }
   void load_org_unit(const std::string& key, intake::v1::OrgUnit u) { org_[key] = std::move(u); }
@@ -117,8 +105,19 @@ class Projection {
   // not under it.
   std::string group_unit(const std::string& tenant, const std::string& unit, const std::string& under) const;
   bool within(const std::string& tenant, const std::string& unit, const std::string& under) const;
+  // Runs `change` on the fact with `id`; when it says it changed something, the fact's old
+  // contribution to the counters is taken back and its new one added, and the fact is dirty.
+  template <typename Change>
+  bool change_visit(const std::string& id, Change&& change);
+  template <typename Change>
+  bool change_complaint(const std::string& id, Change&& change);
+  void count(const std::string& id, const VisitFact& f, int sign);
 
   int offset_hours_;
+  bool live_;
+  Buckets buckets_;
+  // Open overdue visits per tenant, oldest deadline first: (tenant, due_by_us, visit id).
+  std::set<std::tuple<std::string, int64_t, std::string>> overdue_;
   std::unordered_map<std::string, VisitFact> visits_;
   std::unordered_map<std::string, ComplaintFact> complaints_;
   std::map<std::string, intake::v1::OrgUnit> org_;

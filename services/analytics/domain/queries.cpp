@@ -94,7 +94,7 @@ core::Result<v1::VisitRates> visit_rates(const Projection& p, const v1::GroupedQ
     r->set_due(t.due);
     r->set_completed(t.completed);
     r->set_rate(or_zero(visit_rate(t.completed, t.due)));
-    r->set_target(t.target_sum / static_cast<double>(t.due));
+    r->set_target(t.standard());
     r->set_overdue(t.overdue);
     if (k.second != INT32_MIN) *r->mutable_bucket_start() = events::to_proto(day_start(p, k.second));
   }
@@ -121,7 +121,7 @@ core::Result<v1::ComplaintStats> complaint_stats(const Projection& p, const v1::
   s.set_repeats(t.repeats);
   s.set_follow_ups_due(t.follow_ups_due);
   s.set_follow_ups_within_3_days(t.follow_ups_within);
-  s.set_mean_hours_to_resolve(t.resolved ? t.resolve_hours / static_cast<double>(t.resolved) : 0);
+  s.set_mean_hours_to_resolve(t.mean_hours_to_resolve());
   for (const auto& [st, n] : t.funnel) (*s.mutable_funnel())[st] = n;
   return s;
 }
@@ -136,7 +136,7 @@ core::Result<v1::AgentKpis> agent_kpis(const Projection& p, const v1::FigureQuer
     a->set_agent_id(k.first);
     a->set_label(p.agent_label(f->tenant_id, k.first));
     const double rate = or_zero(visit_rate(t.completed, t.due));
-    const double standard = t.target_sum / static_cast<double>(t.due);
+    const double standard = t.standard();
     a->set_visit_rate(rate);
     a->set_standard(standard);
     a->set_points_lost(kpi_points_lost(rate, standard));

@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include <google/protobuf/arena.h>
+
 #include "huifang/core/log.h"
 
 namespace huifang::analytics {
@@ -27,31 +29,42 @@ core::Status AnalyticsApp::start() {
     version_ = 1;
     return store_.switch_to(1, 0);
   }
-  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
+  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours, Projection::Mode::bulk);
   if (auto st = store_.load(version_, *fresh); !st) return st;
-  fresh->take_dirty();
+  fresh->go_live();
   serving_ = std::move(fresh);
   core::log::info("projection loaded", {{"version", version_}, {"visits", serving_->visits().size()},
                                         {"complaints", serving_->complaints().size()}});
   return core::ok_status();
 }
 
-void AnalyticsApp::fold(Projection& p, const bus::Message& m) {
-  events::Envelope e;
-  if (!e.ParseFromString(m.value)) return;  // not an envelope (the live path dead-letters these)
-  p.apply_at(e, m.topic, m.partition, m.offset);
-}
-
 bus::BatchOutcome AnalyticsApp::apply(std::span<const events::Incoming> batch) {
   std::unique_lock lock(mu_);
   for (const auto& in : batch) serving_->apply_at(in.envelope, in.message->topic, in.message->partition, in.message->offset);
-  auto dirty = serving_->take_dirty();
-  if (auto st = store_.save(version_, *serving_, dirty); !st) {
-    // Nothing is acknowledged: the batch comes again and re-applying it changes nothing.
-    serving_->keep_dirty(dirty);
-    return {0, st.error()};
-  }
   return {batch.size(), std::nullopt};
+}
+
+core::Result<std::map<std::string, int64_t>> AnalyticsApp::save() {
+  // One save at a time (the timer and shutdown): a later save must not overtake an earlier one.
+  std::lock_guard saving(save_mu_);
+  Projection::Dirty dirty;
+  std::vector<store::Argv> cmds;
+  std::map<std::string, int64_t> checkpoints;
+  {
+    std::unique_lock lock(mu_);
+    dirty = serving_->take_dirty();
+    if (dirty.empty() && serving_->checkpoints() == saved_checkpoints_) return checkpoints;
+    cmds = store_.prepare(version_, *serving_, &dirty);
+    checkpoints = serving_->checkpoints();
+  }
+  if (auto st = store_.write(cmds); !st) {
+    // Nothing was stored for the consumer: the next save writes these facts again.
+    std::unique_lock lock(mu_);
+    serving_->keep_dirty(dirty);
+    return st.error();
+  }
+  saved_checkpoints_ = checkpoints;
+  return checkpoints;
 }
 
 core::Result<v1::RebuildResponse> AnalyticsApp::rebuild(bool republish) {
@@ -87,13 +100,24 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
   if (!consumer) return fail(consumer.error().to_string());
-  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours);
-  // One polled batch folded in; false when there was nothing to fold.
+  // Facts only while folding (no counters, nothing remembered for a save): they are counted once
+  // when the rebuild has caught up.
+  auto fresh = std::make_unique<Projection>(options_.utc_offset_hours, Projection::Mode::bulk);
+  // One polled batch folded in, parsed in place into an arena that is reset per batch; false when
+  // there was nothing to fold.
+  google::protobuf::Arena arena;
+  std::string topic;
   auto fold_batch = [&](std::chrono::milliseconds wait) {
-    auto msgs = (*consumer)->poll_batch(2000, wait);
-    for (const auto& m : msgs) fold(*fresh, m);
-    building_applied_ += msgs.size();
-    return !msgs.empty();
+    const size_t n = (*consumer)->poll_each(2000, wait, [&](const bus::MessageView& m) {
+      auto* e = google::protobuf::Arena::CreateMessage<events::Envelope>(&arena);
+      // Not an envelope: the live path dead-letters these; the fold skips them.
+      if (!e->ParseFromArray(m.value.data(), static_cast<int>(m.value.size()))) return;
+      topic.assign(m.topic);
+      fresh->apply_at(*e, topic, m.partition, m.offset);
+    });
+    arena.Reset();
+    building_applied_ += n;
+    return n > 0;
   };
   if (republish) {
     // Join first, so the consumer learns where each log starts before anything is resent: a
@@ -129,14 +153,16 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     if (!folded && caught_up()) break;
   }
   if (stop_) return fail("stopped");
+  fresh->go_live();  // counted outside the lock; what the final drain adds is counted as it comes
   {
+    std::lock_guard saving(save_mu_);  // no save of the old version in flight while switching
     std::unique_lock lock(mu_);
     while (fold_batch(std::chrono::milliseconds(100)) || !caught_up()) continue;  // until a poll finds nothing and nothing is behind
     if (auto why = missing()) {
       lock.unlock();
       return fail(*why);
     }
-    fresh->take_dirty();
+    fresh->take_dirty();  // saved whole just below
     if (auto st = store_.save_all(version, *fresh); !st) {
       lock.unlock();
       return fail(st.error().to_string());
@@ -149,6 +175,7 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
                                          {"visits", fresh->visits().size()}});
     serving_ = std::move(fresh);
     version_ = version;
+    saved_checkpoints_ = serving_->checkpoints();
   }
   (*consumer)->close();
   building_ = 0;

@@ -1,6 +1,8 @@
 #pragma once
-// The analytics service's core: the serving projection (in memory, saved to Redis with its
-// checkpoints after every consumed batch), the live consumer's apply, and rebuild: a new
+// The analytics service's core: the serving projection (in memory, counted as events arrive and
+// saved to Redis with its checkpoints by save() on a short timer — the consumer's offsets are
+// stored only for what a save covered, so a crash replays the rest, which changes nothing the
+// second time), the live consumer's apply, and rebuild: a new
 // projection version folded from the topics by its own consumer group from the beginning, saved
 // whole, and switched to atomically once it has caught up — dashboards read the old version
 // until that moment. With `republish`, the services are first asked to republish their outboxes
@@ -8,6 +10,8 @@
 // from the topics (an offset gap: the broker dropped them) never switches; the status says why.
 #include <atomic>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <shared_mutex>
 #include <span>
@@ -35,8 +39,11 @@ class AnalyticsApp {
 
   // Loads the serving version (creating version 1 on first start).
   core::Status start();
-  // The live consumer's handler.
+  // The live consumer's handler: folds the batch in memory.
   bus::BatchOutcome apply(std::span<const events::Incoming> batch);
+  // Writes what changed since the last save with the checkpoints, in one transaction; the
+  // checkpoints ("topic/partition" → offset) the save made durable, for the consumer to store.
+  core::Result<std::map<std::string, int64_t>> save();
 
   // Runs `fn(const Projection&)` against the serving version under a read lock.
   template <typename Fn>
@@ -53,7 +60,6 @@ class AnalyticsApp {
  private:
   void run_rebuild(uint64_t version, bool republish);
   void set_rebuild_error(const std::string& why);
-  static void fold(Projection& p, const bus::Message& m);
 
   ProjectionStore& store_;
   AnalyticsOptions options_;
@@ -65,6 +71,8 @@ class AnalyticsApp {
   std::atomic<bool> stop_{false};
   std::thread rebuild_thread_;
   std::string last_rebuild_error_;  // under mu_
+  std::mutex save_mu_;
+  std::map<std::string, int64_t> saved_checkpoints_;  // under save_mu_ (and mu_ when a rebuild switches)
 };
 
 }  // namespace huifang::analytics

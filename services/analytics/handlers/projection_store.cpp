@@ -75,7 +75,8 @@ core::Status ProjectionStore::load(uint64_t version, Projection& into) {
   return core::ok_status();
 }
 
-core::Status ProjectionStore::write(uint64_t version, const Projection& p, const Projection::Dirty* dirty) {
+std::vector<store::Argv> ProjectionStore::prepare(uint64_t version, const Projection& p,
+                                                  const Projection::Dirty* dirty) const {
   std::vector<store::Argv> cmds = {{"MULTI"}};
   hsets(cmds, key(version, "visits"), p.visits(), dirty ? &dirty->visits : nullptr);
   hsets(cmds, key(version, "complaints"), p.complaints(), dirty ? &dirty->complaints : nullptr);
@@ -85,6 +86,10 @@ core::Status ProjectionStore::write(uint64_t version, const Projection& p, const
   for (const auto& [tp, offset] : p.checkpoints()) cp.push_back(tp), cp.push_back(std::to_string(offset));
   if (cp.size() > 2) cmds.push_back(std::move(cp));
   cmds.push_back({"EXEC"});
+  return cmds;
+}
+
+core::Status ProjectionStore::write(const std::vector<store::Argv>& cmds) {
   auto conn = pool_.lease();
   auto r = conn->pipeline(cmds);
   if (!r) return r.error();
@@ -93,12 +98,6 @@ core::Status ProjectionStore::write(uint64_t version, const Projection& p, const
       return core::make_error(core::make_error_code(core::errc::unavailable), "projection save: " + reply.str);
   return core::ok_status();
 }
-
-core::Status ProjectionStore::save(uint64_t version, const Projection& p, const Projection::Dirty& dirty) {
-  return write(version, p, &dirty);
-}
-
-core::Status ProjectionStore::save_all(uint64_t version, const Projection& p) { return write(version, p, nullptr); }
 
 core::Status ProjectionStore::switch_to(uint64_t version, uint64_t old) {
   std::vector<store::Argv> cmds = {{"SET", prefix_ + ":serving", std::to_string(version)}};

@@ -5,6 +5,7 @@
 // MULTI/EXEC, so a restart never sees facts without the checkpoints that produced them. A rebuild
 // writes a whole new version and switches `serving` in one SET.
 #include <string>
+#include <vector>
 
 #include "../domain/projection.h"
 #include "huifang/store/redis.h"
@@ -18,15 +19,15 @@ class ProjectionStore {
   // The version being served; 0 when there is none yet.
   core::Result<uint64_t> serving();
   core::Status load(uint64_t version, Projection& into);
-  // Writes what `dirty` names (everything when `all`), with the checkpoints.
-  core::Status save(uint64_t version, const Projection& p, const Projection::Dirty& dirty);
-  core::Status save_all(uint64_t version, const Projection& p);
+  // The commands that save what `dirty` names (everything when null) with the checkpoints.
+  std::vector<store::Argv> prepare(uint64_t version, const Projection& p, const Projection::Dirty* dirty) const;
+  core::Status write(const std::vector<store::Argv>& prepared);
+  core::Status save_all(uint64_t version, const Projection& p) { return write(prepare(version, p, nullptr)); }
   // Serves `version` from now on and drops `old` (0 = nothing to drop).
   core::Status switch_to(uint64_t version, uint64_t old);
 
  private:
   std::string key(uint64_t version, const char* what) const;
-  core::Status write(uint64_t version, const Projection& p, const Projection::Dirty* dirty);
 
   store::RedisPool& pool_;
   std::string prefix_;

@@ -33,6 +33,9 @@ struct ConsumerLoopOptions {
   int max_attempts = 5;
   std::chrono::milliseconds initial_backoff{20};
   std::chrono::milliseconds max_backoff{2000};
+  // false: the handler's owner stores offsets itself once its own save has made the effects
+  // durable (analytics saves its projection on a timer, not per batch); dead letters still are.
+  bool store_offsets = true;
 };
 
 class ConsumerLoop {

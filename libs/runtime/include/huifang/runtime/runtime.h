@@ -64,6 +64,10 @@ class Runtime {
   core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler);
   // Consumes raw messages (the inbound integration topic carries JSON as well as protobuf).
   core::Status consume_raw(const std::vector<std::string>& topics, const std::string& group, bus::BatchHandler handler);
+  // Like consume(), but offsets are the caller's to store on the returned consumer once its own
+  // save has made what it applied durable (a projection saved on a timer).
+  core::Result<bus::Consumer*> consume_storing_offsets_myself(const std::vector<std::string>& topics,
+                                                              events::EnvelopeHandler handler);
 
   // Runs `loop` on its own thread from run() until stop (timers, periodic jobs).
   void add_background(std::function<void(const std::atomic<bool>& stop)> loop) { background_.push_back(std::move(loop)); }
@@ -80,6 +84,8 @@ class Runtime {
 
  private:
   Runtime() = default;
+  core::Result<bus::Consumer*> add_loop(const std::vector<std::string>& topics, const std::string& group,
+                                        bus::BatchHandler handler, bool store_offsets);
 
   ServiceSpec spec_;
   core::Config config_;
