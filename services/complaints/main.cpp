@@ -23,8 +23,12 @@ int main(int argc, char** argv) {
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.visit.v1"}, events::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes())),
                 "huifang-complaints: consumer");
-  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "SLA pass", [&app] {
-    auto seen = app.fire_sla();
+  runtime::Deadlines& deadlines = rt->deadlines("sla");
+  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "SLA pass", [&] {
+    auto due = deadlines.due(core::to_millis(rt->clock().now()));
+    if (!due) return core::Status(due.error());
+    if (due->empty()) return core::ok_status();
+    auto seen = app.fire_sla(std::move(*due));
     return seen ? core::ok_status() : core::Status(seen.error());
   });
   return rt->run({&service});

@@ -17,8 +17,12 @@ int main(int argc, char** argv) {
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
                             events::apply_in_lanes([&planning](const events::Envelope& e) { return planning.apply(e); }, rt->lanes())),
                 "huifang-scheduling: consumer");
-  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&planning] {
-    auto fired = planning.fire_timers();
+  runtime::Deadlines& timers = rt->deadlines("timers");
+  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&] {
+    auto due = timers.due(core::to_millis(rt->clock().now()));
+    if (!due) return core::Status(due.error());
+    if (due->empty()) return core::ok_status();
+    auto fired = planning.fire_timers(std::move(*due));
     return fired ? core::ok_status() : core::Status(fired.error());
   });
   return rt->run({&service});

@@ -147,7 +147,7 @@ TEST_F(Backbone, RelayKilledBeforeAdvancingRepublishesButEffectsHappenOnce) {
 
 TEST_F(Backbone, BrokerDownAndBackLosesNothingAndKeepsOrder) {
   std::atomic<bool> stop{false};
-  upstream_->set_append_listener([&](uint32_t) { relay_->wake(); });
+  upstream_->add_append_listener([&](uint32_t) { relay_->wake(); });
   std::thread relay_thread([&] { relay_->run(stop); });
   kafka_.cluster().set_broker_down(1);
   record(6, 10);
@@ -237,6 +237,50 @@ TEST_F(Backbone, ANewGroupNoticesTheBrokerDroppedTheStartOfTheLog) {
   // first messages out, and a group that never read them must say so.
   ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, 800, 10 * 1024));
   EXPECT_GE(read_all("late", 1), 1u);
+}
+
+TEST_F(Backbone, OutboxEntriesThatPointAtTheirEventInsteadOfCarryingItStillGoOut) {
+  record(1, 2);
+  // An entry as the store wrote them before entries carried their payload: stream key and index.
+  const uint32_t p = upstream_->partition_of("cust-0");
+  ASSERT_TRUE(pool_->lease()->command({"XADD", upstream_->key(p, "outbox"), "*", "s",
+                                       upstream_->stream_key(p, {"visit", "cust-0"}), "i", "1", "k", "cust-0"}));
+  ASSERT_EQ(*relay_->publish_once(), 3u);
+  auto consumer = make_consumer("down");
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, {"down"}, [&](auto m) { return apply(m); });
+  ASSERT_TRUE(testing::wait_until([&] { return loop.run_once(100ms), applied_ + duplicates_ == 3; }, 30s));
+  EXPECT_EQ(duplicates_.load(), 1);  // the pointed-at event is version 2 again
+  expect_each_once_in_order(1, 2);
+}
+
+TEST_F(Backbone, ARunningRelayPublishesWhatAppendsWakeAndTrimsPastTheRetention) {
+  outbox::RelayOptions options{kTopic};
+  options.scan_every = std::chrono::hours(1);  // only wakes make it look
+  options.trim_every = 50ms;
+  options.retention = std::chrono::hours(1);
+  outbox::Relay relay(*upstream_, *producer_, metrics_, clock_, options);
+  std::atomic<bool> stop{false};
+  std::thread relay_thread([&] { relay.run(stop); });
+  ASSERT_TRUE(testing::wait_until([&] { return *relay.pending() == 0; }, 10s));  // the first look
+  upstream_->add_append_listener([&](uint32_t partition) { relay.wake(partition); });
+  record(4, 3);
+  ASSERT_TRUE(testing::wait_until([&] { return *relay.pending() == 0; }, 10s));
+  // Past the retention, published entries go without anyone asking.
+  clock_.advance(std::chrono::hours(2));
+  const auto outbox_len = [&] {
+    size_t n = 0;
+    for (uint32_t p = 0; p < upstream_->partitions(); ++p)
+      n += static_cast<size_t>(pool_->lease()->command({"XLEN", upstream_->key(p, "outbox")})->integer);
+    return n;
+  };
+  EXPECT_TRUE(testing::wait_until([&] { return outbox_len() <= 4; }, 10s)) << outbox_len();  // the last of each partition stays
+  stop = true;
+  relay.wake();
+  relay_thread.join();
+  auto consumer = make_consumer("down");
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, {"down"}, [&](auto m) { return apply(m); });
+  ASSERT_TRUE(testing::wait_until([&] { return loop.run_once(100ms), applied_.load() == 12; }, 30s));
+  expect_each_once_in_order(4, 3);
 }
 
 TEST_F(Backbone, TrimKeepsUnpublishedEntries) {

@@ -95,9 +95,10 @@ class Bench {
     throughput();
     latency();
     footprint_and_rebuild();
-    raw();
-    observing_ = false;
+    observing_ = false;  // the bench's own consumer is not the cluster's cost
     observer_.join();
+    idle();
+    raw();
     return report();
   }
 
@@ -445,6 +446,23 @@ rules:
     rebuild_identical_ = after.due() == final_.due() && after.completed() == final_.completed();
   }
 
+  // The whole cluster with nothing to do (no traffic, nobody polling): CPU over 10 s, in percent of
+  // one core, summed over every process including redis-server and the broker.
+  void idle() {
+    std::cerr << "bench: idle CPU over 10 s\n";
+    std::this_thread::sleep_for(3s);  // let the last saves and relay passes finish
+    std::map<std::string, double> before;
+    for (const auto& p : processes()) before[p.name] += p.cpu_secs;
+    const auto start = Clock::now();
+    std::this_thread::sleep_for(10s);
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    for (const auto& p : processes()) idle_by_process_[p.name] += p.cpu_secs;
+    for (auto& [name, cpu] : idle_by_process_) {
+      cpu = 100.0 * (cpu - before[name]) / secs;
+      idle_cpu_percent_ += cpu;
+    }
+  }
+
   void raw() {
     std::cerr << "bench: the limits of this machine (redis-benchmark, raw produce->consume)\n";
     raw_redis_1_ = raw_redis(o_.redis_port, 1, 1);
@@ -476,6 +494,7 @@ rules:
     auto lat = [](const char* name, const Percentiles& p) {
       std::printf("%-52s p50 %.0f  p95 %.0f  p99 %.0f  max %.0f ms (n=%zu)\n", name, p.p50, p.p95, p.p99, p.max, p.n);
     };
+    std::printf("%-52s %12d/s\n", "latency phase: offered rate", o_.rate);
     lat("latency: accepted by intake (on its topic)", acc);
     lat("latency: visit planned (= on the agenda, same write)", pl);
     lat("latency: counted on the dashboard", dash);
@@ -491,13 +510,16 @@ rules:
       std::printf("  %-50s %10.0f B per visit  (%.0f keys)\n", memory_kinds_[i].kind.c_str(),
                   final_.due() ? memory_kinds_[i].bytes / static_cast<double>(final_.due()) : 0, memory_kinds_[i].keys);
     std::printf("%-52s %10.0f B\n", "broker bytes per service event (all topics)", broker_per_event);
+    std::printf("%-52s %12.2f %% of one core\n", "idle CPU, whole cluster (10 s, no traffic)", idle_cpu_percent_);
+    for (const auto& [name, pct] : idle_by_process_) std::printf("  %-22s %6.2f %%\n", name.c_str(), pct);
     std::printf("%-52s due %llu = sent %llu, completed %llu = %llu, rebuild identical: %s -> %s\n", "totals",
                 static_cast<unsigned long long>(final_.due()), static_cast<unsigned long long>(sent_total_),
                 static_cast<unsigned long long>(final_.completed()), static_cast<unsigned long long>(completed_.load()),
                 rebuild_unchecked ? "not checked" : rebuild_identical_ ? "yes" : "no", totals_ok ? "OK" : "MISMATCH");
     nlohmann::json j = {
         {"events", o_.events}, {"latency_events", sent_total_ - o_.events}, {"customers", o_.customers},
-        {"throughput_events_per_s", tput},
+        {"throughput_events_per_s", tput}, {"latency_offered_events_per_s", o_.rate},
+        {"idle_cpu_percent_of_one_core", idle_cpu_percent_},
         {"latency_ms", {{"accepted", {{"p50", acc.p50}, {"p95", acc.p95}, {"p99", acc.p99}, {"max", acc.max}}},
                         {"planned", {{"p50", pl.p50}, {"p95", pl.p95}, {"p99", pl.p99}, {"max", pl.max}}},
                         {"dashboard", {{"p50", dash.p50}, {"p95", dash.p95}, {"p99", dash.p99}, {"max", dash.max}}}}},
@@ -509,6 +531,7 @@ rules:
         {"totals_ok", totals_ok}};
     for (const auto& k : memory_kinds_) j["redis_bytes_by_kind"][k.kind] = k.bytes;
     for (const auto& p : procs_) j["processes"][p.name] = {{"cpu_s", p.cpu_secs}, {"peak_rss_mib", p.peak_rss_mib}};
+    for (const auto& [name, pct] : idle_by_process_) j["idle_cpu_percent_by_process"][name] = pct;
     std::ofstream(o_.out) << j.dump(2) << '\n';
     std::printf("results: %s\n", o_.out.c_str());
     if (!totals_ok) {
@@ -542,6 +565,8 @@ rules:
   analytics::v1::Overview final_;
   std::vector<Proc> procs_;
   std::vector<KindBytes> memory_kinds_;
+  double idle_cpu_percent_ = 0;
+  std::map<std::string, double> idle_by_process_;  // percent of one core
   double raw_redis_1_ = 0, raw_redis_50_ = 0, raw_redis_p32_ = 0, raw_kafka_ = 0;
 };
 
@@ -568,7 +593,7 @@ int main(int argc, char** argv) {
     else if (auto v = value("latency-seconds")) o.latency_seconds = std::stoi(*v);
     else if (auto v = value("customers")) o.customers = std::stoi(*v);
     else if (auto v = value("out")) o.out = *v;
-    else if (a == "--quick") o.events = 50'000, o.rate = 250, o.latency_seconds = 20, o.customers = 5000;
+    else if (a == "--quick") o.events = 50'000, o.rate = 1000, o.latency_seconds = 10, o.customers = 5000;
     else {
       std::fprintf(stderr, "usage: cluster_bench --state=DIR [--events=N] [--rate=R] [--latency-seconds=S] [--customers=C] "
                            "[--grpc-base=P] [--http-base=P] [--redis-port=P] [--out=FILE] [--quick]\n");

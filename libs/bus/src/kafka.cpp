@@ -93,7 +93,7 @@ core::Result<std::unique_ptr<Producer>> Producer::create(const KafkaOptions& opt
   auto conf = make_conf(options, {{"enable.idempotence", "true"},
                                   {"acks", "all"},
                                   {"compression.type", "lz4"},
-                                  {"linger.ms", "2"},
+                                  {"linger.ms", "5"},  // larger batches: the embedded broker pays per batch, not per message
                                   {"batch.num.messages", "10000"},
                                   {"log_level", "4"}});
   if (!conf) return conf.error();

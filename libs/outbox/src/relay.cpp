@@ -37,64 +37,111 @@ Relay::Relay(store::EventStore& store, bus::Producer& producer, core::MetricsReg
       published_(metrics.counter("huifang_relay_published_total", "Outbox events acknowledged by Kafka",
                                  {{"topic", options_.topic}})),
       failures_(metrics.counter("huifang_relay_failures_total", "Relay passes that could not publish everything",
-                                {{"topic", options_.topic}})) {}
+                                {{"topic", options_.topic}})),
+      woken_(store.partitions(), false) {}
 
-void Relay::wake() {
+void Relay::wake(uint32_t partition) {
   {
     std::lock_guard lock(mu_);
-    woken_ = true;
+    if (partition < woken_.size()) woken_[partition] = true;
+    any_woken_ = true;
   }
   cv_.notify_one();
 }
 
-core::Result<size_t> Relay::publish_once() { return pass(true); }
+void Relay::wake() {
+  {
+    std::lock_guard lock(mu_);
+    all_woken_ = any_woken_ = true;
+  }
+  cv_.notify_one();
+}
 
-core::Result<size_t> Relay::pass(bool advance) {
-  const uint32_t n = store_.partitions();
-  auto conn = store_.pool().lease();
+std::vector<uint32_t> Relay::all_partitions() const {
+  std::vector<uint32_t> all(store_.partitions());
+  for (uint32_t p = 0; p < all.size(); ++p) all[p] = p;
+  return all;
+}
+
+std::vector<uint32_t> Relay::take_woken(bool scan) {
+  std::lock_guard lock(mu_);
+  std::vector<uint32_t> out;
+  if (scan || all_woken_) {
+    out = all_partitions();
+  } else {
+    for (uint32_t p = 0; p < woken_.size(); ++p)
+      if (woken_[p]) out.push_back(p);
+  }
+  woken_.assign(store_.partitions(), false);
+  any_woken_ = all_woken_ = false;
+  return out;
+}
+
+core::Result<size_t> Relay::publish_once() { return pass(all_partitions(), true); }
+
+core::Status Relay::load_cursors(store::RedisConnection& conn) {
+  if (cursors_) return core::ok_status();
   std::vector<store::Argv> cmds;
-  for (uint32_t p = 0; p < n; ++p) cmds.push_back({"GET", store_.key(p, "outbox-cursor")});
-  auto cursors = conn->pipeline(cmds);
-  if (!cursors) return std::move(cursors).error();
+  for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"GET", store_.key(p, "outbox-cursor")});
+  auto r = conn.pipeline(cmds);
+  if (!r) return std::move(r).error();
+  std::vector<std::string> cursors;
+  for (const Reply& c : *r) cursors.push_back(c.type == Reply::Type::string ? c.str : std::string());
+  cursors_ = std::move(cursors);
+  return core::ok_status();
+}
 
-  cmds.clear();
-  for (uint32_t p = 0; p < n; ++p) {
-    const Reply& c = (*cursors)[p];
-    const std::string from = c.type == Reply::Type::string ? "(" + c.str : "-";
-    cmds.push_back({"XRANGE", store_.key(p, "outbox"), from, "+", "COUNT", std::to_string(options_.batch)});
+core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advance) {
+  if (parts.empty()) return size_t{0};
+  std::lock_guard cursors_lock(cursors_mu_);
+  auto conn = store_.pool().lease();
+  if (auto st = load_cursors(*conn); !st) return st.error();
+  std::vector<store::Argv> cmds;
+  for (uint32_t p : parts) {
+    const std::string& c = (*cursors_)[p];
+    cmds.push_back({"XRANGE", store_.key(p, "outbox"), c.empty() ? "-" : "(" + c, "+", "COUNT", std::to_string(options_.batch)});
   }
   auto ranges = conn->pipeline(cmds);
   if (!ranges) return std::move(ranges).error();
 
-  // Outbox entries point at stored events; fetch the payloads in one more round trip.
-  std::vector<std::vector<Entry>> entries(n);
-  cmds.clear();
-  for (uint32_t p = 0; p < n; ++p) {
-    const Reply& r = (*ranges)[p];
+  // Entries carry their payload; entries written before they did point at the stored event
+  // instead, and are fetched in one more round trip.
+  std::vector<std::vector<Entry>> entries(parts.size());
+  std::vector<std::pair<Entry*, store::Argv>> pointers;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Reply& r = (*ranges)[i];
     if (r.type != Reply::Type::array) return bad_reply("XRANGE outbox: " + r.str);
+    if (r.elements.size() >= options_.batch) wake(parts[i]);  // more is waiting
+    entries[i].reserve(r.elements.size());
     for (const Reply& e : r.elements) {
       if (e.elements.size() != 2) return bad_reply("outbox entry shape");
-      const std::string* s = field(e.elements[1], "s");
-      const std::string* i = field(e.elements[1], "i");
       const std::string* k = field(e.elements[1], "k");
-      if (!s || !i || !k) return bad_reply("outbox entry without s/i/k");
-      entries[p].push_back(Entry{e.elements[0].str, *k, {}, false});
-      cmds.push_back({"LINDEX", *s, *i});
+      if (!k) return bad_reply("outbox entry without k");
+      if (const std::string* payload = field(e.elements[1], "p")) {
+        entries[i].push_back(Entry{e.elements[0].str, *k, *payload, false});
+        continue;
+      }
+      const std::string* s = field(e.elements[1], "s");
+      const std::string* idx = field(e.elements[1], "i");
+      if (!s || !idx) return bad_reply("outbox entry without p or s/i");
+      entries[i].push_back(Entry{e.elements[0].str, *k, {}, false});
+      pointers.emplace_back(&entries[i].back(), store::Argv{"LINDEX", *s, *idx});  // stable: reserved
     }
   }
-  if (cmds.empty()) return size_t{0};
-  auto payloads = conn->pipeline(cmds);
-  if (!payloads) return std::move(payloads).error();
-  size_t idx = 0;
-  for (auto& part : entries) {
-    for (auto& e : part) {
-      const Reply& r = (*payloads)[idx++];
+  if (!pointers.empty()) {
+    cmds.clear();
+    for (auto& [e, cmd] : pointers) cmds.push_back(std::move(cmd));
+    auto payloads = conn->pipeline(cmds);
+    if (!payloads) return std::move(payloads).error();
+    for (size_t j = 0; j < pointers.size(); ++j) {
+      const Reply& r = (*payloads)[j];
       if (r.type != Reply::Type::string) return bad_reply("outbox points at a missing event");
-      e.payload = r.str;
+      pointers[j].first->payload = r.str;
     }
   }
 
   // Produce everything, then wait for every delivery report before touching cursors.
+  size_t produced = 0;
   for (auto& part : entries) {
     for (auto& e : part) {
       auto st = producer_.produce(options_.topic, e.key, e.payload, [&e](const core::Status& s) {
@@ -102,29 +149,37 @@ core::Result<size_t> Relay::pass(bool advance) {
         if (!s) core::log::warn("relay delivery failed", {{"error", s.error().to_string()}});
       });
       if (!st) return st.error();
+      ++produced;
     }
   }
+  if (produced == 0) return size_t{0};
   while (producer_.in_flight() > 0) producer_.poll(std::chrono::milliseconds(50));
 
   size_t acknowledged = 0;
   bool all = true;
   cmds.clear();
-  for (uint32_t p = 0; p < n; ++p) {
+  std::vector<std::pair<uint32_t, std::string>> moved;
+  for (size_t i = 0; i < parts.size(); ++i) {
     // Advance over the delivered prefix only: order per partition is kept on the next pass.
     const std::string* last = nullptr;
-    for (const auto& e : entries[p]) {
+    for (const auto& e : entries[i]) {
       if (!e.delivered) {
         all = false;
+        wake(parts[i]);
         break;
       }
       last = &e.id;
       ++acknowledged;
     }
-    if (last && advance) cmds.push_back({"SET", store_.key(p, "outbox-cursor"), *last});
+    if (last && advance) {
+      cmds.push_back({"SET", store_.key(parts[i], "outbox-cursor"), *last});
+      moved.emplace_back(parts[i], *last);
+    }
   }
   if (!cmds.empty()) {
     auto set = conn->pipeline(cmds);
     if (!set) return std::move(set).error();
+    for (auto& [p, id] : moved) (*cursors_)[p] = std::move(id);
   }
   published_.inc(acknowledged);
   if (!all) {
@@ -136,20 +191,30 @@ core::Result<size_t> Relay::pass(bool advance) {
 }
 
 void Relay::run(const std::atomic<bool>& stop) {
+  using Clock = std::chrono::steady_clock;
   auto backoff = std::chrono::milliseconds(50);
+  auto next_scan = Clock::now();
+  auto next_trim = Clock::now() + options_.trim_every;
   while (!stop.load()) {
-    auto n = publish_once();
+    const bool scan = Clock::now() >= next_scan;
+    if (scan) next_scan = Clock::now() + options_.scan_every;
+    const auto parts = take_woken(scan);
+    auto n = pass(parts, true);
     if (!n) {
       core::log::warn("relay pass failed; retrying", {{"topic", options_.topic}, {"error", n.error().to_string()}});
+      for (uint32_t p : parts) wake(p);
       std::this_thread::sleep_for(backoff);
       backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
       continue;
     }
     backoff = std::chrono::milliseconds(50);
-    if (*n >= options_.batch) continue;  // more is waiting
+    if (Clock::now() >= next_trim) {
+      next_trim = Clock::now() + options_.trim_every;
+      if (auto removed = trim(); !removed)
+        core::log::warn("outbox trim failed", {{"topic", options_.topic}, {"error", removed.error().to_string()}});
+    }
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, options_.idle_wait, [&] { return woken_; });
-    woken_ = false;
+    cv_.wait_until(lock, std::min(next_scan, next_trim), [&] { return any_woken_ || stop.load(); });
   }
 }
 
@@ -157,11 +222,15 @@ core::Status Relay::republish_from(core::Timestamp from) {
   const int64_t ms = core::to_micros(from) / 1000;
   // Cursors are exclusive: the last id before `from`.
   const std::string cursor = ms <= 0 ? "0-0" : std::to_string(ms - 1) + "-18446744073709551615";
-  auto conn = store_.pool().lease();
-  std::vector<store::Argv> cmds;
-  for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"SET", store_.key(p, "outbox-cursor"), cursor});
-  auto r = conn->pipeline(cmds);
-  if (!r) return std::move(r).error();
+  {
+    std::lock_guard cursors_lock(cursors_mu_);
+    auto conn = store_.pool().lease();
+    std::vector<store::Argv> cmds;
+    for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"SET", store_.key(p, "outbox-cursor"), cursor});
+    auto r = conn->pipeline(cmds);
+    cursors_.reset();  // read again: whatever the pipeline did, Redis holds the truth
+    if (!r) return std::move(r).error();
+  }
   core::log::info("relay rewound for republish", {{"topic", options_.topic}, {"from", core::format_rfc3339(from)}});
   wake();
   return core::ok_status();
@@ -175,18 +244,24 @@ core::Result<size_t> Relay::republish(std::optional<core::Timestamp> from) {
 core::Result<size_t> Relay::trim() {
   const int64_t horizon_ms =
       core::to_micros(clock_.now() - std::chrono::duration_cast<core::Duration>(options_.retention)) / 1000;
+  std::lock_guard cursors_lock(cursors_mu_);
   auto conn = store_.pool().lease();
-  size_t removed = 0;
+  if (auto st = load_cursors(*conn); !st) return st.error();
+  std::vector<store::Argv> cmds;
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    auto cursor = conn->command({"GET", store_.key(p, "outbox-cursor")});
-    if (!cursor) return std::move(cursor).error();
-    if (cursor->type != Reply::Type::string) continue;  // nothing published yet
+    const std::string& cursor = (*cursors_)[p];
+    if (cursor.empty()) continue;  // nothing published yet
     // Never trim what is unpublished: the bound is the older of the cursor and the horizon.
-    const int64_t cursor_ms = std::stoll(cursor->str.substr(0, cursor->str.find('-')));
-    const std::string bound = cursor_ms <= horizon_ms ? cursor->str : std::to_string(horizon_ms);
-    auto r = conn->command({"XTRIM", store_.key(p, "outbox"), "MINID", bound});
-    if (!r) return std::move(r).error();
-    removed += static_cast<size_t>(r->integer);
+    const int64_t cursor_ms = std::stoll(cursor.substr(0, cursor.find('-')));
+    cmds.push_back({"XTRIM", store_.key(p, "outbox"), "MINID", cursor_ms <= horizon_ms ? cursor : std::to_string(horizon_ms)});
+  }
+  if (cmds.empty()) return size_t{0};
+  auto r = conn->pipeline(cmds);
+  if (!r) return std::move(r).error();
+  size_t removed = 0;
+  for (const Reply& n : *r) {
+    if (n.type != Reply::Type::integer) return bad_reply("XTRIM: " + n.str);
+    removed += static_cast<size_t>(n.integer);
   }
   return removed;
 }

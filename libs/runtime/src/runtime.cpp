@@ -123,7 +123,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   relay_options.retention = std::chrono::duration_cast<std::chrono::hours>(*retention);
   rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, *rt->clock_, relay_options);
   outbox::Relay* relay = rt->relay_.get();
-  rt->store_->set_append_listener([relay](uint32_t) { relay->wake(); });
+  rt->store_->add_append_listener([relay](uint32_t partition) { relay->wake(partition); });
   rt->auth_ = edge::trusted_metadata_authenticator();
   return rt;
 }
@@ -156,6 +156,13 @@ core::Result<bus::Consumer*> Runtime::add_loop(const std::vector<std::string>& t
   bus::Consumer* out = l.consumer.get();
   loops_.push_back(std::move(l));
   return out;
+}
+
+Deadlines& Runtime::deadlines(std::string suffix) {
+  deadlines_.push_back(std::make_unique<Deadlines>(*store_, std::move(suffix)));
+  Deadlines* d = deadlines_.back().get();
+  store_->add_append_listener([d](uint32_t partition) { d->touched(partition); });
+  return *d;
 }
 
 void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass) {

@@ -141,7 +141,8 @@ std::vector<core::Result<AppendResult>> EventStore::append_batch(const std::vect
   }
   for (size_t i = 0; i < requests.size(); ++i) {
     out.push_back(parse((*replies)[i], requests[i]));
-    if (out.back() && listener_) listener_(parts[i]);
+    if (out.back())
+      for (const auto& listener : listeners_) listener(parts[i]);
   }
   return out;
 }

@@ -231,10 +231,12 @@ core::Status ComplaintsApp::apply(const events::Envelope& e) {
   return st ? core::ok_status() : core::Status(st.error());
 }
 
-core::Result<size_t> ComplaintsApp::fire_sla(size_t max_per_partition) {
+core::Result<size_t> ComplaintsApp::fire_sla(std::vector<uint32_t> partitions, size_t max_per_partition) {
+  if (partitions.empty())
+    for (uint32_t p = 0; p < store_.partitions(); ++p) partitions.push_back(p);
   const core::Timestamp now = clock_.now();
   size_t seen = 0;
-  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+  for (uint32_t p : partitions) {
     store::Reply due;
     {
       auto conn = store_.pool().lease();

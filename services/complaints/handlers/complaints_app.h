@@ -33,8 +33,9 @@ class ComplaintsApp {
 
   // One consumed event from the visit topic.
   core::Status apply(const events::Envelope& e);
-  // Escalates every case whose SLA deadline has passed; the number of cases looked at.
-  core::Result<size_t> fire_sla(size_t max_per_partition = 200);
+  // Escalates every case of `partitions` (every partition when none are named) whose SLA deadline
+  // has passed; the number of cases looked at.
+  core::Result<size_t> fire_sla(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
   core::Result<v1::OpenComplaintResponse> open(const v1::OpenComplaintRequest& r, const std::string& tenant);
   core::Result<v1::ListComplaintsResponse> list(const v1::ListComplaintsRequest& r);

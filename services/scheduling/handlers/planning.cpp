@@ -563,18 +563,20 @@ core::Status Planning::on_visit_event(const Envelope& e) {
   }
 }
 
-core::Result<size_t> Planning::fire_timers(size_t max_per_partition) {
+core::Result<size_t> Planning::fire_timers(std::vector<uint32_t> partitions, size_t max_per_partition) {
+  if (partitions.empty())
+    for (uint32_t p = 0; p < store_.partitions(); ++p) partitions.push_back(p);
   // Partitions are independent (each holds its own customers' visits), so workers take every
   // kTimerWorkers-th one: Redis then commits several workers' appends with one fsync instead of
   // one fsync per visit in a row.
-  constexpr uint32_t kTimerWorkers = 4;
+  const size_t workers_n = std::min<size_t>(4, partitions.size());
   const int64_t now = core::to_millis(clock_.now());
   std::vector<std::future<core::Result<size_t>>> workers;
-  for (uint32_t w = 0; w < kTimerWorkers; ++w)
-    workers.push_back(std::async(std::launch::async, [this, w, now, max_per_partition]() -> core::Result<size_t> {
+  for (size_t w = 0; w < workers_n; ++w)
+    workers.push_back(std::async(std::launch::async, [this, w, workers_n, now, max_per_partition, &partitions]() -> core::Result<size_t> {
       size_t fired = 0;
-      for (uint32_t p = w; p < store_.partitions(); p += kTimerWorkers) {
-        auto n = fire_partition(p, now, max_per_partition);
+      for (size_t i = w; i < partitions.size(); i += workers_n) {
+        auto n = fire_partition(partitions[i], now, max_per_partition);
         if (!n) return n.error();
         fired += *n;
       }

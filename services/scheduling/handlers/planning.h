@@ -37,8 +37,8 @@ class Planning {
 
   // One consumed event from intake, visit or complaints.
   core::Status apply(const events::Envelope& e);
-  // Fires due timers; the number fired.
-  core::Result<size_t> fire_timers(size_t max_per_partition = 200);
+  // Fires the due timers of `partitions` (every partition when none are named); the number fired.
+  core::Result<size_t> fire_timers(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
   // Queries behind the gRPC edge.
   core::Result<std::vector<v1::AgendaItem>> agenda(const std::string& agent_id, v1::AgendaView view);

@@ -2,8 +2,12 @@
 // The outbox relay: publishes a service's outbox to its Kafka topic in order per logical
 // partition, and advances each partition's cursor only over what the broker acknowledged. A crash
 // anywhere therefore republishes (at-least-once); consumers' inboxes make that harmless. Published
-// entries stay in the outbox for `retention`, so they can be republished on demand — the recovery
-// path after the embedded broker, which keeps nothing, restarts.
+// entries stay in the outbox for `retention` (trimmed by the relay itself), so they can be
+// republished on demand — the recovery path after the embedded broker, which keeps nothing,
+// restarts. Appends wake it with their partition, and a pass reads only the partitions that
+// changed, in one round trip (each outbox entry carries its payload; cursors are kept in memory
+// and written when they move); every partition is looked at again every `scan_every`, for what
+// other processes wrote and what a failed pass left behind.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -21,8 +25,9 @@ namespace huifang::outbox {
 struct RelayOptions {
   std::string topic;                      // the service's topic, e.g. huifang.visit.v1
   size_t batch = 2000;                    // outbox entries read per partition per pass
-  std::chrono::milliseconds idle_wait{50};  // poll interval when nothing woke the relay
+  std::chrono::milliseconds scan_every{1000};  // every partition looked at, woken or not
   std::chrono::hours retention{24 * 7};   // how long published entries stay republishable
+  std::chrono::milliseconds trim_every{60'000};  // how often entries past the retention are deleted
 };
 
 class Relay {
@@ -34,7 +39,9 @@ class Relay {
   core::Result<size_t> publish_once();
   // Until `stop` is set. Woken early by wake().
   void run(const std::atomic<bool>& stop);
-  // Called after appends so new events go out without waiting for the poll interval.
+  // Called after an append to `partition`, so its events go out at once.
+  void wake(uint32_t partition);
+  // Every partition at once (after a rewind).
   void wake();
 
   // Rewinds every partition so entries recorded at or after `from` are published again.
@@ -49,10 +56,17 @@ class Relay {
 
   // Test hook: publish and wait for acknowledgements but do not advance cursors, as if the
   // process died between the two.
-  core::Result<size_t> publish_without_advancing_for_test() { return pass(false); }
+  core::Result<size_t> publish_without_advancing_for_test() { return pass(all_partitions(), false); }
 
  private:
-  core::Result<size_t> pass(bool advance);
+  // Publishes what follows the cursor of each of `partitions`; those with more than one batch
+  // waiting are marked woken again.
+  core::Result<size_t> pass(const std::vector<uint32_t>& partitions, bool advance);
+  std::vector<uint32_t> all_partitions() const;
+  // The partitions woken since the last call (all of them when a scan is due).
+  std::vector<uint32_t> take_woken(bool scan);
+  // Reads every partition's cursor once; after that the relay keeps them.
+  core::Status load_cursors(store::RedisConnection& conn);
 
   store::EventStore& store_;
   bus::Producer& producer_;
@@ -62,7 +76,11 @@ class Relay {
   core::Counter& failures_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool woken_ = false;
+  std::vector<bool> woken_;  // per partition, under mu_
+  bool any_woken_ = false;   // under mu_
+  bool all_woken_ = true;    // under mu_: the first pass looks everywhere
+  std::mutex cursors_mu_;    // passes, rewinds and trims take turns on the cursors
+  std::optional<std::vector<std::string>> cursors_;  // last acknowledged entry id per partition ("" = none)
 };
 
 }  // namespace huifang::outbox

@@ -22,6 +22,7 @@
 #include "huifang/events/consume.h"
 #include "huifang/events/envelope.h"
 #include "huifang/outbox/relay.h"
+#include "huifang/runtime/deadlines.h"
 #include "huifang/store/event_store.h"
 
 namespace grpc {
@@ -69,6 +70,8 @@ class Runtime {
   core::Result<bus::Consumer*> consume_storing_offsets_myself(const std::vector<std::string>& topics,
                                                               events::EnvelopeHandler handler);
 
+  // Due-timer tracking for the sorted set `suffix` of every partition, told of every append.
+  Deadlines& deadlines(std::string suffix);
   // Runs `loop` on its own thread from run() until stop (timers, periodic jobs).
   void add_background(std::function<void(const std::atomic<bool>& stop)> loop) { background_.push_back(std::move(loop)); }
   // Runs `pass` every `interval` until stop; a failed pass is logged as "<what> failed" and retried
@@ -104,6 +107,7 @@ class Runtime {
     std::unique_ptr<bus::ConsumerLoop> loop;
   };
   std::vector<Loop> loops_;
+  std::vector<std::unique_ptr<Deadlines>> deadlines_;
   std::vector<std::function<void(const std::atomic<bool>&)>> background_;
   std::vector<std::pair<std::string, edge::HttpHandler>> routes_;
   std::atomic<bool> stop_{false};

@@ -1,8 +1,9 @@
 #pragma once
 // The event store: each aggregate is a Redis list of serialized event envelopes (its version is
 // the list length), loaded from an optional snapshot plus later events, and appended with an
-// expected version in one atomic Lua step that also writes the service's outbox (entries point at
-// the stored events, so payloads are not kept twice), the inbox high-water mark for messages that
+// expected version in one atomic Lua step that also writes the service's outbox (entries carry the
+// payload, so the relay publishes in one read; the relay trims them after the retention), the
+// inbox high-water mark for messages that
 // came from Kafka, and the service's own index updates. Keys carry the logical partition of the
 // partition key (the customer id) as a hash tag: `<prefix>:{p17}:...`.
 #include <cstdint>
@@ -103,8 +104,9 @@ class EventStore {
   const std::string& prefix() const { return options_.prefix; }
   RedisPool& pool() { return pool_; }
 
-  // Called after every successful append with the partitions written (wakes the relay at once).
-  void set_append_listener(std::function<void(uint32_t partition)> listener) { listener_ = std::move(listener); }
+  // Called after every successful append with the partition written (wakes its relay at once,
+  // tells the timers to look). Added at start-up, before appends begin.
+  void add_append_listener(std::function<void(uint32_t partition)> listener) { listeners_.push_back(std::move(listener)); }
 
  private:
   std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition) const;
@@ -113,7 +115,7 @@ class EventStore {
   RedisPool& pool_;
   StoreOptions options_;
   Script append_script_;
-  std::function<void(uint32_t)> listener_;
+  std::vector<std::function<void(uint32_t)>> listeners_;
 };
 
 }  // namespace huifang::store
