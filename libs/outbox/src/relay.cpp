@@ -13,10 +13,29 @@ core::Error bad_reply(const std::string& what) {
   return core::make_error(store::make_error_code(store::errc::bad_reply), what);
 }
 
-const std::string* field(const Reply& fields, std::string_view name) {
-  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2)
-    if (fields.elements[i].str == name) return &fields.elements[i + 1].str;
-  return nullptr;
+// One partition's entries after the cursor, with the events they point at, in one call: the outbox
+// keeps no second copy of an event, and the relay still reads in one round trip. Every key shares
+// the partition's hash tag (one Redis Cluster slot). Entries that carry their payload ('p') are
+// published as they are.
+// KEYS[1] outbox; ARGV[1] last published id ('' = none), ARGV[2] count → id, key, payload, ...
+const store::Script& read_script() {
+  static const store::Script script(R"lua(
+local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
+local out = {}
+for _, e in ipairs(redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2])) do
+  local f, s, i, k, p = e[2]
+  for j = 1, #f, 2 do
+    local name, value = f[j], f[j + 1]
+    if name == 's' then s = value elseif name == 'i' then i = value elseif name == 'k' then k = value elseif name == 'p' then p = value end
+  end
+  if not p and s and i then p = redis.call('LINDEX', s, i) end
+  out[#out + 1] = e[1]
+  out[#out + 1] = k or false
+  out[#out + 1] = p or false
+end
+return out
+)lua");
+  return script;
 }
 
 struct Entry {
@@ -96,47 +115,19 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advanc
   std::lock_guard cursors_lock(cursors_mu_);
   auto conn = store_.pool().lease();
   if (auto st = load_cursors(*conn); !st) return st.error();
-  std::vector<store::Argv> cmds;
-  for (uint32_t p : parts) {
-    const std::string& c = (*cursors_)[p];
-    cmds.push_back({"XRANGE", store_.key(p, "outbox"), c.empty() ? "-" : "(" + c, "+", "COUNT", std::to_string(options_.batch)});
-  }
-  auto ranges = conn->pipeline(cmds);
+  std::vector<std::pair<store::Argv, store::Argv>> calls;
+  for (uint32_t p : parts) calls.push_back({{store_.key(p, "outbox")}, {(*cursors_)[p], std::to_string(options_.batch)}});
+  auto ranges = conn->eval_pipeline(read_script(), calls);
   if (!ranges) return std::move(ranges).error();
-
-  // Entries carry their payload; entries written before they did point at the stored event
-  // instead, and are fetched in one more round trip.
   std::vector<std::vector<Entry>> entries(parts.size());
-  std::vector<std::pair<Entry*, store::Argv>> pointers;
   for (size_t i = 0; i < parts.size(); ++i) {
     const Reply& r = (*ranges)[i];
-    if (r.type != Reply::Type::array) return bad_reply("XRANGE outbox: " + r.str);
-    if (r.elements.size() >= options_.batch) wake(parts[i]);  // more is waiting
-    entries[i].reserve(r.elements.size());
-    for (const Reply& e : r.elements) {
-      if (e.elements.size() != 2) return bad_reply("outbox entry shape");
-      const std::string* k = field(e.elements[1], "k");
-      if (!k) return bad_reply("outbox entry without k");
-      if (const std::string* payload = field(e.elements[1], "p")) {
-        entries[i].push_back(Entry{e.elements[0].str, *k, *payload, false});
-        continue;
-      }
-      const std::string* s = field(e.elements[1], "s");
-      const std::string* idx = field(e.elements[1], "i");
-      if (!s || !idx) return bad_reply("outbox entry without p or s/i");
-      entries[i].push_back(Entry{e.elements[0].str, *k, {}, false});
-      pointers.emplace_back(&entries[i].back(), store::Argv{"LINDEX", *s, *idx});  // stable: reserved
-    }
-  }
-  if (!pointers.empty()) {
-    cmds.clear();
-    for (auto& [e, cmd] : pointers) cmds.push_back(std::move(cmd));
-    auto payloads = conn->pipeline(cmds);
-    if (!payloads) return std::move(payloads).error();
-    for (size_t j = 0; j < pointers.size(); ++j) {
-      const Reply& r = (*payloads)[j];
-      if (r.type != Reply::Type::string) return bad_reply("outbox points at a missing event");
-      pointers[j].first->payload = r.str;
+    if (r.type != Reply::Type::array || r.elements.size() % 3 != 0) return bad_reply("outbox read: " + r.str);
+    if (r.elements.size() / 3 >= options_.batch) wake(parts[i]);  // more is waiting
+    for (size_t j = 0; j < r.elements.size(); j += 3) {
+      if (r.elements[j + 1].type != Reply::Type::string) return bad_reply("outbox entry without a key");
+      if (r.elements[j + 2].type != Reply::Type::string) return bad_reply("outbox points at a missing event");
+      entries[i].push_back(Entry{r.elements[j].str, r.elements[j + 1].str, r.elements[j + 2].str, false});
     }
   }
 
@@ -157,7 +148,7 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advanc
 
   size_t acknowledged = 0;
   bool all = true;
-  cmds.clear();
+  std::vector<store::Argv> cmds;
   std::vector<std::pair<uint32_t, std::string>> moved;
   for (size_t i = 0; i < parts.size(); ++i) {
     // Advance over the delivered prefix only: order per partition is kept on the next pass.

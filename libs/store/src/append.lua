@@ -1,7 +1,7 @@
 -- Atomic append for one logical partition (every key shares its {pN} hash tag, so this runs in one
 -- Redis Cluster slot). In one step it: refuses a message the inbox has seen, checks every stream's
--- expected version, appends the events, records outbox entries carrying them (the relay publishes
--- from the outbox in one read; it is trimmed after the retention), marks the inbox
+-- expected version, appends the events, records outbox entries that point at them (the relay reads
+-- entries and payloads in one script call), marks the inbox
 -- and applies the service's index operations. Nothing is written unless every check passes.
 --
 -- KEYS[1] outbox stream, KEYS[2] inbox hash, KEYS[3 .. 2+n] event streams, then one key per op.
@@ -36,7 +36,7 @@ for i = 1, n do
   local version = redis.call('LLEN', key)
   for e = 1, count do
     redis.call('RPUSH', key, ARGV[pos + 1 + e])
-    redis.call('XADD', KEYS[1], '*', 'k', ARGV[3], 'p', ARGV[pos + 1 + e])
+    redis.call('XADD', KEYS[1], '*', 's', key, 'i', version, 'k', ARGV[3])
     version = version + 1
   end
   versions[#versions + 1] = version

@@ -5,9 +5,9 @@
 // entries stay in the outbox for `retention` (trimmed by the relay itself), so they can be
 // republished on demand — the recovery path after the embedded broker, which keeps nothing,
 // restarts. Appends wake it with their partition, and a pass reads only the partitions that
-// changed, in one round trip (each outbox entry carries its payload; cursors are kept in memory
-// and written when they move); every partition is looked at again every `scan_every`, for what
-// other processes wrote and what a failed pass left behind.
+// changed, entries and the events they point at in one round trip (cursors are kept in memory and
+// written when they move); every partition is looked at again every `scan_every`, for what other
+// processes wrote and what a failed pass left behind.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>

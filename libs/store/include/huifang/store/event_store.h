@@ -1,9 +1,8 @@
 #pragma once
 // The event store: each aggregate is a Redis list of serialized event envelopes (its version is
 // the list length), loaded from an optional snapshot plus later events, and appended with an
-// expected version in one atomic Lua step that also writes the service's outbox (entries carry the
-// payload, so the relay publishes in one read; the relay trims them after the retention), the
-// inbox high-water mark for messages that
+// expected version in one atomic Lua step that also writes the service's outbox (entries point at
+// the stored events, so payloads are not kept twice), the inbox high-water mark for messages that
 // came from Kafka, and the service's own index updates. Keys carry the logical partition of the
 // partition key (the customer id) as a hash tag: `<prefix>:{p17}:...`.
 #include <cstdint>
