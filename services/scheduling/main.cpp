@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
   scheduling::Planning planning(rt->store(), rt->factory(), models, rt->clock());
   scheduling::SchedulingService service(rt->store(), rt->factory(), planning, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
-                            events::apply_in_lanes([&planning](const events::Envelope& e) { return planning.apply(e); }, rt->lanes())),
+                            [&planning, lanes = rt->lanes()](std::span<const events::Incoming> batch) {
+                              return planning.apply_batch(batch, lanes);
+                            }),
                 "huifang-scheduling: consumer");
   runtime::Deadlines& timers = rt->deadlines("timers");
   rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&] {

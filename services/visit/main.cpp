@@ -9,7 +9,7 @@ int main(int argc, char** argv) {
   visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock());
   visit::VisitService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},
-                            events::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes())),
+                            [&app](std::span<const events::Incoming> batch) { return app.apply_batch(batch); }),
                 "huifang-visit: consumer");
   return rt->run({&service});
 }

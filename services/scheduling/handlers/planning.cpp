@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <future>
+#include <unordered_map>
+
+#include "huifang/bus/lanes.h"
 
 #include "huifang/core/log.h"
 
@@ -141,7 +144,7 @@ core::Status Planning::apply(const Envelope& e) {
         if (auto st = models_.put_agent(e.tenant_id(), agent); !st) return st;
         return assign_waiting(e.tenant_id(), agent.org_unit_id());
       }
-      case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_event(e);
+      case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_events({&e})[0];
       default: return core::ok_status();
     }
   }
@@ -213,17 +216,93 @@ std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std:
   return ops;
 }
 
-core::Status Planning::plan_service_event(const Envelope& e) {
-  const auto& rec = e.intake().service_event_recorded();
-  auto lp = models_.policy_for(e.tenant_id(), rec.category());
-  if (!lp) return lp.error();
-  if (!*lp) {
-    core::log::warn("no policy answers this category; nothing planned",
-                    {{"tenant", e.tenant_id()}, {"category", rec.category()}, {"service_event", rec.service_event_id()}});
-    return core::ok_status();
+std::vector<core::Status> Planning::plan_service_events(const std::vector<const Envelope*>& recorded) {
+  std::vector<core::Status> out(recorded.size(), core::ok_status());
+  if (recorded.empty()) return out;
+  auto fail_all = [&](const core::Error& e, const std::vector<size_t>& which) {
+    for (size_t i : which) out[i] = e;
+    return out;
+  };
+  std::vector<size_t> all(recorded.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  // One round trip for every policy, one for every input, one append for every trigger.
+  std::vector<std::pair<std::string, std::string>> tenant_categories;
+  for (const Envelope* e : recorded) tenant_categories.emplace_back(e->tenant_id(), e->intake().service_event_recorded().category());
+  auto policies = models_.policies_for(tenant_categories);
+  if (!policies) return fail_all(policies.error(), all);
+  std::vector<PlanningQuery> queries;
+  std::vector<size_t> with_policy;
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    const auto& rec = recorded[i]->intake().service_event_recorded();
+    if (!(*policies)[i]) {
+      core::log::warn("no policy answers this category; nothing planned",
+                      {{"tenant", recorded[i]->tenant_id()}, {"category", rec.category()}, {"service_event", rec.service_event_id()}});
+      continue;
+    }
+    queries.push_back({recorded[i]->tenant_id(), rec.customer_id()});
+    with_policy.push_back(i);
   }
-  events::EventContext ctx{e.tenant_id(), rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
-  return plan_trigger(ctx, rec, **lp, *(*lp)->policy, events::inbox_mark(e), {});
+  if (queries.empty()) return out;
+  auto inputs = models_.planning_inputs(queries);
+  if (!inputs) return fail_all(inputs.error(), with_policy);
+  std::vector<PlannedTrigger> planned;
+  std::vector<size_t> planned_of;
+  for (size_t k = 0; k < with_policy.size(); ++k) {
+    const size_t i = with_policy[k];
+    const Envelope& e = *recorded[i];
+    const auto& rec = e.intake().service_event_recorded();
+    const LoadedPolicy& lp = *(*policies)[i];
+    events::EventContext ctx{e.tenant_id(), rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
+    // The tenant's workload is shared by the batch: each assignment raises it for the next.
+    auto p = decide_trigger(ctx, rec, lp, *lp.policy, inputs->customers[k], inputs->tenants[e.tenant_id()],
+                            events::inbox_mark(e), {});
+    if (!p) {
+      out[i] = p.error();
+      continue;
+    }
+    planned.push_back(std::move(*p));
+    planned_of.push_back(i);
+  }
+  const auto committed = commit(planned);
+  for (size_t j = 0; j < committed.size(); ++j) out[planned_of[j]] = committed[j];
+  return out;
+}
+
+bus::BatchOutcome Planning::apply_batch(std::span<const events::Incoming> in, size_t lanes) {
+  // Rounds: a customer's k-th event of the batch is in round k, so a round never holds two events
+  // of one customer (each customer's events keep their order) and its service events are planned
+  // together: a few round trips for the round instead of four per event.
+  std::vector<std::vector<size_t>> rounds;
+  std::unordered_map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const size_t round = seen[in[i].envelope.customer_id()]++;
+    if (round == rounds.size()) rounds.emplace_back();
+    rounds[round].push_back(i);
+  }
+  std::vector<bool> done(in.size(), false);
+  std::optional<core::Error> failed;
+  for (const auto& round : rounds) {
+    std::vector<size_t> triggers, others;
+    for (size_t i : round)
+      (in[i].envelope.has_intake() && in[i].envelope.intake().has_service_event_recorded() ? triggers : others).push_back(i);
+    std::vector<const Envelope*> recorded;
+    for (size_t i : triggers) recorded.push_back(&in[i].envelope);
+    const auto planned = plan_service_events(recorded);
+    for (size_t k = 0; k < triggers.size(); ++k) {
+      if (planned[k]) done[triggers[k]] = true;
+      else if (!failed) failed = planned[k].error();
+    }
+    // The rest wait on their own round trips: applied in lanes. Before the earliest failure,
+    // every lane has applied its events.
+    const auto rest = bus::apply_in_lanes(
+        others.size(), [&](size_t k) -> std::string_view { return in[others[k]].envelope.customer_id(); },
+        [&](size_t k) { return apply(in[others[k]].envelope); }, lanes);
+    for (size_t k = 0; k < rest.done; ++k) done[others[k]] = true;
+    if (rest.error && !failed) failed = rest.error;
+    if (failed) break;  // a customer's later events must wait for this one
+  }
+  // Whatever after the first event not applied is delivered again; the inbox makes that harmless.
+  return {static_cast<size_t>(std::find(done.begin(), done.end(), false) - done.begin()), failed};
 }
 
 core::Status Planning::plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
@@ -275,26 +354,64 @@ core::Status Planning::start_periodic(const std::string& tenant, const intake::v
 }
 
 core::Status Planning::plan_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
-                                    const LoadedPolicy& lp_value, const Policy& policy,
+                                    const LoadedPolicy& lp, const Policy& policy,
                                     std::optional<store::InboxMark> inbox, std::vector<store::IndexOp> extra_ops) {
+  auto in = models_.planning_inputs({{ctx.tenant_id, rec.customer_id()}});
+  if (!in) return in.error();
+  auto planned = decide_trigger(ctx, rec, lp, policy, in->customers[0], in->tenants[ctx.tenant_id], std::move(inbox),
+                                std::move(extra_ops));
+  if (!planned) return planned.error();
+  std::vector<PlannedTrigger> one;
+  one.push_back(std::move(*planned));
+  return commit(one)[0];
+}
+
+std::vector<core::Status> Planning::commit(std::vector<PlannedTrigger>& planned) {
+  std::vector<store::AppendRequest> requests;
+  requests.reserve(planned.size());
+  for (auto& p : planned) requests.push_back(std::move(p.request));
+  auto results = store_.append_batch(requests);
+  std::vector<core::Status> out;
+  std::vector<std::pair<std::string, std::string>> assigned;
+  for (size_t i = 0; i < results.size(); ++i) {
+    auto& r = results[i];
+    // Already planned (a replay through another path) or already applied: nothing to do.
+    if (!r && r.error().code != store::errc::duplicate_message && r.error().code != store::errc::version_conflict) {
+      out.push_back(r.error());
+      continue;
+    }
+    out.push_back(core::ok_status());
+    if (r)
+      for (const auto& agent : planned[i].assigned_agents) assigned.emplace_back(planned[i].tenant_id, agent);
+  }
+  if (auto st = models_.add_loads(assigned, 1); !st)
+    core::log::warn("workload not counted", {{"visits", assigned.size()}, {"error", st.error().to_string()}});
+  return out;
+}
+
+core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext& ctx,
+                                                      const intake::v1::ServiceEventRecorded& rec,
+                                                      const LoadedPolicy& lp_value, const Policy& policy,
+                                                      const CustomerInputs& in, TenantInputs& tenant_in,
+                                                      std::optional<store::InboxMark> inbox,
+                                                      std::vector<store::IndexOp> extra_ops) {
   const std::string& tenant = ctx.tenant_id;
   const LoadedPolicy* lp = &lp_value;
-  auto in = models_.planning_inputs(tenant, rec.customer_id(), rec.org_unit_id());
-  if (!in) return in.error();
-  if (!in->customer)
+  if (!in.customer)
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "customer " + rec.customer_id() + " unknown to scheduling (intake event missing?)");
   const std::string ledger_key = ReadModels::ledger_key(rec.customer_id());
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
-  const CustomerProfile profile = ReadModels::profile_of(*in->customer);
-  const auto outcomes = plan(policy, in->calendar, profile, trigger, in->ledger);
-  const auto& agents = in->agents;
-  auto& load = in->load;
+  const CustomerProfile profile = ReadModels::profile_of(*in.customer);
+  const auto outcomes = plan(policy, tenant_in.calendar, profile, trigger, in.ledger);
+  const auto agents = agents_in(tenant_in.agents, rec.org_unit_id());
+  auto& load = tenant_in.load;
 
-  store::AppendRequest req{rec.customer_id(), {}, inbox, std::move(extra_ops)};
+  PlannedTrigger out{tenant, {rec.customer_id(), {}, inbox, std::move(extra_ops)}, {}};
+  store::AppendRequest& req = out.request;
+  std::vector<std::string>& assigned_agents = out.assigned_agents;
   store::StreamAppend decisions{{"plan", rec.service_event_id()}, store::ExpectedVersion::no_stream(), {}};
-  std::vector<std::string> assigned_agents;
   auto stamp = [&](Envelope env, const store::StreamId& stream, uint64_t version) {
     factory_.stamp(env, ctx, stream, version);
     return env.SerializeAsString();
@@ -375,18 +492,9 @@ core::Status Planning::plan_trigger(const events::EventContext& ctx, const intak
     req.streams.push_back(std::move(visit));
   }
   req.streams.insert(req.streams.begin(), std::move(decisions));
-  auto r = store_.append(req);
-  if (!r) {
-    // Already planned (a replay through another path) or already applied: nothing to do.
-    if (r.error().code == store::errc::duplicate_message || r.error().code == store::errc::version_conflict)
-      return core::ok_status();
-    return r.error();
-  }
-  for (const auto& agent : assigned_agents)
-    if (auto st = models_.add_load(tenant, agent, 1); !st)
-      core::log::warn("workload not counted", {{"agent", agent}, {"error", st.error().to_string()}});
-  return core::ok_status();
+  return out;
 }
+
 
 core::Status Planning::assign_waiting(const std::string& tenant, const std::string& org_unit_id) {
   const std::string set = "unassigned:" + org_unit_id;

@@ -11,12 +11,23 @@
 #include <string>
 #include <vector>
 
+#include <span>
+
+#include "huifang/bus/consumer_loop.h"
 #include "huifang/core/clock.h"
+#include "huifang/events/consume.h"
 #include "huifang/events/repository.h"
 #include "huifang/scheduling/v1/service.pb.h"
 #include "read_models.h"
 
 namespace huifang::scheduling {
+
+// What planning one trigger writes: the append and the agents whose workload it raises.
+struct PlannedTrigger {
+  std::string tenant_id;
+  store::AppendRequest request;
+  std::vector<std::string> assigned_agents;
+};
 
 struct VisitState {
   bool exists = false;
@@ -37,6 +48,9 @@ class Planning {
 
   // One consumed event from intake, visit or complaints.
   core::Status apply(const events::Envelope& e);
+  // A consumed batch: its service events planned together (per round of distinct customers), the
+  // other events applied `lanes` customers at a time. Same contract as bus::BatchOutcome.
+  bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch, size_t lanes);
   // Fires the due timers of `partitions` (every partition when none are named); the number fired.
   core::Result<size_t> fire_timers(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
@@ -48,13 +62,24 @@ class Planning {
   core::Result<std::vector<v1::Explanation>> explain_visit(const std::string& customer_id, const std::string& visit_id);
 
  private:
-  core::Status plan_service_event(const events::Envelope& e);
+  // Recorded service events of distinct customers, planned with one round trip for their
+  // policies, one for their inputs and one append; a status per event.
+  std::vector<core::Status> plan_service_events(const std::vector<const events::Envelope*>& recorded);
   // The due timers of one logical partition at `now` (ms).
   core::Result<size_t> fire_partition(uint32_t partition, int64_t now, size_t max_per_partition);
   // Plans one trigger under `policy` (the loaded version's rules, or a subset of them).
   core::Status plan_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
                             const LoadedPolicy& lp, const Policy& policy, std::optional<store::InboxMark> inbox,
                             std::vector<store::IndexOp> extra_ops);
+  // What planning a trigger writes, decided from inputs already read; assignments raise `tenant`'s
+  // workload in memory.
+  core::Result<PlannedTrigger> decide_trigger(const events::EventContext& ctx, const intake::v1::ServiceEventRecorded& rec,
+                                              const LoadedPolicy& lp, const Policy& policy, const CustomerInputs& customer,
+                                              TenantInputs& tenant, std::optional<store::InboxMark> inbox,
+                                              std::vector<store::IndexOp> extra_ops);
+  // Appends every planned trigger in one round trip, then counts the workload; a status each
+  // (an already planned or already applied trigger is fine).
+  std::vector<core::Status> commit(std::vector<PlannedTrigger>& planned);
   // Periodic rules ("every household each quarter"): the first occurrence when the customer is
   // registered, then one every `every_days`, driven by a timer per series.
   core::Status start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at);

@@ -131,10 +131,10 @@ class PlanningTest : public ::testing::Test {
     EXPECT_TRUE(stub_->GetAgenda(&ctx, req, &resp).ok());
     return {resp.items().begin(), resp.items().end()};
   }
-  v1::ExplainResponse explain(const std::string& service_event_id) {
+  v1::ExplainResponse explain(const std::string& service_event_id, const std::string& customer_id = "p-1") {
     v1::ExplainServiceEventRequest req;
     req.set_tenant_id("h");
-    req.set_customer_id("p-1");
+    req.set_customer_id(customer_id);
     req.set_service_event_id(service_event_id);
     v1::ExplainResponse resp;
     grpc::ClientContext ctx;
@@ -200,6 +200,43 @@ TEST_F(PlanningTest, TwoTriggersADayApartAreMergedAndExplained) {
   ASSERT_EQ(x.decisions_size(), 1);
   EXPECT_EQ(x.decisions(0).outcome(), "merged");
   EXPECT_NE(x.decisions(0).text().find("merged into"), std::string::npos);
+}
+
+// A consumed batch is planned per round of distinct customers: a customer's registration before
+// its first service event, and its second trigger merged into the first (which it must see).
+TEST_F(PlanningTest, ABatchPlansEachCustomersEventsInOrderAndNothingTwiceOnRedelivery) {
+  auto recorded = [&](const std::string& id, const std::string& customer_id, core::Timestamp at) {
+    intake::v1::IntakeEvent b;
+    auto* s = b.mutable_service_event_recorded();
+    s->set_service_event_id(id);
+    s->set_customer_id(customer_id);
+    s->set_org_unit_id("cardiology");
+    s->set_category("hospital.inpatient_discharged");
+    *s->mutable_occurred_at() = events::to_proto(at);
+    return intake_event(b, customer_id, id);
+  };
+  intake::v1::IntakeEvent reg;
+  auto* c = reg.mutable_customer_registered()->mutable_customer();
+  c->set_id("p-2");
+  c->set_tenant_id("h");
+  c->set_org_unit_id("cardiology");
+  c->set_time_zone("Asia/Shanghai");
+  std::vector<events::Incoming> batch;
+  batch.push_back({nullptr, intake_event(reg, "p-2", "c-p-2")});
+  batch.push_back({nullptr, recorded("se-b1", "p-1", local(2026, 1, 5, 10, 0))});
+  batch.push_back({nullptr, recorded("se-b2", "p-2", local(2026, 1, 5, 10, 0))});
+  batch.push_back({nullptr, recorded("se-b3", "p-1", local(2026, 1, 6, 10, 0))});
+  for (int delivery = 0; delivery < 2; ++delivery) {
+    const auto out = planning_->apply_batch(batch, 4);
+    EXPECT_EQ(out.done, batch.size());
+    EXPECT_FALSE(out.error) << out.error->to_string();
+  }
+  ASSERT_EQ(explain("se-b1").decisions_size(), 3);  // planned, assigned, due (its day has passed): once each
+  EXPECT_EQ(explain("se-b1").decisions(0).outcome(), "planned");
+  ASSERT_EQ(explain("se-b3").decisions_size(), 1);
+  EXPECT_EQ(explain("se-b3").decisions(0).outcome(), "merged");
+  EXPECT_EQ(explain("se-b2", "p-2").decisions(0).outcome(), "planned");
+  EXPECT_EQ((*models_->load("h"))["a-cardio"], 2);  // two visits, counted once each
 }
 
 TEST_F(PlanningTest, RepairStreamIsSampledAtItsRate) {

@@ -1,5 +1,7 @@
 #include "read_models.h"
 
+#include <algorithm>
+
 namespace huifang::scheduling {
 namespace {
 
@@ -11,11 +13,11 @@ std::optional<intake::v1::Customer> customer_of(const store::Reply& r) {
   return c;
 }
 
-std::vector<AgentInfo> agents_of(const store::Reply& r, const std::string& org_unit_id) {
+std::vector<AgentInfo> agents_of(const store::Reply& r) {
   std::vector<AgentInfo> out;
   for (const auto& v : r.elements) {
     intake::v1::Agent a;
-    if (!a.ParseFromString(v.str) || a.org_unit_id() != org_unit_id) continue;
+    if (!a.ParseFromString(v.str)) continue;
     const bool manager = a.role() == common::v1::ROLE_MANAGER || a.role() == common::v1::ROLE_SUPERVISOR;
     out.push_back({a.id(), a.org_unit_id(), manager, a.daily_capacity(), a.active(),
                    std::vector<std::string>(a.skills().begin(), a.skills().end())});
@@ -50,6 +52,13 @@ std::vector<LedgerEntry> ledger_of(const store::Reply& r) {
 }  // namespace
 
 std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }
+
+std::vector<AgentInfo> agents_in(const std::vector<AgentInfo>& all, const std::string& org_unit_id) {
+  std::vector<AgentInfo> out;
+  for (const auto& a : all)
+    if (a.org_unit_id == org_unit_id) out.push_back(a);
+  return out;
+}
 
 store::Argv ReadModels::tenant_command(const char* command, const std::string& tenant_id, const char* index) const {
   return {command, store_.key(store_.partition_of(tenant_partition(tenant_id)), index)};
@@ -90,7 +99,7 @@ core::Status ReadModels::put_agent(const std::string& tenant_id, const intake::v
 core::Result<std::vector<AgentInfo>> ReadModels::agents(const std::string& tenant_id, const std::string& org_unit_id) {
   auto r = run(tenant_command("HVALS", tenant_id, "agents"));
   if (!r) return r.error();
-  return agents_of(*r, org_unit_id);
+  return agents_in(agents_of(*r), org_unit_id);
 }
 
 core::Result<std::map<std::string, int>> ReadModels::load(const std::string& tenant_id) {
@@ -100,11 +109,19 @@ core::Result<std::map<std::string, int>> ReadModels::load(const std::string& ten
 }
 
 core::Status ReadModels::add_load(const std::string& tenant_id, const std::string& agent_id, int delta) {
+  return add_loads({{tenant_id, agent_id}}, delta);
+}
+
+core::Status ReadModels::add_loads(const std::vector<std::pair<std::string, std::string>>& tenant_agents, int delta) {
   // Advisory: workload only steers assignment, so it is counted outside the atomic append.
-  auto cmd = tenant_command("HINCRBY", tenant_id, "load");
-  cmd.push_back(agent_id);
-  cmd.push_back(std::to_string(delta));
-  auto r = run(cmd);
+  if (tenant_agents.empty()) return core::ok_status();
+  std::vector<store::Argv> cmds;
+  for (const auto& [tenant, agent] : tenant_agents) {
+    cmds.push_back(tenant_command("HINCRBY", tenant, "load"));
+    cmds.back().push_back(agent);
+    cmds.back().push_back(std::to_string(delta));
+  }
+  auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();
   return core::ok_status();
 }
@@ -116,19 +133,37 @@ core::Result<std::optional<LoadedPolicy>> ReadModels::policy(const std::string& 
 }
 
 core::Result<std::optional<LoadedPolicy>> ReadModels::policy_for(const std::string& tenant_id, const std::string& category) {
-  // The category's policy id, then that policy, in one round trip (every trigger asks this first).
+  auto one = policies_for({{tenant_id, category}});
+  if (!one) return one.error();
+  return std::move((*one)[0]);
+}
+
+core::Result<std::vector<std::optional<LoadedPolicy>>> ReadModels::policies_for(
+    const std::vector<std::pair<std::string, std::string>>& tenant_categories) {
+  // The category's policy id, then that policy, in one script (every trigger asks this first).
   static const store::Script kPolicyFor(R"lua(
 local id = redis.call('HGET', KEYS[1], ARGV[1])
 if not id then return false end
 return redis.call('HGET', KEYS[2], id)
 )lua");
-  const uint32_t tp = store_.partition_of(tenant_partition(tenant_id));
-  auto conn = store_.pool().lease();
-  auto r = conn->eval(kPolicyFor, {store_.key(tp, "policy-for-category"), store_.key(tp, "policies")}, {category});
-  if (!r) return r.error();
-  if (r->type == store::Reply::Type::error)
-    return core::make_error(store::make_error_code(store::errc::bad_reply), "policy for " + category + ": " + r->str);
-  return parsed(tenant_id, r->type == store::Reply::Type::string ? r->str : std::string());
+  std::vector<std::pair<store::Argv, store::Argv>> calls;
+  for (const auto& [tenant, category] : tenant_categories) {
+    const uint32_t tp = store_.partition_of(tenant_partition(tenant));
+    calls.push_back({{store_.key(tp, "policy-for-category"), store_.key(tp, "policies")}, {category}});
+  }
+  auto replies = store_.pool().lease()->eval_pipeline(kPolicyFor, calls);
+  if (!replies) return replies.error();
+  std::vector<std::optional<LoadedPolicy>> out;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    const auto& r = (*replies)[i];
+    if (r.type == store::Reply::Type::error)
+      return core::make_error(store::make_error_code(store::errc::bad_reply),
+                              "policy for " + tenant_categories[i].second + ": " + r.str);
+    auto lp = parsed(tenant_categories[i].first, r.type == store::Reply::Type::string ? r.str : std::string());
+    if (!lp) return lp.error();
+    out.push_back(std::move(*lp));
+  }
+  return out;
 }
 
 core::Result<std::optional<LoadedPolicy>> ReadModels::parsed(const std::string& tenant_id, const std::string& raw) {
@@ -152,22 +187,35 @@ core::Result<HolidayCalendar> ReadModels::calendar(const std::string& tenant_id)
   return calendar_of(*r);
 }
 
-core::Result<PlanningInputs> ReadModels::planning_inputs(const std::string& tenant_id, const std::string& customer_id,
-                                                         const std::string& org_unit_id) {
-  const uint32_t cp = store_.partition_of(customer_id);
-  auto conn = store_.pool().lease();
-  auto r = conn->pipeline({{"HGET", store_.key(cp, "customers"), customer_id},
-                           tenant_command("HVALS", tenant_id, "calendars"),
-                           {"ZRANGE", store_.key(cp, ledger_key(customer_id)), "0", "-1", "WITHSCORES"},
-                           tenant_command("HVALS", tenant_id, "agents"),
-                           tenant_command("HGETALL", tenant_id, "load")});
+core::Result<PlanningInputs> ReadModels::planning_inputs(const std::vector<PlanningQuery>& queries) {
+  // Per customer: profile and ledger; per tenant, once: calendars, agents, workload.
+  std::vector<store::Argv> cmds;
+  std::vector<std::string> tenants;
+  for (const auto& q : queries) {
+    const uint32_t cp = store_.partition_of(q.customer_id);
+    cmds.push_back({"HGET", store_.key(cp, "customers"), q.customer_id});
+    cmds.push_back({"ZRANGE", store_.key(cp, ledger_key(q.customer_id)), "0", "-1", "WITHSCORES"});
+    if (std::find(tenants.begin(), tenants.end(), q.tenant_id) == tenants.end()) tenants.push_back(q.tenant_id);
+  }
+  for (const auto& t : tenants) {
+    cmds.push_back(tenant_command("HVALS", t, "calendars"));
+    cmds.push_back(tenant_command("HVALS", t, "agents"));
+    cmds.push_back(tenant_command("HGETALL", t, "load"));
+  }
+  auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();
   const auto& replies = *r;
   for (const auto& reply : replies)
     if (reply.type == store::Reply::Type::error)
-      return core::make_error(store::make_error_code(store::errc::bad_reply), "planning inputs of " + customer_id + ": " + reply.str);
-  return PlanningInputs{customer_of(replies[0]), calendar_of(replies[1]), ledger_of(replies[2]),
-                        agents_of(replies[3], org_unit_id), load_of(replies[4])};
+      return core::make_error(store::make_error_code(store::errc::bad_reply), "planning inputs: " + reply.str);
+  PlanningInputs out;
+  size_t i = 0;
+  for (size_t q = 0; q < queries.size(); ++q, i += 2) out.customers.push_back({customer_of(replies[i]), ledger_of(replies[i + 1])});
+  for (const auto& t : tenants) {
+    out.tenants[t] = TenantInputs{calendar_of(replies[i]), agents_of(replies[i + 1]), load_of(replies[i + 2])};
+    i += 3;
+  }
+  return out;
 }
 
 CustomerProfile ReadModels::profile_of(const intake::v1::Customer& c) {

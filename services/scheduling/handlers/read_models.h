@@ -26,14 +26,28 @@ struct LoadedPolicy {
   uint64_t version = 0;
 };
 
-// Everything planning a trigger reads besides the policy, fetched in one round trip.
-struct PlanningInputs {
-  std::optional<intake::v1::Customer> customer;
+// What planning reads of a tenant: read once per consumed batch, whatever its number of triggers.
+struct TenantInputs {
   HolidayCalendar calendar;
-  std::vector<LedgerEntry> ledger;  // the customer's planned visits, by due date
-  std::vector<AgentInfo> agents;    // of the trigger's org unit
-  std::map<std::string, int> load;  // open visits per agent of the tenant
+  std::vector<AgentInfo> agents;    // every agent of the tenant, parsed once
+  std::map<std::string, int> load;  // open visits per agent; raised in memory as a batch assigns
 };
+// What planning reads of one customer.
+struct CustomerInputs {
+  std::optional<intake::v1::Customer> customer;
+  std::vector<LedgerEntry> ledger;  // the customer's planned visits, by due date
+};
+struct PlanningQuery {
+  std::string tenant_id;
+  std::string customer_id;
+};
+// Everything planning a batch of triggers reads besides the policies, in one round trip.
+struct PlanningInputs {
+  std::map<std::string, TenantInputs> tenants;
+  std::vector<CustomerInputs> customers;  // in query order
+};
+// The agents of one org unit.
+std::vector<AgentInfo> agents_in(const std::vector<AgentInfo>& all, const std::string& org_unit_id);
 
 class ReadModels {
  public:
@@ -48,11 +62,15 @@ class ReadModels {
 
   // The policy answering `category` for the tenant, parsed (cached by version).
   core::Result<std::optional<LoadedPolicy>> policy_for(const std::string& tenant_id, const std::string& category);
+  // The same for many (tenant, category) pairs in one round trip, in order.
+  core::Result<std::vector<std::optional<LoadedPolicy>>> policies_for(
+      const std::vector<std::pair<std::string, std::string>>& tenant_categories);
   core::Result<std::optional<LoadedPolicy>> policy(const std::string& tenant_id, const std::string& policy_id);
   core::Result<HolidayCalendar> calendar(const std::string& tenant_id);
 
-  core::Result<PlanningInputs> planning_inputs(const std::string& tenant_id, const std::string& customer_id,
-                                              const std::string& org_unit_id);
+  core::Result<PlanningInputs> planning_inputs(const std::vector<PlanningQuery>& queries);
+  // Raises the workload of agents (one entry per visit assigned) in one round trip.
+  core::Status add_loads(const std::vector<std::pair<std::string, std::string>>& tenant_agents, int delta);
   static std::string ledger_key(const std::string& customer_id) { return "ledger:" + customer_id; }
 
   static CustomerProfile profile_of(const intake::v1::Customer& c);

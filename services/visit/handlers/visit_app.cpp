@@ -6,22 +6,18 @@ VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& fact
                    const core::Clock& clock)
     : store_(store), ids_(ids), clock_(clock), visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
-core::Status VisitApp::apply(const events::Envelope& e) {
+std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
   // Upserts of another service's facts: idempotent, so no inbox is needed.
   const std::string& customer = e.customer_id();
-  store::Argv cmd;
   const auto key = [&](const char* index) { return store_.key(store_.partition_of(customer), index); };
   if (e.has_scheduling()) {
     const auto& b = e.scheduling();
     if (b.has_visit_planned()) {
-      cmd = {"HSET", key("plans"), b.visit_planned().decision().visit_id(), b.visit_planned().SerializeAsString()};
-      auto conn = store_.pool().lease();
-      auto r = conn->pipeline({cmd, {"HSET", key("tenants"), b.visit_planned().decision().visit_id(), e.tenant_id()}});
-      if (!r) return r.error();
-      return core::ok_status();
+      const std::string& id = b.visit_planned().decision().visit_id();
+      return {{"HSET", key("plans"), id, b.visit_planned().SerializeAsString()}, {"HSET", key("tenants"), id, e.tenant_id()}};
     }
-    if (b.has_visit_assigned()) cmd = {"HSET", key("assignees"), b.visit_assigned().visit_id(), b.visit_assigned().agent_id()};
-    if (b.has_visit_closed_unreachable()) cmd = {"HSET", key("closed"), b.visit_closed_unreachable().visit_id(), "1"};
+    if (b.has_visit_assigned()) return {{"HSET", key("assignees"), b.visit_assigned().visit_id(), b.visit_assigned().agent_id()}};
+    if (b.has_visit_closed_unreachable()) return {{"HSET", key("closed"), b.visit_closed_unreachable().visit_id(), "1"}};
   } else if (e.has_intake()) {
     const auto& b = e.intake();
     const intake::v1::Customer* c = b.has_customer_registered() ? &b.customer_registered().customer()
@@ -31,14 +27,28 @@ core::Status VisitApp::apply(const events::Envelope& e) {
       intake::v1::Customer contacts;  // only what an agent needs to make the call
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
-      cmd = {"HSET", key("contacts"), c->id(), contacts.SerializeAsString()};
+      return {{"HSET", key("contacts"), c->id(), contacts.SerializeAsString()}};
     }
   }
-  if (cmd.empty()) return core::ok_status();
-  auto conn = store_.pool().lease();
-  auto r = conn->command(cmd);
+  return {};
+}
+
+core::Status VisitApp::write(const std::vector<store::Argv>& cmds) {
+  if (cmds.empty()) return core::ok_status();
+  auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();
+  for (const auto& reply : *r)
+    if (reply.is_error()) return core::make_error(store::make_error_code(store::errc::bad_reply), "visit upsert: " + reply.str);
   return core::ok_status();
+}
+
+bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch) {
+  // In order, in one round trip: a visit's later fact overwrites its earlier one as it did.
+  std::vector<store::Argv> cmds;
+  for (const auto& in : batch)
+    for (auto& c : upserts(in.envelope)) cmds.push_back(std::move(c));
+  if (auto st = write(cmds); !st) return {0, st.error()};
+  return {batch.size(), std::nullopt};
 }
 
 core::Result<VisitState> VisitApp::plan_of(const std::string& customer_id, const std::string& visit_id) {
