@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
                           "huifang-intake");
   intake::IntakeApp app(rt->store(), rt->factory(), rt->ids());
   intake::IntakeService service(app, rt->relay(), rt->auth());
-  runtime::must(rt->consume_raw({"huifang.inbound.v1"}, "intake-inbound", intake::inbound_handler(app, rt->lanes())),
+  runtime::must(rt->consume_raw({"huifang.inbound.v1"}, "intake-inbound", intake::inbound_handler(app)),
                 "huifang-intake: inbound consumer");
   return rt->run({&service});
 }

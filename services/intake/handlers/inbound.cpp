@@ -2,7 +2,6 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include "huifang/bus/lanes.h"
 #include "huifang/core/hash.h"
 
 #include "huifang/events/envelope.h"
@@ -41,9 +40,9 @@ v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent&
   return r;
 }
 
-bus::BatchHandler inbound_handler(IntakeApp& app, size_t lanes) {
-  return [&app, lanes](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
-    // Parse up to the first malformed message; record the rest in lanes by customer.
+bus::BatchHandler inbound_handler(IntakeApp& app) {
+  return [&app](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+    // Parse up to the first malformed message; record those before it together.
     std::vector<v1::RecordServiceEventRequest> requests;
     std::optional<core::Error> malformed;
     for (const auto& m : msgs) {
@@ -55,13 +54,7 @@ bus::BatchHandler inbound_handler(IntakeApp& app, size_t lanes) {
       const size_t first = m.value.find_first_not_of(" \t\r\n");
       requests.push_back(to_request(*parsed, m.value, first != std::string::npos && m.value[first] == '{'));
     }
-    auto out = bus::apply_in_lanes(
-        requests.size(), [&](size_t i) -> std::string_view { return requests[i].customer_id(); },
-        [&](size_t i) -> core::Status {
-          auto r = app.record_service_event(requests[i]);
-          return r ? core::ok_status() : core::Status(r.error());
-        },
-        lanes);
+    auto out = app.record_service_events(requests);
     if (!out.error && malformed) out.error = malformed;
     return out;
   };

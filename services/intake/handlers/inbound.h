@@ -17,8 +17,8 @@ core::Result<inbound::v1::InboundServiceEvent> parse_inbound(const std::string& 
 v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent& e, const std::string& payload,
                                          bool json);
 
-// Records a consumed batch with `lanes` customers at a time (each customer's events in order;
-// redelivery after a failure is harmless, the idempotency key replays).
-bus::BatchHandler inbound_handler(IntakeApp& app, size_t lanes);
+// Records a consumed batch together, in order (redelivery after a failure is harmless: the
+// idempotency key replays).
+bus::BatchHandler inbound_handler(IntakeApp& app);
 
 }  // namespace huifang::intake

@@ -27,6 +27,7 @@ std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + 
 
 IntakeApp::IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids)
     : store_(store),
+      factory_(factory),
       ids_(ids),
       customers_(store, factory, [](CustomerState& s, const events::Envelope& e) { evolve(s, e); }),
       service_events_(store, factory, [](ServiceEventState& s, const events::Envelope& e) { evolve(s, e); }),
@@ -212,24 +213,49 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   return updated;
 }
 
-core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(const v1::RecordServiceEventRequest& r) {
+core::Result<v1::ServiceEventRecorded> IntakeApp::recorded_for(const v1::RecordServiceEventRequest& r,
+                                                               const store::Reply& customer, const store::Reply* org_unit) {
   if (auto st = validate_service_event(r); !st) return st.error();
-  auto customer = get_customer(r.tenant_id(), r.customer_id());
-  if (!customer) {
-    if (customer.error().kind() == core::condition::not_found)
-      return core::make_error(customer.error().code, customer.error().message, "customer_id");
-    return customer.error();
-  }
+  v1::Customer c;
+  if (customer.is_error()) return core::make_error(store::make_error_code(store::errc::bad_reply), "customer index: " + customer.str);
+  if (customer.type == store::Reply::Type::string && !c.ParseFromString(customer.str))
+    return core::make_error(store::make_error_code(store::errc::bad_reply), "customer " + r.customer_id() + ": unreadable index entry");
+  if (customer.type != store::Reply::Type::string || c.tenant_id() != r.tenant_id())
+    return core::make_error(core::make_error_code(core::errc::not_found), "customer " + r.customer_id() + " does not exist",
+                            "customer_id");
   v1::RecordServiceEventRequest req = r;
-  if (req.org_unit_id().empty()) req.set_org_unit_id(customer->org_unit_id());
-  else if (auto st = require_org_unit(r.tenant_id(), req.org_unit_id(), "org_unit_id"); !st) return st.error();
+  if (req.org_unit_id().empty()) {
+    req.set_org_unit_id(c.org_unit_id());
+  } else if (!org_unit || org_unit->type != store::Reply::Type::string) {
+    return core::make_error(core::make_error_code(core::errc::not_found),
+                            "org unit '" + r.org_unit_id() + "' does not exist in tenant '" + r.tenant_id() + "'", "org_unit_id");
+  }
   std::string id = service_event_id_for_key(r.tenant_id(), r.idempotency_key());
   if (id.empty()) id = ids_.next();
-  const v1::ServiceEventRecorded candidate = to_recorded(req, id);
+  return to_recorded(req, id);
+}
+
+core::Result<std::vector<store::Reply>> IntakeApp::lookups(std::span<const v1::RecordServiceEventRequest> rs) {
+  // Per request: its customer, then its org unit when it names one.
+  std::vector<store::Argv> cmds;
+  for (const auto& r : rs) {
+    cmds.push_back({"HGET", store_.key(store_.partition_of(r.customer_id()), kCustomers), r.customer_id()});
+    if (!r.org_unit_id().empty())
+      cmds.push_back({"HGET", store_.key(store_.partition_of(tenant_partition(r.tenant_id())), kOrgUnits), r.org_unit_id()});
+  }
+  return store_.pool().lease()->pipeline(cmds);
+}
+
+core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(const v1::RecordServiceEventRequest& r) {
+  auto found = lookups({&r, 1});
+  if (!found) return found.error();
+  auto candidate = recorded_for(r, (*found)[0], found->size() > 1 ? &(*found)[1] : nullptr);
+  if (!candidate) return candidate.error();
+  const std::string id = candidate->service_event_id();
   bool replayed = false;
   auto res = service_events_.execute_expecting_new(r.customer_id(), {"service_event", id},
                                                   [&](const events::Aggregate<ServiceEventState>& a) -> core::Result<events::Decision> {
-    auto out = decide_record(a.state, candidate, r.tenant_id());
+    auto out = decide_record(a.state, *candidate, r.tenant_id());
     if (!out) return out.error();
     replayed = out->replayed;
     return std::move(out->decision);
@@ -239,6 +265,43 @@ core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(con
   resp.set_service_event_id(id);
   resp.set_replayed(replayed);
   return resp;
+}
+
+bus::BatchOutcome IntakeApp::record_service_events(std::span<const v1::RecordServiceEventRequest> rs) {
+  auto found = lookups(rs);
+  if (!found) return {0, found.error()};
+  // Decided as new streams (a redelivered key is the exception) and appended in one round trip,
+  // up to the first request that can never be recorded: it goes back to the consumer loop alone.
+  std::vector<store::AppendRequest> appends;
+  std::optional<core::Error> refused;
+  size_t reply = 0;
+  for (const auto& r : rs) {
+    const store::Reply& customer = (*found)[reply++];
+    const store::Reply* org_unit = r.org_unit_id().empty() ? nullptr : &(*found)[reply++];
+    auto candidate = recorded_for(r, customer, org_unit);
+    if (!candidate) {
+      refused = candidate.error();
+      break;
+    }
+    auto decided = decide_record(ServiceEventState{}, *candidate, r.tenant_id());
+    if (!decided) {
+      refused = decided.error();
+      break;
+    }
+    const store::StreamId stream{"service_event", candidate->service_event_id()};
+    events::Envelope& e = decided->decision.events.at(0);
+    factory_.stamp(e, decided->decision.context, stream, 1);
+    appends.push_back({r.customer_id(), {{stream, store::ExpectedVersion::no_stream(), {e.SerializeAsString()}}}, std::nullopt, {}});
+  }
+  auto appended = store_.append_batch(appends);
+  for (size_t i = 0; i < appended.size(); ++i) {
+    if (appended[i]) continue;
+    // The key was recorded before: replayed, or refused when its content differs.
+    auto again = appended[i].error().code == store::errc::version_conflict ? record_service_event(rs[i])
+                                                                             : core::Result<v1::RecordServiceEventResponse>(appended[i].error());
+    if (!again) return {i, again.error()};
+  }
+  return {appends.size(), refused};
 }
 
 }  // namespace huifang::intake

@@ -3,8 +3,11 @@
 // appends atomically with the service's indexes (org units and agents per tenant partition,
 // customers per customer partition). The gRPC service and the inbound-topic consumer both call
 // it, so an event recorded either way is validated and deduplicated the same way.
+#include <span>
 #include <string>
 #include <vector>
+
+#include "huifang/bus/consumer_loop.h"
 
 #include "huifang/core/result.h"
 #include "huifang/events/repository.h"
@@ -28,13 +31,23 @@ class IntakeApp {
   core::Result<std::vector<v1::Customer>> list_customers(const v1::ListCustomersRequest& r);
   core::Result<v1::Customer> set_consent(const v1::SetConsentRequest& r);
   core::Result<v1::RecordServiceEventResponse> record_service_event(const v1::RecordServiceEventRequest& r);
+  // Many at once (the inbound topic's consumed batch): one round trip for their customers and org
+  // units, one for their appends; redelivered keys go the one-at-a-time way (replayed or refused).
+  // Stops at the first request that can never be recorded (same contract as bus::BatchOutcome).
+  bus::BatchOutcome record_service_events(std::span<const v1::RecordServiceEventRequest> requests);
 
  private:
   core::Result<std::string> index_get(const std::string& partition_key, const std::string& index, const std::string& field);
   core::Result<std::vector<std::string>> index_values(uint32_t partition, const std::string& index);
   core::Status require_org_unit(const std::string& tenant_id, const std::string& org_unit_id, const std::string& field);
+  // The customer (and named org unit) of each request, in one round trip, in request order.
+  core::Result<std::vector<store::Reply>> lookups(std::span<const v1::RecordServiceEventRequest> requests);
+  // The event a request records, checked against what lookups() found for it.
+  core::Result<v1::ServiceEventRecorded> recorded_for(const v1::RecordServiceEventRequest& r, const store::Reply& customer,
+                                                      const store::Reply* org_unit);
 
   store::EventStore& store_;
+  const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   events::Repository<CustomerState> customers_;
   events::Repository<ServiceEventState> service_events_;

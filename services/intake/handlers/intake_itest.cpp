@@ -208,6 +208,46 @@ TEST_F(IntakeEdge, BulkImportReportsEveryRowAndKeepsTheGoodOnes) {
   EXPECT_TRUE(results[3].accepted());
 }
 
+// A consumed batch is recorded together up to the first request that can never be recorded; a
+// redelivered batch replays what was recorded, and a key reused for other content is refused.
+TEST_F(IntakeEdge, ABatchIsRecordedUpToItsFirstBadRequestAndReplaysOnRedelivery) {
+  seed_tree();
+  ASSERT_TRUE(create(patient("p-7")).ok());
+  ASSERT_TRUE(create(patient("p-8")).ok());
+  auto req = [](const std::string& key, const std::string& customer) {
+    v1::RecordServiceEventRequest r;
+    r.set_tenant_id("hospital-a");
+    r.set_idempotency_key(key);
+    r.set_customer_id(customer);
+    r.set_category("hospital.inpatient_discharged");
+    r.mutable_occurred_at()->set_seconds(1'767'580'200);
+    return r;
+  };
+  const std::vector<v1::RecordServiceEventRequest> first = {req("B-1", "p-7"), req("B-2", "nobody"), req("B-3", "p-8")};
+  auto out = app_->record_service_events(first);
+  EXPECT_EQ(out.done, 1u);
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(out.error->kind(), core::condition::not_found);
+  EXPECT_EQ(out.error->field, "customer_id");
+
+  const std::vector<v1::RecordServiceEventRequest> again = {req("B-1", "p-7"), req("B-3", "p-8"), req("B-3", "p-8")};
+  out = app_->record_service_events(again);
+  EXPECT_EQ(out.done, 3u);
+  EXPECT_FALSE(out.error);
+  for (const char* key : {"B-1", "B-3"}) {
+    v1::RecordServiceEventResponse resp;
+    ASSERT_TRUE(record(req(key, key == std::string("B-1") ? "p-7" : "p-8"), &resp).ok());
+    EXPECT_TRUE(resp.replayed()) << key;
+  }
+
+  auto changed = req("B-1", "p-7");
+  changed.set_category("hospital.specialist_first_visit");
+  out = app_->record_service_events(std::vector{changed});
+  EXPECT_EQ(out.done, 0u);
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(out.error->kind(), core::condition::already_exists);
+}
+
 TEST_F(IntakeEdge, InboundTopicAcceptsJsonAndProtobufAndDeadLettersMalformed) {
   seed_tree();
   ASSERT_TRUE(create(patient("p-9")).ok());
@@ -230,7 +270,7 @@ TEST_F(IntakeEdge, InboundTopicAcceptsJsonAndProtobufAndDeadLettersMalformed) {
   bus::ConsumerLoopOptions opts{"intake-inbound"};
   opts.max_attempts = 2;
   opts.initial_backoff = 1ms;
-  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_, 4));
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_));
   ASSERT_TRUE(testing::wait_until(
       [&] {
         loop.run_once(100ms);
