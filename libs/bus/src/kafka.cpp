@@ -244,7 +244,10 @@ core::Result<std::unique_ptr<Consumer>> Consumer::create(const Options& options)
                                         {"enable.auto.commit", "true"},
                                         {"auto.commit.interval.ms", "500"},
                                         {"auto.offset.reset", "earliest"},
-                                        {"fetch.wait.max.ms", "20"},
+                                        // The embedded broker answers an empty fetch only after this wait (no early
+                                        // wake): it bounds an idle consumer's extra latency per hop and its idle
+                                        // fetches (20 ms cost the idle cluster 8.5 % of a core, 100 ms 3.9 %).
+                                        {"fetch.wait.max.ms", "100"},
                                         {"log_level", "4"}});
   if (!conf) return conf.error();
   auto impl = std::make_unique<Impl>();
