@@ -245,9 +245,10 @@ core::Result<std::unique_ptr<Consumer>> Consumer::create(const Options& options)
                                         {"auto.commit.interval.ms", "500"},
                                         {"auto.offset.reset", "earliest"},
                                         // The embedded broker answers an empty fetch only after this wait (no early
-                                        // wake): it bounds an idle consumer's extra latency per hop and its idle
-                                        // fetches (20 ms cost the idle cluster 8.5 % of a core, 100 ms 3.9 %).
-                                        {"fetch.wait.max.ms", "100"},
+                                        // wake), so it is added to a hop whenever a consumer has caught up: 100 ms
+                                        // cut the idle cluster from 8.5 % to 3.9 % of a core but doubled the p99
+                                        // accepted latency at 1,000 events/s. Latency wins.
+                                        {"fetch.wait.max.ms", "20"},
                                         {"log_level", "4"}});
   if (!conf) return conf.error();
   auto impl = std::make_unique<Impl>();
