@@ -23,13 +23,10 @@ int main(int argc, char** argv) {
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.visit.v1"}, events::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes())),
                 "huifang-complaints: consumer");
-  runtime::Deadlines& deadlines = rt->deadlines("sla");
-  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "SLA pass", [&] {
-    auto due = deadlines.due(core::to_millis(rt->clock().now()));
-    if (!due) return core::Status(due.error());
-    if (due->empty()) return core::ok_status();
-    auto seen = app.fire_sla(std::move(*due));
-    return seen ? core::ok_status() : core::Status(seen.error());
-  });
+  rt->add_deadline_pass("sla", std::chrono::duration_cast<std::chrono::milliseconds>(interval), "SLA pass",
+                        [&app](std::vector<uint32_t> partitions) {
+                          auto seen = app.fire_sla(std::move(partitions));
+                          return seen ? core::ok_status() : core::Status(seen.error());
+                        });
   return rt->run({&service});
 }

@@ -19,13 +19,10 @@ int main(int argc, char** argv) {
                               return planning.apply_batch(batch, lanes);
                             }),
                 "huifang-scheduling: consumer");
-  runtime::Deadlines& timers = rt->deadlines("timers");
-  rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass", [&] {
-    auto due = timers.due(core::to_millis(rt->clock().now()));
-    if (!due) return core::Status(due.error());
-    if (due->empty()) return core::ok_status();
-    auto fired = planning.fire_timers(std::move(*due));
-    return fired ? core::ok_status() : core::Status(fired.error());
-  });
+  rt->add_deadline_pass("timers", std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass",
+                        [&planning](std::vector<uint32_t> partitions) {
+                          auto fired = planning.fire_timers(std::move(partitions));
+                          return fired ? core::ok_status() : core::Status(fired.error());
+                        });
   return rt->run({&service});
 }

@@ -158,11 +158,17 @@ core::Result<bus::Consumer*> Runtime::add_loop(const std::vector<std::string>& t
   return out;
 }
 
-Deadlines& Runtime::deadlines(std::string suffix) {
+void Runtime::add_deadline_pass(std::string suffix, std::chrono::milliseconds interval, std::string what,
+                                std::function<core::Status(std::vector<uint32_t>)> fire) {
   deadlines_.push_back(std::make_unique<Deadlines>(*store_, std::move(suffix)));
   Deadlines* d = deadlines_.back().get();
   store_->add_append_listener([d](uint32_t partition) { d->touched(partition); });
-  return *d;
+  add_periodic(interval, std::move(what), [this, d, fire = std::move(fire)]() -> core::Status {
+    auto due = d->due(core::to_millis(clock_->now()));
+    if (!due) return due.error();
+    if (due->empty()) return core::ok_status();
+    return fire(std::move(*due));
+  });
 }
 
 void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass) {

@@ -70,8 +70,11 @@ class Runtime {
   core::Result<bus::Consumer*> consume_storing_offsets_myself(const std::vector<std::string>& topics,
                                                               events::EnvelopeHandler handler);
 
-  // Due-timer tracking for the sorted set `suffix` of every partition, told of every append.
-  Deadlines& deadlines(std::string suffix);
+  // Every `interval`, `fire` gets the logical partitions whose sorted set `suffix` (scores: due
+  // times in ms) has a deadline due on the service's clock — found without a Redis round trip
+  // while nothing changed (Deadlines). A failed pass is logged as "<what> failed".
+  void add_deadline_pass(std::string suffix, std::chrono::milliseconds interval, std::string what,
+                         std::function<core::Status(std::vector<uint32_t> partitions)> fire);
   // Runs `loop` on its own thread from run() until stop (timers, periodic jobs).
   void add_background(std::function<void(const std::atomic<bool>& stop)> loop) { background_.push_back(std::move(loop)); }
   // Runs `pass` every `interval` until stop; a failed pass is logged as "<what> failed" and retried
