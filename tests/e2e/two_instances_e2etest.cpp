@@ -1,0 +1,192 @@
+// Two instances of scheduling against the same redis-server and broker: the consumer group splits
+// the partitions between them, so both plan; one is killed with SIGKILL mid-stream and the other
+// takes over its partitions. Every service event is still decided exactly once. Talks to the
+// services only through their gRPC and HTTP edges.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "huifang/intake/v1/service.grpc.pb.h"
+#include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/process.h"
+#include "huifang/testing/redis_server.h"
+#include "huifang/testing/wait.h"
+
+namespace huifang {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+constexpr const char* kTenant = "two";
+
+struct Instance {
+  int grpc = 0, http = 0;
+  std::unique_ptr<testing::Process> process;
+};
+
+class TwoInstances : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("huifang-two-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    const std::string addr_file = (dir_ / "broker.addr").string();
+    broker_ = std::make_unique<testing::Process>(HUIFANG_BIN_DIR "/broker/huifang-broker",
+                                                 std::vector<std::string>{"--partitions=4", "--bootstrap-file=" + addr_file},
+                                                 (dir_ / "broker.log").string());
+    ASSERT_TRUE(testing::wait_until([&] { return fs::exists(addr_file) && fs::file_size(addr_file) > 0; }, 10s));
+    std::ifstream(addr_file) >> bootstrap_;
+    intake_ = start("intake", 0);
+    scheduling_[0] = start("scheduling", 0);
+    scheduling_[1] = start("scheduling", 1);
+  }
+  void TearDown() override {
+    for (auto* i : {&intake_, &scheduling_[0], &scheduling_[1]}) i->process.reset();
+    broker_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Instance start(const std::string& name, int n) {
+    Instance i{testing::free_port(), testing::free_port(), nullptr};
+    std::vector<std::string> args = {"--redis-port=" + std::to_string(redis_.port()), "--kafka-bootstrap=" + bootstrap_,
+                                     "--grpc-listen=127.0.0.1:" + std::to_string(i.grpc),
+                                     "--http-listen=127.0.0.1:" + std::to_string(i.http),
+                                     // A short session, so the group gives up on a killed member soon.
+                                     "--kafka-properties=session.timeout.ms=6000,heartbeat.interval.ms=500"};
+    i.process = std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
+                                                   (dir_ / (name + std::to_string(n) + ".log")).string());
+    return i;
+  }
+  template <typename Service>
+  static std::unique_ptr<typename Service::Stub> stub(const Instance& i) {
+    auto ch = grpc::CreateChannel("127.0.0.1:" + std::to_string(i.grpc), grpc::InsecureChannelCredentials());
+    EXPECT_TRUE(ch->WaitForConnected(std::chrono::system_clock::now() + 20s));
+    return Service::NewStub(ch);
+  }
+  // Messages this instance's scheduling consumer applied, from its /metrics.
+  static long applied(const Instance& i) {
+    httplib::Client http("127.0.0.1", i.http);
+    auto r = http.Get("/metrics");
+    if (!r || r->status != 200) return -1;
+    std::smatch m;
+    static const std::regex line(R"re(huifang_consumer_messages_total\{group="scheduling"\} (\d+))re");
+    return std::regex_search(r->body, m, line) ? std::stol(m[1].str()) : 0;
+  }
+
+  testing::RedisServer redis_;
+  fs::path dir_;
+  std::string bootstrap_;
+  std::unique_ptr<testing::Process> broker_;
+  Instance intake_, scheduling_[2];
+};
+
+TEST_F(TwoInstances, ShareThePartitionsAndOneKilledLosesNothingAndPlansNothingTwice) {
+  auto intake = stub<intake::v1::IntakeService>(intake_);
+  auto scheduling = stub<scheduling::v1::SchedulingService>(scheduling_[0]);
+  auto call = [](auto fn) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    return fn(ctx);
+  };
+  {
+    intake::v1::DefineOrgUnitRequest r;
+    r.set_tenant_id(kTenant);
+    r.mutable_org_unit()->set_id("branch");
+    r.mutable_org_unit()->set_kind(intake::v1::ORG_UNIT_KIND_ENTERPRISE);
+    r.mutable_org_unit()->set_name("branch");
+    intake::v1::DefineOrgUnitResponse resp;
+    ASSERT_TRUE(call([&](auto& c) { return intake->DefineOrgUnit(&c, r, &resp); }).ok());
+  }
+  {
+    intake::v1::RegisterAgentRequest r;
+    r.set_tenant_id(kTenant);
+    r.mutable_agent()->set_id("agent-1");
+    r.mutable_agent()->set_org_unit_id("branch");
+    r.mutable_agent()->set_role(common::v1::ROLE_AGENT);
+    r.mutable_agent()->set_display_name("agent 1");
+    r.mutable_agent()->set_daily_capacity(500);
+    r.mutable_agent()->set_active(true);
+    intake::v1::RegisterAgentResponse resp;
+    ASSERT_TRUE(call([&](auto& c) { return intake->RegisterAgent(&c, r, &resp); }).ok());
+  }
+  {
+    scheduling::v1::PutPolicyRequest r;
+    r.set_tenant_id(kTenant);
+    r.set_yaml(R"(policy: two
+categories: [two.delivered]
+calendar: {skip_weekends: false, skip_holidays: false}
+calling_windows: ["00:00-24:00"]
+rules:
+  - id: delivered
+    trigger: two.delivered
+    exempt_from_limits: true
+    visits: [{sequence: same_day, delay_days: 0, window_days: 1}]
+)");
+    scheduling::v1::PutPolicyResponse resp;
+    const auto st = call([&](auto& c) { return scheduling->PutPolicy(&c, r, &resp); });
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  constexpr int kCustomers = 40;
+  for (int i = 0; i < kCustomers; ++i) {
+    intake::v1::CreateCustomerRequest r;
+    auto* c = r.mutable_customer();
+    c->set_id("c" + std::to_string(i));
+    c->set_tenant_id(kTenant);
+    c->set_org_unit_id("branch");
+    c->set_display_name("customer " + std::to_string(i));
+    c->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+    c->set_time_zone("Asia/Shanghai");
+    intake::v1::CreateCustomerResponse resp;
+    ASSERT_TRUE(call([&](auto& ctx) { return intake->CreateCustomer(&ctx, r, &resp); }).ok());
+  }
+  std::vector<std::pair<std::string, std::string>> recorded;  // customer, service event
+  auto record = [&](int n) {
+    intake::v1::RecordServiceEventRequest r;
+    r.set_tenant_id(kTenant);
+    r.set_idempotency_key("two-" + std::to_string(n));
+    r.set_customer_id("c" + std::to_string(n % kCustomers));
+    r.set_category("two.delivered");
+    r.mutable_occurred_at()->set_seconds(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    intake::v1::RecordServiceEventResponse resp;
+    const auto st = call([&](auto& c) { return intake->RecordServiceEvent(&c, r, &resp); });
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    recorded.emplace_back(r.customer_id(), resp.service_event_id());
+  };
+  // Both instances plan: the group gave each a share of the partitions.
+  for (int n = 0; n < kCustomers; ++n) record(n);
+  ASSERT_TRUE(testing::wait_until([&] { return applied(scheduling_[0]) > 0 && applied(scheduling_[1]) > 0; }, 60s))
+      << applied(scheduling_[0]) << " and " << applied(scheduling_[1]) << " messages applied\n"
+      << scheduling_[1].process->log_tail();
+  // One dies mid-stream; the other takes its partitions over once the group gives up on it.
+  for (int n = kCustomers; n < kCustomers + 20; ++n) record(n);
+  scheduling_[1].process->kill();
+  for (int n = kCustomers + 20; n < 2 * kCustomers; ++n) record(n);
+  auto planned = [&](const std::pair<std::string, std::string>& ev) {
+    scheduling::v1::ExplainServiceEventRequest r;
+    r.set_tenant_id(kTenant);
+    r.set_customer_id(ev.first);
+    r.set_service_event_id(ev.second);
+    scheduling::v1::ExplainResponse x;
+    if (!call([&](auto& c) { return scheduling->ExplainServiceEvent(&c, r, &x); }).ok()) return -1;
+    int decisions = 0;
+    for (const auto& d : x.decisions()) decisions += d.outcome() == "planned";
+    return decisions;
+  };
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        for (const auto& ev : recorded)
+          if (planned(ev) < 1) return false;
+        return true;
+      },
+      120s))
+      << scheduling_[0].process->log_tail();
+  for (const auto& ev : recorded) EXPECT_EQ(planned(ev), 1) << ev.second;
+}
+
+}  // namespace
+}  // namespace huifang
