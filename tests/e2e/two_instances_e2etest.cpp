@@ -1,6 +1,7 @@
 // Two instances of scheduling against the same redis-server and broker: the consumer group splits
-// the partitions between them, so both plan; one is killed with SIGKILL mid-stream and the other
-// takes over its partitions. Every service event is still decided exactly once. Talks to the
+// the partitions between them, so both plan, and each outbox partition is relayed by the instance
+// holding its lease; one is killed with SIGKILL mid-stream and the other takes over its partitions.
+// Every service event is still decided exactly once. Talks to the
 // services only through their gRPC and HTTP edges.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -9,7 +10,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
@@ -56,7 +56,8 @@ class TwoInstances : public ::testing::Test {
                                      "--grpc-listen=127.0.0.1:" + std::to_string(i.grpc),
                                      "--http-listen=127.0.0.1:" + std::to_string(i.http),
                                      // A short session, so the group gives up on a killed member soon.
-                                     "--kafka-properties=session.timeout.ms=6000,heartbeat.interval.ms=500"};
+                                     "--kafka-properties=session.timeout.ms=6000,heartbeat.interval.ms=500",
+                                     "--lease-ttl=2s"};
     i.process = std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
                                                    (dir_ / (name + std::to_string(n) + ".log")).string());
     return i;
@@ -67,14 +68,23 @@ class TwoInstances : public ::testing::Test {
     EXPECT_TRUE(ch->WaitForConnected(std::chrono::system_clock::now() + 20s));
     return Service::NewStub(ch);
   }
-  // Messages this instance's scheduling consumer applied, from its /metrics.
-  static long applied(const Instance& i) {
+  // A counter from this instance's /metrics (-1 when it does not answer).
+  static long counter(const Instance& i, const std::string& series) {
     httplib::Client http("127.0.0.1", i.http);
     auto r = http.Get("/metrics");
     if (!r || r->status != 200) return -1;
-    std::smatch m;
-    static const std::regex line(R"re(huifang_consumer_messages_total\{group="scheduling"\} (\d+))re");
-    return std::regex_search(r->body, m, line) ? std::stol(m[1].str()) : 0;
+    const auto at = r->body.find(series + " ");
+    return at == std::string::npos ? 0 : std::stol(r->body.substr(at + series.size() + 1));
+  }
+  // Messages this instance's scheduling consumer applied.
+  static long applied(const Instance& i) { return counter(i, R"(huifang_consumer_messages_total{group="scheduling"})"); }
+  // Events this instance's relay had acknowledged by the broker.
+  static long relayed(const Instance& i) { return counter(i, R"(huifang_relay_published_total{topic="huifang.scheduling.v1"})"); }
+  // Entries in scheduling's outboxes, every partition.
+  long outbox_entries() const {
+    const std::string n = redis_.cli(
+        "EVAL \"local n = 0 for p = 0, 63 do n = n + redis.call('XLEN', 'scheduling:{p' .. p .. '}:outbox') end return n\" 0");
+    return n.empty() ? -1 : std::stol(n);
   }
 
   testing::RedisServer redis_;
@@ -162,10 +172,19 @@ rules:
   ASSERT_TRUE(testing::wait_until([&] { return applied(scheduling_[0]) > 0 && applied(scheduling_[1]) > 0; }, 60s))
       << applied(scheduling_[0]) << " and " << applied(scheduling_[1]) << " messages applied\n"
       << scheduling_[1].process->log_tail();
-  // One dies mid-stream; the other takes its partitions over once the group gives up on it.
+  // Each outbox partition is relayed by one instance only (the one holding its lease): what the
+  // two published adds up to the entries, no more.
+  EXPECT_TRUE(testing::wait_until([&] { return relayed(scheduling_[0]) + relayed(scheduling_[1]) == outbox_entries(); }, 30s))
+      << relayed(scheduling_[0]) << " + " << relayed(scheduling_[1]) << " relayed, " << outbox_entries() << " in the outboxes";
+  EXPECT_GE(outbox_entries(), 3 * kCustomers);  // planned, assigned, due: the count above is of something
+  // The lease holder dies mid-stream; the other takes its consumer partitions over once the group
+  // gives up on it, and its outbox partitions once their leases run out.
   for (int n = kCustomers; n < kCustomers + 20; ++n) record(n);
-  scheduling_[1].process->kill();
+  const int holder = relayed(scheduling_[0]) > 0 ? 0 : 1;
+  scheduling_[holder].process->kill();
   for (int n = kCustomers + 20; n < 2 * kCustomers; ++n) record(n);
+  const Instance& survivor = scheduling_[1 - holder];
+  scheduling = stub<scheduling::v1::SchedulingService>(survivor);
   auto planned = [&](const std::pair<std::string, std::string>& ev) {
     scheduling::v1::ExplainServiceEventRequest r;
     r.set_tenant_id(kTenant);
@@ -184,8 +203,10 @@ rules:
         return true;
       },
       120s))
-      << scheduling_[0].process->log_tail();
+      << survivor.process->log_tail();
   for (const auto& ev : recorded) EXPECT_EQ(planned(ev), 1) << ev.second;
+  // What the dead holder left unpublished goes out from the survivor.
+  EXPECT_TRUE(testing::wait_until([&] { return relayed(survivor) > 0; }, 30s)) << survivor.process->log_tail();
 }
 
 }  // namespace

@@ -98,6 +98,29 @@ std::vector<uint32_t> Relay::take_woken(bool scan) {
 
 core::Result<size_t> Relay::publish_once() { return pass(all_partitions(), true); }
 
+core::Status Relay::save_cursors(store::RedisConnection& conn, std::vector<std::pair<uint32_t, std::string>>& moved) {
+  if (!leases_) {
+    std::vector<store::Argv> cmds;
+    for (const auto& [p, id] : moved) cmds.push_back({"SET", store_.key(p, "outbox-cursor"), id});
+    auto set = conn.pipeline(cmds);
+    if (!set) return std::move(set).error();
+    for (auto& [p, id] : moved) (*cursors_)[p] = std::move(id);
+    return core::ok_status();
+  }
+  // Fenced: a lease lost mid-pass leaves the cursor to its new holder (what was sent goes again).
+  std::vector<store::PartitionLeases::FencedSet> writes;
+  for (const auto& [p, id] : moved) writes.push_back({p, store_.key(p, "outbox-cursor"), id});
+  auto done = leases_->fenced_sets(writes);
+  if (!done) return done.error();
+  bool lost = false;
+  for (size_t i = 0; i < moved.size(); ++i) {
+    if ((*done)[i]) (*cursors_)[moved[i].first] = std::move(moved[i].second);
+    else lost = true;
+  }
+  if (lost) cursors_.reset();  // read again: the new holder's cursor is the truth
+  return core::ok_status();
+}
+
 core::Status Relay::load_cursors(store::RedisConnection& conn) {
   if (cursors_) return core::ok_status();
   std::vector<store::Argv> cmds;
@@ -110,9 +133,18 @@ core::Status Relay::load_cursors(store::RedisConnection& conn) {
   return core::ok_status();
 }
 
-core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advance) {
-  if (parts.empty()) return size_t{0};
+core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advance) {
   std::lock_guard cursors_lock(cursors_mu_);
+  std::vector<uint32_t> parts = woken;
+  if (leases_) {
+    std::erase_if(parts, [this](uint32_t p) { return !leases_->holds(p); });
+    // Partitions just taken over: another instance moved their cursors meanwhile.
+    if (auto held = leases_->held(); held != last_held_) {
+      last_held_ = std::move(held);
+      cursors_.reset();
+    }
+  }
+  if (parts.empty()) return size_t{0};
   auto conn = store_.pool().lease();
   if (auto st = load_cursors(*conn); !st) return st.error();
   std::vector<std::pair<store::Argv, store::Argv>> calls;
@@ -148,7 +180,6 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advanc
 
   size_t acknowledged = 0;
   bool all = true;
-  std::vector<store::Argv> cmds;
   std::vector<std::pair<uint32_t, std::string>> moved;
   for (size_t i = 0; i < parts.size(); ++i) {
     // Advance over the delivered prefix only: order per partition is kept on the next pass.
@@ -162,15 +193,10 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& parts, bool advanc
       last = &e.id;
       ++acknowledged;
     }
-    if (last && advance) {
-      cmds.push_back({"SET", store_.key(parts[i], "outbox-cursor"), *last});
-      moved.emplace_back(parts[i], *last);
-    }
+    if (last && advance) moved.emplace_back(parts[i], *last);
   }
-  if (!cmds.empty()) {
-    auto set = conn->pipeline(cmds);
-    if (!set) return std::move(set).error();
-    for (auto& [p, id] : moved) (*cursors_)[p] = std::move(id);
+  if (!moved.empty()) {
+    if (auto st = save_cursors(*conn, moved); !st) return st.error();
   }
   published_.inc(acknowledged);
   if (!all) {
@@ -188,7 +214,12 @@ void Relay::run(const std::atomic<bool>& stop) {
   auto next_trim = Clock::now() + options_.trim_every;
   while (!stop.load()) {
     const bool scan = Clock::now() >= next_scan;
-    if (scan) next_scan = Clock::now() + options_.scan_every;
+    if (scan) {
+      next_scan = Clock::now() + options_.scan_every;
+      // Cursors are read again too: another instance may have rewound them (RepublishEvents).
+      std::lock_guard cursors_lock(cursors_mu_);
+      cursors_.reset();
+    }
     const auto parts = take_woken(scan);
     auto n = pass(parts, true);
     if (!n) {

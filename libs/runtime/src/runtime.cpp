@@ -33,6 +33,8 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"kafka-bootstrap-file", ".huifang/broker.addr", "file with the bootstrap address (embedded broker)"},
       {"kafka-properties", "", "extra librdkafka properties k=v,k=v (security.protocol, sasl.*, ssl.*)"},
       {"outbox-retention", "7d", "how long published events stay republishable"},
+      {"instance-id", "", "this instance's name among several of the service (empty = name@grpc-listen)"},
+      {"lease-ttl", "5s", "how long an instance's claim on a partition's relay and timers lasts unrenewed"},
       {"log-level", "info", "debug, info, warn or error"},
       {"clock-file", "", "simulated time: read the current instant from this file (demo, tests); empty = system clock"},
   };
@@ -124,6 +126,13 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, *rt->clock_, relay_options);
   outbox::Relay* relay = rt->relay_.get();
   rt->store_->add_append_listener([relay](uint32_t partition) { relay->wake(partition); });
+  auto lease_ttl = c.get_duration("lease-ttl");
+  if (!lease_ttl) return lease_ttl.error();
+  if (*lease_ttl < std::chrono::seconds(1)) return core::invalid_argument("lease-ttl", "must be at least 1s");
+  const std::string instance = c.get("instance-id").empty() ? spec.name + "@" + c.get("grpc-listen") : c.get("instance-id");
+  rt->leases_ = std::make_unique<store::PartitionLeases>(
+      *rt->store_, instance, std::chrono::duration_cast<std::chrono::milliseconds>(*lease_ttl));
+  rt->relay_->use_leases(*rt->leases_);
   rt->auth_ = edge::trusted_metadata_authenticator();
   return rt;
 }
@@ -166,6 +175,7 @@ void Runtime::add_deadline_pass(std::string suffix, std::chrono::milliseconds in
   add_periodic(interval, std::move(what), [this, d, fire = std::move(fire)]() -> core::Status {
     auto due = d->due(core::to_millis(clock_->now()));
     if (!due) return due.error();
+    std::erase_if(*due, [this](uint32_t p) { return !leases_->holds(p); });  // another instance's
     if (due->empty()) return core::ok_status();
     return fire(std::move(*due));
   });
@@ -198,6 +208,11 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
     core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});
     return 1;
   }
+  // Partitions this instance relays and fires timers for: claimed before either starts, then
+  // renewed three times per TTL.
+  if (auto st = leases_->renew(); !st) core::log::warn("partition leases not claimed yet", {{"error", st.error().to_string()}});
+  add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(leases_->ttl() / 3), "lease renewal",
+               [this] { return leases_->renew(); });
   std::vector<std::thread> threads;
   threads.emplace_back([this] { relay_->run(stop_); });
   for (auto& l : loops_) threads.emplace_back([this, loop = l.loop.get()] { loop->run(stop_); });

@@ -19,6 +19,7 @@
 #include "huifang/core/clock.h"
 #include "huifang/core/metrics.h"
 #include "huifang/store/event_store.h"
+#include "huifang/store/leases.h"
 
 namespace huifang::outbox {
 
@@ -39,6 +40,9 @@ class Relay {
   core::Result<size_t> publish_once();
   // Until `stop` is set. Woken early by wake().
   void run(const std::atomic<bool>& stop);
+  // Several instances of a service: relay only the partitions whose lease this one holds, and
+  // advance cursors only while holding it (set before run()).
+  void use_leases(store::PartitionLeases& leases) { leases_ = &leases; }
   // Called after an append to `partition`, so its events go out at once.
   void wake(uint32_t partition);
   // Every partition at once (after a rewind).
@@ -67,6 +71,8 @@ class Relay {
   std::vector<uint32_t> take_woken(bool scan);
   // Reads every partition's cursor once; after that the relay keeps them.
   core::Status load_cursors(store::RedisConnection& conn);
+  // Writes the cursors that moved (fenced by the lease when there are leases) and keeps them.
+  core::Status save_cursors(store::RedisConnection& conn, std::vector<std::pair<uint32_t, std::string>>& moved);
 
   store::EventStore& store_;
   bus::Producer& producer_;
@@ -81,6 +87,8 @@ class Relay {
   bool all_woken_ = true;    // under mu_: the first pass looks everywhere
   std::mutex cursors_mu_;    // passes, rewinds and trims take turns on the cursors
   std::optional<std::vector<std::string>> cursors_;  // last acknowledged entry id per partition ("" = none)
+  store::PartitionLeases* leases_ = nullptr;
+  std::vector<uint32_t> last_held_;  // under cursors_mu_: a change of lease means cursors are read again
 };
 
 }  // namespace huifang::outbox

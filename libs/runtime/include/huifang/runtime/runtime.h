@@ -24,6 +24,7 @@
 #include "huifang/outbox/relay.h"
 #include "huifang/runtime/deadlines.h"
 #include "huifang/store/event_store.h"
+#include "huifang/store/leases.h"
 
 namespace grpc {
 class Service;
@@ -111,6 +112,8 @@ class Runtime {
   };
   std::vector<Loop> loops_;
   std::vector<std::unique_ptr<Deadlines>> deadlines_;
+  // Which logical partitions this instance relays and fires timers for (several instances).
+  std::unique_ptr<store::PartitionLeases> leases_;
   std::vector<std::function<void(const std::atomic<bool>&)>> background_;
   std::vector<std::pair<std::string, edge::HttpHandler>> routes_;
   std::atomic<bool> stop_{false};
