@@ -100,6 +100,8 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
   if (!consumer) return fail(consumer.error().to_string());
+  // Whatever a refused rebuild into this version number left is not part of this one.
+  if (auto st = store_.drop(version); !st) return fail(st.error().to_string());
   // Facts only while folding (no counters, nothing remembered for a save): they are counted once
   // when the rebuild has caught up.
   auto fresh = std::make_unique<Projection>(options_.utc_offset_hours, Projection::Mode::bulk);
@@ -153,7 +155,10 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     if (!folded && caught_up()) break;
   }
   if (stop_) return fail("stopped");
-  fresh->go_live();  // counted outside the lock; what the final drain adds is counted as it comes
+  // Counted and saved whole outside the lock, so the live path and the dashboards are held off only
+  // for what arrived meanwhile; from here on the projection remembers what changes.
+  fresh->go_live();
+  if (auto st = store_.save_all(version, *fresh); !st) return fail(st.error().to_string());
   {
     std::lock_guard saving(save_mu_);  // no save of the old version in flight while switching
     std::unique_lock lock(mu_);
@@ -162,8 +167,8 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
       lock.unlock();
       return fail(*why);
     }
-    fresh->take_dirty();  // saved whole just below
-    if (auto st = store_.save_all(version, *fresh); !st) {
+    const auto dirty = fresh->take_dirty();
+    if (auto st = store_.write(store_.prepare(version, *fresh, &dirty)); !st) {
       lock.unlock();
       return fail(st.error().to_string());
     }

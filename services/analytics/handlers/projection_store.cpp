@@ -99,13 +99,22 @@ core::Status ProjectionStore::write(const std::vector<store::Argv>& cmds) {
   return core::ok_status();
 }
 
+store::Argv ProjectionStore::del(uint64_t version) const {
+  return {"DEL", key(version, "visits"), key(version, "complaints"), key(version, "org"), key(version, "agents"),
+          key(version, "checkpoints")};
+}
+
 core::Status ProjectionStore::switch_to(uint64_t version, uint64_t old) {
   std::vector<store::Argv> cmds = {{"SET", prefix_ + ":serving", std::to_string(version)}};
-  if (old != 0 && old != version)
-    cmds.push_back({"DEL", key(old, "visits"), key(old, "complaints"), key(old, "org"), key(old, "agents"),
-                    key(old, "checkpoints")});
+  if (old != 0 && old != version) cmds.push_back(del(old));
   auto conn = pool_.lease();
   auto r = conn->pipeline(cmds);
+  if (!r) return r.error();
+  return core::ok_status();
+}
+
+core::Status ProjectionStore::drop(uint64_t version) {
+  auto r = pool_.lease()->command(del(version));
   if (!r) return r.error();
   return core::ok_status();
 }

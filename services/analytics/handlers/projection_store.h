@@ -25,9 +25,12 @@ class ProjectionStore {
   core::Status save_all(uint64_t version, const Projection& p) { return write(prepare(version, p, nullptr)); }
   // Serves `version` from now on and drops `old` (0 = nothing to drop).
   core::Status switch_to(uint64_t version, uint64_t old);
+  // Deletes what a version holds (a rebuild starts from nothing, whatever a refused one left).
+  core::Status drop(uint64_t version);
 
  private:
   std::string key(uint64_t version, const char* what) const;
+  store::Argv del(uint64_t version) const;
 
   store::RedisPool& pool_;
   std::string prefix_;
