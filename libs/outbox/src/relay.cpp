@@ -163,20 +163,27 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
     }
   }
 
-  // Produce everything, then wait for every delivery report before touching cursors.
+  // Produce everything, then wait for every delivery report before touching cursors (the reports
+  // write into `entries`, so nothing returns before they are all in, not even a failed produce).
   size_t produced = 0;
+  std::optional<core::Error> refused;
   for (auto& part : entries) {
     for (auto& e : part) {
       auto st = producer_.produce(options_.topic, e.key, e.payload, [&e](const core::Status& s) {
         e.delivered = s.ok();
         if (!s) core::log::warn("relay delivery failed", {{"error", s.error().to_string()}});
       });
-      if (!st) return st.error();
+      if (!st) {
+        refused = st.error();
+        break;
+      }
       ++produced;
     }
+    if (refused) break;
   }
-  if (produced == 0) return size_t{0};
   while (producer_.in_flight() > 0) producer_.poll(std::chrono::milliseconds(50));
+  if (refused) return *refused;
+  if (produced == 0) return size_t{0};
 
   size_t acknowledged = 0;
   bool all = true;

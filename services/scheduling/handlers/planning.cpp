@@ -280,7 +280,7 @@ bus::BatchOutcome Planning::apply_batch(std::span<const events::Incoming> in, si
     rounds[round].push_back(i);
   }
   std::vector<bool> done(in.size(), false);
-  std::optional<core::Error> failed;
+  std::vector<std::optional<core::Error>> errors(in.size());  // why an event was not applied
   for (const auto& round : rounds) {
     std::vector<size_t> triggers, others;
     for (size_t i : round)
@@ -288,9 +288,10 @@ bus::BatchOutcome Planning::apply_batch(std::span<const events::Incoming> in, si
     std::vector<const Envelope*> recorded;
     for (size_t i : triggers) recorded.push_back(&in[i].envelope);
     const auto planned = plan_service_events(recorded);
+    bool failed = false;
     for (size_t k = 0; k < triggers.size(); ++k) {
       if (planned[k]) done[triggers[k]] = true;
-      else if (!failed) failed = planned[k].error();
+      else errors[triggers[k]] = planned[k].error(), failed = true;
     }
     // The rest wait on their own round trips: applied in lanes. Before the earliest failure,
     // every lane has applied its events.
@@ -298,11 +299,15 @@ bus::BatchOutcome Planning::apply_batch(std::span<const events::Incoming> in, si
         others.size(), [&](size_t k) -> std::string_view { return in[others[k]].envelope.customer_id(); },
         [&](size_t k) { return apply(in[others[k]].envelope); }, lanes);
     for (size_t k = 0; k < rest.done; ++k) done[others[k]] = true;
-    if (rest.error && !failed) failed = rest.error;
+    if (rest.error) errors[others[rest.done]] = rest.error, failed = true;
     if (failed) break;  // a customer's later events must wait for this one
   }
   // Whatever after the first event not applied is delivered again; the inbox makes that harmless.
-  return {static_cast<size_t>(std::find(done.begin(), done.end(), false) - done.begin()), failed};
+  // That event's own error goes back to the loop (none when it was only not reached yet: the loop
+  // then calls again at once, and the failure comes back attached to the event that failed).
+  const size_t first = static_cast<size_t>(std::find(done.begin(), done.end(), false) - done.begin());
+  if (first == in.size()) return {first, std::nullopt};
+  return {first, errors[first]};
 }
 
 core::Status Planning::plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
