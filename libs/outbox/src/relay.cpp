@@ -7,11 +7,8 @@
 namespace huifang::outbox {
 namespace {
 
+using store::bad_reply;
 using store::Reply;
-
-core::Error bad_reply(const std::string& what) {
-  return core::make_error(store::make_error_code(store::errc::bad_reply), what);
-}
 
 // One partition's entries after the cursor, with the events they point at, in one call: the outbox
 // keeps no second copy of an event, and the relay still reads in one round trip. Every key shares
@@ -76,17 +73,11 @@ void Relay::wake() {
   cv_.notify_one();
 }
 
-std::vector<uint32_t> Relay::all_partitions() const {
-  std::vector<uint32_t> all(store_.partitions());
-  for (uint32_t p = 0; p < all.size(); ++p) all[p] = p;
-  return all;
-}
-
 std::vector<uint32_t> Relay::take_woken(bool scan) {
   std::lock_guard lock(mu_);
   std::vector<uint32_t> out;
   if (scan || all_woken_) {
-    out = all_partitions();
+    out = store_.all_partitions();
   } else {
     for (uint32_t p = 0; p < woken_.size(); ++p)
       if (woken_[p]) out.push_back(p);
@@ -96,7 +87,7 @@ std::vector<uint32_t> Relay::take_woken(bool scan) {
   return out;
 }
 
-core::Result<size_t> Relay::publish_once() { return pass(all_partitions(), true); }
+core::Result<size_t> Relay::publish_once() { return pass(store_.all_partitions(), true); }
 
 core::Status Relay::save_cursors(store::RedisConnection& conn, std::vector<std::pair<uint32_t, std::string>>& moved) {
   if (!leases_) {

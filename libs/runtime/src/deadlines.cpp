@@ -42,7 +42,7 @@ core::Result<std::vector<uint32_t>> Deadlines::due(int64_t now_ms) {
       const auto& r = (*replies)[i];
       if (r.is_error()) {
         for (uint32_t p : read) stale_[p] = true;
-        return core::make_error(store::make_error_code(store::errc::bad_reply), "ZRANGE " + suffix_ + ": " + r.str);
+        return store::bad_reply("ZRANGE " + suffix_ + ": " + r.str);
       }
       earliest_[read[i]] = r.elements.size() == 2 ? static_cast<int64_t>(std::stod(r.elements[1].str)) : INT64_MAX;
     }

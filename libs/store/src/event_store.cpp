@@ -3,12 +3,6 @@
 #include "append_lua.h"  // generated from append.lua by CMake
 
 namespace huifang::store {
-namespace {
-
-core::Error bad_reply(const std::string& what) { return core::make_error(make_error_code(errc::bad_reply), what); }
-
-}  // namespace
-
 uint32_t logical_partition(std::string_view key, uint32_t partitions) {
   uint32_t h = 2166136261u;
   for (unsigned char c : key) {
@@ -36,6 +30,12 @@ std::string EventStore::key(uint32_t partition, std::string_view suffix) const {
 
 std::string EventStore::stream_key(uint32_t partition, const StreamId& stream) const {
   return key(partition, "s:" + stream.type + ":" + stream.id);
+}
+
+std::vector<uint32_t> EventStore::all_partitions() const {
+  std::vector<uint32_t> all(options_.partitions);
+  for (uint32_t p = 0; p < all.size(); ++p) all[p] = p;
+  return all;
 }
 
 bool EventStore::snapshot_due(uint64_t old_version, uint64_t new_version) const {

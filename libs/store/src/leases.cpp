@@ -3,8 +3,6 @@
 namespace huifang::store {
 namespace {
 
-core::Error bad_reply(const std::string& what) { return core::make_error(make_error_code(errc::bad_reply), what); }
-
 // KEYS[1] lease; ARGV[1] owner, ARGV[2] ttl ms. Replies 1 when the caller holds the lease
 // afterwards, 0 otherwise.
 const Script& renew_script() {

@@ -170,7 +170,7 @@ core::Result<std::vector<Reply>> RedisConnection::eval_pipeline(
       auto loaded = command({"SCRIPT", "LOAD", script.source()});
       if (!loaded) return std::move(loaded).error();
       if (loaded->type != Reply::Type::string)
-        return core::make_error(make_error_code(errc::bad_reply), "SCRIPT LOAD: " + loaded->str);
+        return bad_reply("SCRIPT LOAD: " + loaded->str);
       script.set_sha1(loaded->str);
       sha = loaded->str;
     }
@@ -191,7 +191,7 @@ core::Result<std::vector<Reply>> RedisConnection::eval_pipeline(
     if (!noscript) return replies;
     script.set_sha1("");
   }
-  return core::make_error(make_error_code(errc::bad_reply), "script still unknown after SCRIPT LOAD");
+  return bad_reply("script still unknown after SCRIPT LOAD");
 }
 
 core::Result<Reply> RedisConnection::eval(const Script& script, const std::vector<std::string>& keys,

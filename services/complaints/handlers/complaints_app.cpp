@@ -232,8 +232,7 @@ core::Status ComplaintsApp::apply(const events::Envelope& e) {
 }
 
 core::Result<size_t> ComplaintsApp::fire_sla(std::vector<uint32_t> partitions, size_t max_per_partition) {
-  if (partitions.empty())
-    for (uint32_t p = 0; p < store_.partitions(); ++p) partitions.push_back(p);
+  if (partitions.empty()) partitions = store_.all_partitions();
   const core::Timestamp now = clock_.now();
   size_t seen = 0;
   for (uint32_t p : partitions) {

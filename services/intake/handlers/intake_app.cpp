@@ -15,6 +15,22 @@ core::Error not_found(const std::string& what) {
   return core::make_error(core::make_error_code(core::errc::not_found), what);
 }
 
+// The customer as the index holds it (`raw` empty: no entry), when it belongs to `tenant_id`
+// (empty: any tenant); not found names `field`.
+core::Result<v1::Customer> indexed_customer(const std::string& raw, const std::string& tenant_id,
+                                            const std::string& customer_id, const std::string& field) {
+  v1::Customer c;
+  if (!raw.empty() && !c.ParseFromString(raw)) return store::bad_reply("customer " + customer_id + ": unreadable index entry");
+  if (raw.empty() || (!tenant_id.empty() && c.tenant_id() != tenant_id))
+    return core::make_error(core::make_error_code(core::errc::not_found), "customer " + customer_id + " does not exist", field);
+  return c;
+}
+
+core::Error org_unit_missing(const std::string& tenant_id, const std::string& org_unit_id, const std::string& field) {
+  return core::make_error(core::make_error_code(core::errc::not_found),
+                          "org unit '" + org_unit_id + "' does not exist in tenant '" + tenant_id + "'", field);
+}
+
 events::Envelope intake(v1::IntakeEvent body) {
   events::Envelope e;
   *e.mutable_intake() = std::move(body);
@@ -54,9 +70,7 @@ core::Status IntakeApp::require_org_unit(const std::string& tenant_id, const std
                                          const std::string& field) {
   auto found = index_get(tenant_partition(tenant_id), kOrgUnits, org_unit_id);
   if (!found) return found.error();
-  if (found->empty())
-    return core::make_error(core::make_error_code(core::errc::not_found),
-                            "org unit '" + org_unit_id + "' does not exist in tenant '" + tenant_id + "'", field);
+  if (found->empty()) return org_unit_missing(tenant_id, org_unit_id, field);
   return core::ok_status();
 }
 
@@ -161,12 +175,7 @@ core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id,
   // The index holds the customer as of its last event (written in the same append): one round trip.
   auto raw = index_get(customer_id, kCustomers, customer_id);
   if (!raw) return raw.error();
-  v1::Customer c;
-  if (!raw->empty() && !c.ParseFromString(*raw))
-    return core::make_error(store::make_error_code(store::errc::bad_reply), "customer " + customer_id + ": unreadable index entry");
-  if (raw->empty() || (!tenant_id.empty() && c.tenant_id() != tenant_id))
-    return not_found("customer " + customer_id + " does not exist");
-  return c;
+  return indexed_customer(*raw, tenant_id, customer_id, "");
 }
 
 core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::ListCustomersRequest& r) {
@@ -216,20 +225,13 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
 core::Result<v1::ServiceEventRecorded> IntakeApp::recorded_for(const v1::RecordServiceEventRequest& r,
                                                                const store::Reply& customer, const store::Reply* org_unit) {
   if (auto st = validate_service_event(r); !st) return st.error();
-  v1::Customer c;
-  if (customer.is_error()) return core::make_error(store::make_error_code(store::errc::bad_reply), "customer index: " + customer.str);
-  if (customer.type == store::Reply::Type::string && !c.ParseFromString(customer.str))
-    return core::make_error(store::make_error_code(store::errc::bad_reply), "customer " + r.customer_id() + ": unreadable index entry");
-  if (customer.type != store::Reply::Type::string || c.tenant_id() != r.tenant_id())
-    return core::make_error(core::make_error_code(core::errc::not_found), "customer " + r.customer_id() + " does not exist",
-                            "customer_id");
+  if (customer.is_error()) return store::bad_reply("customer index: " + customer.str);
+  auto c = indexed_customer(customer.type == store::Reply::Type::string ? customer.str : std::string(), r.tenant_id(),
+                            r.customer_id(), "customer_id");
+  if (!c) return c.error();
   v1::RecordServiceEventRequest req = r;
-  if (req.org_unit_id().empty()) {
-    req.set_org_unit_id(c.org_unit_id());
-  } else if (!org_unit || org_unit->type != store::Reply::Type::string) {
-    return core::make_error(core::make_error_code(core::errc::not_found),
-                            "org unit '" + r.org_unit_id() + "' does not exist in tenant '" + r.tenant_id() + "'", "org_unit_id");
-  }
+  if (req.org_unit_id().empty()) req.set_org_unit_id(c->org_unit_id());
+  else if (!org_unit || org_unit->type != store::Reply::Type::string) return org_unit_missing(r.tenant_id(), r.org_unit_id(), "org_unit_id");
   std::string id = service_event_id_for_key(r.tenant_id(), r.idempotency_key());
   if (id.empty()) id = ids_.next();
   return to_recorded(req, id);

@@ -677,8 +677,7 @@ core::Status Planning::on_visit_event(const Envelope& e) {
 }
 
 core::Result<size_t> Planning::fire_timers(std::vector<uint32_t> partitions, size_t max_per_partition) {
-  if (partitions.empty())
-    for (uint32_t p = 0; p < store_.partitions(); ++p) partitions.push_back(p);
+  if (partitions.empty()) partitions = store_.all_partitions();
   // Partitions are independent (each holds its own customers' visits), so workers take every
   // kTimerWorkers-th one: Redis then commits several workers' appends with one fsync instead of
   // one fsync per visit in a row.

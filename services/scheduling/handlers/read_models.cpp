@@ -157,7 +157,7 @@ return redis.call('HGET', KEYS[2], id)
   for (size_t i = 0; i < replies->size(); ++i) {
     const auto& r = (*replies)[i];
     if (r.type == store::Reply::Type::error)
-      return core::make_error(store::make_error_code(store::errc::bad_reply),
+      return store::bad_reply(
                               "policy for " + tenant_categories[i].second + ": " + r.str);
     auto lp = parsed(tenant_categories[i].first, r.type == store::Reply::Type::string ? r.str : std::string());
     if (!lp) return lp.error();
@@ -170,7 +170,7 @@ core::Result<std::optional<LoadedPolicy>> ReadModels::parsed(const std::string& 
   if (raw.empty()) return std::optional<LoadedPolicy>();
   v1::PolicyPublished published;
   if (!published.ParseFromString(raw))
-    return core::make_error(store::make_error_code(store::errc::bad_reply), "unreadable published policy of " + tenant_id);
+    return store::bad_reply("unreadable published policy of " + tenant_id);
   const std::string cache_key = tenant_id + "/" + published.policy_id() + "@" + std::to_string(published.version());
   std::lock_guard lock(mu_);
   if (auto it = cache_.find(cache_key); it != cache_.end()) return std::optional<LoadedPolicy>(it->second);
@@ -207,7 +207,7 @@ core::Result<PlanningInputs> ReadModels::planning_inputs(const std::vector<Plann
   const auto& replies = *r;
   for (const auto& reply : replies)
     if (reply.type == store::Reply::Type::error)
-      return core::make_error(store::make_error_code(store::errc::bad_reply), "planning inputs: " + reply.str);
+      return store::bad_reply("planning inputs: " + reply.str);
   PlanningInputs out;
   size_t i = 0;
   for (size_t q = 0; q < queries.size(); ++q, i += 2) out.customers.push_back({customer_of(replies[i]), ledger_of(replies[i + 1])});

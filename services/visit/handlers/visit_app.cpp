@@ -38,7 +38,7 @@ core::Status VisitApp::write(const std::vector<store::Argv>& cmds) {
   auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();
   for (const auto& reply : *r)
-    if (reply.is_error()) return core::make_error(store::make_error_code(store::errc::bad_reply), "visit upsert: " + reply.str);
+    if (reply.is_error()) return store::bad_reply("visit upsert: " + reply.str);
   return core::ok_status();
 }
 

@@ -60,13 +60,12 @@ class Relay {
 
   // Test hook: publish and wait for acknowledgements but do not advance cursors, as if the
   // process died between the two.
-  core::Result<size_t> publish_without_advancing_for_test() { return pass(all_partitions(), false); }
+  core::Result<size_t> publish_without_advancing_for_test() { return pass(store_.all_partitions(), false); }
 
  private:
   // Publishes what follows the cursor of each of `partitions`; those with more than one batch
   // waiting are marked woken again.
   core::Result<size_t> pass(const std::vector<uint32_t>& partitions, bool advance);
-  std::vector<uint32_t> all_partitions() const;
   // The partitions woken since the last call (all of them when a scan is due).
   std::vector<uint32_t> take_woken(bool scan);
   // Reads every partition's cursor once; after that the relay keeps them.

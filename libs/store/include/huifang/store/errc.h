@@ -1,5 +1,6 @@
 #pragma once
 // Failures of the Redis event store, mapped onto canonical conditions (see core/error.h).
+#include <string>
 #include <system_error>
 
 #include "huifang/core/error.h"
@@ -16,6 +17,8 @@ enum class errc {
 };
 const std::error_category& category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
+// Redis answered something unexpected; `what` names the command and what came back.
+inline core::Error bad_reply(std::string what) { return core::make_error(make_error_code(errc::bad_reply), std::move(what)); }
 
 }  // namespace huifang::store
 

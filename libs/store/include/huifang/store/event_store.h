@@ -100,6 +100,8 @@ class EventStore {
   std::string stream_key(uint32_t partition, const StreamId& stream) const;
   uint32_t partition_of(std::string_view partition_key) const;
   uint32_t partitions() const { return options_.partitions; }
+  // 0 .. partitions()-1, for passes over every partition.
+  std::vector<uint32_t> all_partitions() const;
   const std::string& prefix() const { return options_.prefix; }
   RedisPool& pool() { return pool_; }
 

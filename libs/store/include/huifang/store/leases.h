@@ -3,7 +3,7 @@
 // a service share one Redis. Each partition has a lease key under its hash tag holding the owner's
 // id, with a time to live; renew() claims free partitions and extends held ones in one round
 // trip. A process that dies stops renewing and its partitions go to the next claimant after the
-// TTL. Writes that must come from the holder only (a relay's cursor) go through fenced_set(),
+// TTL. Writes that must come from the holder only (a relay's cursor) go through fenced_sets(),
 // which checks the lease in the same script, so a holder that lost its lease mid-pass changes
 // nothing.
 #include <chrono>
