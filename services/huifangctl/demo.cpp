@@ -231,7 +231,7 @@ class Demo {
         r.mutable_page()->set_page_size(200);
         scheduling::v1::GetAgendaResponse resp;
         auto ctx = client_.context();
-        if (client_.scheduling->GetAgenda(ctx.get(), r, &resp).ok())
+        if (client_.visit->GetAgenda(ctx.get(), r, &resp).ok())
           for (auto& item : *resp.mutable_items()) *today.add_items() = std::move(item);
       }
       // Visits an agent gets through in one half-day; each tenant's first unit is understaffed, so

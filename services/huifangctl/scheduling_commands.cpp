@@ -1,4 +1,4 @@
-// huifangctl policy / calendar / agenda / plan / explain: the scheduling edge.
+// huifangctl policy / calendar / explain: the scheduling edge; agenda / plan: the visit edge.
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -68,6 +68,15 @@ void add_scheduling_commands(CLI::App& app, Run& run) {
       r.set_customer_id(customer);
       r.set_visit_id(visit);
       run.code = c.call("policy explain", *c.scheduling, &Stub::ExplainVisit, r, &resp);
+      // What happened after planning is the visit service's to tell (a visit that was sampled
+      // out, merged or suppressed never reached it).
+      scheduling::v1::ExplainResponse life;
+      auto ctx = c.context();
+      if (run.code == 0) {
+        const grpc::Status st = c.visit->ExplainVisit(ctx.get(), r, &life);
+        if (st.ok()) resp.mutable_decisions()->MergeFrom(life.decisions());
+        else if (st.error_code() != grpc::StatusCode::NOT_FOUND) run.code = Client::failed("policy explain", st);
+      }
     }
     if (run.code == 0) render(std::cout, resp, run.json);
   });
@@ -103,7 +112,7 @@ void add_scheduling_commands(CLI::App& app, Run& run) {
     r.mutable_page()->set_page_size(500);
     auto c = run.client();
     scheduling::v1::GetAgendaResponse resp;
-    if ((run.code = c.call("agenda", *c.scheduling, &Stub::GetAgenda, r, &resp)) == 0) render(std::cout, resp, run.json);
+    if ((run.code = c.call("agenda", *c.visit, &visit::v1::VisitService::Stub::GetAgenda, r, &resp)) == 0) render(std::cout, resp, run.json);
   });
   auto* plan = app.add_subcommand("plan", "a customer's planned visits");
   plan->add_option("customer", customer, "customer id")->required();
@@ -113,7 +122,7 @@ void add_scheduling_commands(CLI::App& app, Run& run) {
     r.set_customer_id(customer);
     auto c = run.client();
     scheduling::v1::GetCustomerPlanResponse resp;
-    if ((run.code = c.call("plan", *c.scheduling, &Stub::GetCustomerPlan, r, &resp)) == 0) render(std::cout, resp, run.json);
+    if ((run.code = c.call("plan", *c.visit, &visit::v1::VisitService::Stub::GetCustomerPlan, r, &resp)) == 0) render(std::cout, resp, run.json);
   });
 }
 

@@ -1,4 +1,5 @@
-// huifang-scheduling: policies and calendars, planning of every follow-up visit, agendas, timers.
+// huifang-scheduling: policies and calendars, planning of every follow-up visit (whether, when and
+// who), periodic series.
 #include "handlers/planning.h"
 #include "handlers/scheduling_service.h"
 #include "huifang/runtime/runtime.h"
@@ -7,7 +8,7 @@ int main(int argc, char** argv) {
   using namespace huifang;
   auto rt = runtime::must(
       runtime::Runtime::create({"scheduling", "huifang.scheduling.v1", 7102, 8102,
-                                {{"timer-interval", "200ms", "how often due and overdue timers are checked"}}},
+                                {{"timer-interval", "200ms", "how often periodic-series timers are checked"}}},
                                argc, argv),
       "huifang-scheduling");
   const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-scheduling");

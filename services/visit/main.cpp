@@ -1,15 +1,26 @@
-// huifang-visit: visit execution for agents — scripts, attempts, surveys, problems raised.
+// huifang-visit: visit execution — each visit from its plan to its end: due and overdue, agendas,
+// scripts, attempts, callbacks, retries and fallback, surveys, problems raised.
 #include "handlers/visit_service.h"
 #include "huifang/runtime/runtime.h"
 
 int main(int argc, char** argv) {
   using namespace huifang;
-  auto rt = runtime::must(runtime::Runtime::create({"visit", "huifang.visit.v1", 7103, 8103, {}}, argc, argv),
-                          "huifang-visit");
+  auto rt = runtime::must(
+      runtime::Runtime::create({"visit", "huifang.visit.v1", 7103, 8103,
+                                {{"timer-interval", "200ms", "how often due and overdue timers are checked"}}},
+                               argc, argv),
+      "huifang-visit");
+  const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-visit");
   visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock());
-  visit::VisitService service(app, rt->relay(), rt->auth());
+  visit::VisitQueries queries(rt->store(), rt->clock());
+  visit::VisitService service(app, queries, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},
                             [&app](std::span<const events::Incoming> batch) { return app.apply_batch(batch); }),
                 "huifang-visit: consumer");
+  rt->add_deadline_pass("timers", std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass",
+                        [&app](std::vector<uint32_t> partitions) {
+                          auto fired = app.fire_timers(partitions);
+                          return fired ? core::ok_status() : core::Status(fired.error());
+                        });
   return rt->run({&service});
 }

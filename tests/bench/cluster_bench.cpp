@@ -255,7 +255,7 @@ rules:
       pr.set_tenant_id(kTenant);
       pr.set_customer_id(v.second);
       scheduling::v1::GetCustomerPlanResponse plan;
-      if (!call([&](auto& c) { return scheduling_->GetCustomerPlan(&c, pr, &plan); })) continue;
+      if (!call([&](auto& c) { return visit_->GetCustomerPlan(&c, pr, &plan); })) continue;
       std::string agent;
       for (const auto& i : plan.visits())
         if (i.visit_id() == v.first) agent = i.agent_id();

@@ -159,7 +159,7 @@ rules:
           scheduling::v1::GetCustomerPlanRequest r;
           r.set_customer_id("owner-1");
           scheduling::v1::GetCustomerPlanResponse resp;
-          if (!call([&](auto& ctx) { return scheduling->GetCustomerPlan(&ctx, r, &resp); }).ok()) return false;
+          if (!call([&](auto& ctx) { return visit->GetCustomerPlan(&ctx, r, &resp); }).ok()) return false;
           for (const auto& v : resp.visits())
             if (v.category() == category && !v.agent_id().empty()) return found = v, true;
           return false;

@@ -249,7 +249,7 @@ rules:
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
-        if (!scheduling->GetCustomerPlan(&ctx, r, &resp).ok() || resp.visits_size() == 0) return false;
+        if (!visit->GetCustomerPlan(&ctx, r, &resp).ok() || resp.visits_size() == 0) return false;
         item = resp.visits(0);
         return true;
       },
@@ -309,7 +309,7 @@ rules:
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
-        return scheduling->GetCustomerPlan(&ctx, r, &resp).ok() && resp.visits_size() == 1 &&
+        return visit->GetCustomerPlan(&ctx, r, &resp).ok() && resp.visits_size() == 1 &&
                text(resp.visits(0).scheduled_at()) == "2026-10-09 19:30 Fri";
       },
       60s));
@@ -356,7 +356,7 @@ rules:
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
-        return scheduling->GetCustomerPlan(&ctx, r, &resp).ok() && resp.visits_size() == 1 &&
+        return visit->GetCustomerPlan(&ctx, r, &resp).ok() && resp.visits_size() == 1 &&
                resp.visits(0).state() == "completed";
       },
       60s));
@@ -480,11 +480,14 @@ rules:
   scheduling::v1::GetCustomerPlanRequest pr;
   pr.set_customer_id("patient-7");
   scheduling::v1::GetCustomerPlanResponse plan;
-  {
-    grpc::ClientContext ctx;
-    ASSERT_TRUE(scheduling->GetCustomerPlan(&ctx, pr, &plan).ok());
-    ASSERT_EQ(plan.visits_size(), 1);
-  }
+  // The visit service opens the visit when the plan reaches it.
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        grpc::ClientContext ctx;
+        return visit->GetCustomerPlan(&ctx, pr, &plan).ok() && plan.visits_size() == 1;
+      },
+      60s))
+      << plan.DebugString();
   const std::string vid = plan.visits(0).visit_id();
   for (int attempt = 1; attempt <= 3; ++attempt) {
     visit::v1::RecordAttemptRequest r;
@@ -504,7 +507,7 @@ rules:
   ASSERT_TRUE(testing::wait_until(
       [&] {
         grpc::ClientContext ctx;
-        return scheduling->GetCustomerPlan(&ctx, pr, &plan).ok() && plan.visits_size() == 1 &&
+        return visit->GetCustomerPlan(&ctx, pr, &plan).ok() && plan.visits_size() == 1 &&
                plan.visits(0).channel() == common::v1::CHANNEL_ON_SITE;
       },
       60s))

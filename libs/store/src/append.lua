@@ -6,7 +6,8 @@
 --
 -- KEYS[1] outbox stream, KEYS[2] inbox hash, KEYS[3 .. 2+n] event streams, then one key per op.
 -- ARGV[1] inbox field ('' = not from Kafka), ARGV[2] inbox version, ARGV[3] Kafka key,
--- ARGV[4] n streams, ARGV[5] n ops; per stream: expected version (-1 = any), count, events...;
+-- ARGV[4] n streams, ARGV[5] n ops; per stream: expected version (-1 = any), count, publish ('1'
+-- = an outbox entry per event, '0' = kept by the service only), events...;
 -- per op: command, argc, args...
 -- Replies {'ok', v1..vn} | {'conflict', stream index, current version} | {'dup', high-water mark}.
 local inbox_field = ARGV[1]
@@ -24,7 +25,7 @@ for i = 1, n do
     local current = redis.call('LLEN', KEYS[2 + i])
     if current ~= expected then return {'conflict', i, current} end
   end
-  pos = pos + 2 + count
+  pos = pos + 3 + count
 end
 local allowed = {HSET = true, HDEL = true, ZADD = true, ZREM = true, SADD = true, SREM = true,
                  SET = true, DEL = true, HINCRBY = true, INCRBY = true}
@@ -33,14 +34,15 @@ pos = 6
 for i = 1, n do
   local key = KEYS[2 + i]
   local count = tonumber(ARGV[pos + 1])
+  local publish = ARGV[pos + 2] == '1'
   local version = redis.call('LLEN', key)
   for e = 1, count do
-    redis.call('RPUSH', key, ARGV[pos + 1 + e])
-    redis.call('XADD', KEYS[1], '*', 's', key, 'i', version, 'k', ARGV[3])
+    redis.call('RPUSH', key, ARGV[pos + 2 + e])
+    if publish then redis.call('XADD', KEYS[1], '*', 's', key, 'i', version, 'k', ARGV[3]) end
     version = version + 1
   end
   versions[#versions + 1] = version
-  pos = pos + 2 + count
+  pos = pos + 3 + count
 end
 for j = 1, nops do
   local cmd = ARGV[pos]

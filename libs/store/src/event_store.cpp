@@ -81,6 +81,7 @@ std::pair<Argv, Argv> EventStore::script_call(const AppendRequest& r, uint32_t p
     keys.push_back(stream_key(p, s.stream));
     args.push_back(std::to_string(s.expected.value));
     args.push_back(std::to_string(s.events.size()));
+    args.push_back(s.publish ? "1" : "0");
     args.insert(args.end(), s.events.begin(), s.events.end());
   }
   for (const auto& op : r.index_ops) {

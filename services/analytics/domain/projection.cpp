@@ -121,22 +121,14 @@ void Projection::go_live() {
 
 bool Projection::apply_scheduling(const events::Envelope& e) {
   const auto& b = e.scheduling();
-  std::string_view id;
   switch (b.event_case()) {
-    case scheduling::v1::SchedulingEvent::kVisitPlanned: id = b.visit_planned().decision().visit_id(); break;
-    case scheduling::v1::SchedulingEvent::kVisitAssigned: id = b.visit_assigned().visit_id(); break;
-    case scheduling::v1::SchedulingEvent::kVisitDue: id = b.visit_due().visit_id(); break;
-    case scheduling::v1::SchedulingEvent::kVisitOverdue: id = b.visit_overdue().visit_id(); break;
-    case scheduling::v1::SchedulingEvent::kVisitClosedUnreachable: id = b.visit_closed_unreachable().visit_id(); break;
-    default: return false;
-  }
-  return change_visit(std::string(id), [&](VisitFact& f) {
-    bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
-    switch (b.event_case()) {
-      case scheduling::v1::SchedulingEvent::kVisitPlanned: {
-        const auto& p = b.visit_planned();
+    case scheduling::v1::SchedulingEvent::kVisitPlanned: {
+      const auto& p = b.visit_planned();
+      return change_visit(p.decision().visit_id(), [&](VisitFact& f) {
+        bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
         changed |= set(*f.mutable_org_unit_id(), p.decision().org_unit_id());
         changed |= set(*f.mutable_category(), p.decision().category());
+        if (!p.agent_id().empty()) changed |= set(*f.mutable_agent_id(), p.agent_id());
         if (!f.planned()) {
           f.set_planned(true);
           f.set_due_day(local_day(events::from_proto(p.due_from())));
@@ -146,29 +138,59 @@ bool Projection::apply_scheduling(const events::Envelope& e) {
           f.set_care_only(p.care_only());
           changed = true;
         }
-        break;
-      }
-      case scheduling::v1::SchedulingEvent::kVisitAssigned:
-        changed |= set(*f.mutable_agent_id(), b.visit_assigned().agent_id());
-        break;
-      case scheduling::v1::SchedulingEvent::kVisitDue:
-        if (!f.due()) f.set_due(true), changed = true;
-        if (f.agent_id().empty()) changed |= set(*f.mutable_agent_id(), b.visit_due().agent_id());
-        break;
-      case scheduling::v1::SchedulingEvent::kVisitOverdue:
-        if (!f.overdue() && !f.completed()) f.set_overdue(true), f.set_due(true), changed = true;
-        break;
-      default:  // closed as unreachable
-        if (!f.closed()) f.set_closed(true), changed = true;
-        break;
+        return changed;
+      });
     }
+    case scheduling::v1::SchedulingEvent::kVisitAssigned:
+      return change_visit(b.visit_assigned().visit_id(), [&](VisitFact& f) {
+        return set(*f.mutable_tenant_id(), e.tenant_id()) | set(*f.mutable_agent_id(), b.visit_assigned().agent_id());
+      });
+    // Published by scheduling before the visit service owned the visit's life; still in the
+    // topics' history, so a rebuild counts them as before.
+    case scheduling::v1::SchedulingEvent::kVisitDue: return due(e, b.visit_due());
+    case scheduling::v1::SchedulingEvent::kVisitOverdue: return overdue(e, b.visit_overdue().visit_id());
+    case scheduling::v1::SchedulingEvent::kVisitClosedUnreachable: return closed(e, b.visit_closed_unreachable().visit_id());
+    default: return false;
+  }
+}
+
+bool Projection::due(const events::Envelope& e, const scheduling::v1::VisitDue& d) {
+  return change_visit(d.visit_id(), [&](VisitFact& f) {
+    bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
+    if (!f.due()) f.set_due(true), changed = true;
+    if (f.agent_id().empty()) changed |= set(*f.mutable_agent_id(), d.agent_id());
+    return changed;
+  });
+}
+
+bool Projection::overdue(const events::Envelope& e, const std::string& visit_id) {
+  return change_visit(visit_id, [&](VisitFact& f) {
+    bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
+    if (!f.overdue() && !f.completed()) f.set_overdue(true), f.set_due(true), changed = true;
+    return changed;
+  });
+}
+
+bool Projection::closed(const events::Envelope& e, const std::string& visit_id) {
+  return change_visit(visit_id, [&](VisitFact& f) {
+    bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
+    if (!f.closed()) f.set_closed(true), changed = true;
     return changed;
   });
 }
 
 bool Projection::apply_visit(const events::Envelope& e) {
-  if (!e.visit().has_visit_completed()) return false;
-  const auto& c = e.visit().visit_completed();
+  const auto& b = e.visit();
+  switch (b.event_case()) {
+    case visit::v1::VisitEvent::kVisitCompleted: return completed(e, b.visit_completed());
+    case visit::v1::VisitEvent::kVisitDue: return due(e, b.visit_due());
+    case visit::v1::VisitEvent::kVisitOverdue: return overdue(e, b.visit_overdue().visit_id());
+    case visit::v1::VisitEvent::kVisitClosedUnreachable: return closed(e, b.visit_closed_unreachable().visit_id());
+    default: return false;
+  }
+}
+
+bool Projection::completed(const events::Envelope& e, const visit::v1::VisitCompleted& c) {
   return change_visit(c.visit_id(), [&](VisitFact& f) {
     if (f.completed()) return false;
     f.set_tenant_id(e.tenant_id());

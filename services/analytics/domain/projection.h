@@ -99,6 +99,11 @@ class Projection {
  private:
   bool apply_scheduling(const events::Envelope& e);
   bool apply_visit(const events::Envelope& e);
+  // A visit's life, whichever service published it.
+  bool due(const events::Envelope& e, const scheduling::v1::VisitDue& d);
+  bool overdue(const events::Envelope& e, const std::string& visit_id);
+  bool closed(const events::Envelope& e, const std::string& visit_id);
+  bool completed(const events::Envelope& e, const visit::v1::VisitCompleted& c);
   bool apply_complaint(const events::Envelope& e);
   bool apply_intake(const events::Envelope& e);
   // The child of `under` (or the root when empty) on the path up from `unit`; "" when `unit` is

@@ -1,37 +1,24 @@
 #pragma once
-// Working days and calling slots in the customer's local time. Holidays and make-up working days
-// (调休) are data per tenant; time zones come from the system tz database through Abseil's
-// civil-time library (C++20's std::chrono::tzdb is not in GCC 12), so DST zones work too.
-#include <absl/time/civil_time.h>
-#include <absl/time/time.h>
-
-#include <set>
-#include <string>
-#include <vector>
-
-#include "huifang/core/clock.h"
+// Scheduling reads working days and calling slots through the shared calendar library; this adds
+// the policy's view of them.
+#include "huifang/calendar/calling_slots.h"
 #include "policy.h"
 
 namespace huifang::scheduling {
 
-struct HolidayCalendar {
-  std::set<std::string> holidays;      // YYYY-MM-DD
-  std::set<std::string> working_days;  // make-up working days, YYYY-MM-DD
+using calendar::format_day;
+using calendar::from_absl;
+using calendar::HolidayCalendar;
+using calendar::to_absl;
+using calendar::zone_or_default;
 
-  bool is_working_day(absl::CivilDay day, bool skip_weekends, bool skip_holidays) const;
-};
+inline calendar::CallingRules calling_rules(const Policy& policy) {
+  return {policy.skip_weekends, policy.skip_holidays, policy.windows};
+}
 
-std::string format_day(absl::CivilDay day);
-// The zone named, or Asia/Shanghai when the name is empty or unknown.
-absl::TimeZone zone_or_default(const std::string& name);
-
-// The first instant at or after `earliest` that lies inside one of `policy.windows` on a working
-// day, in `tz`. Searches at most 400 days ahead (then returns `earliest`: a calendar with no
-// working day at all is a configuration error the caller reports).
-core::Timestamp next_calling_slot(core::Timestamp earliest, const absl::TimeZone& tz, const Policy& policy,
-                                  const HolidayCalendar& calendar);
-
-absl::Time to_absl(core::Timestamp t);
-core::Timestamp from_absl(absl::Time t);
+inline core::Timestamp next_calling_slot(core::Timestamp earliest, const absl::TimeZone& tz, const Policy& policy,
+                                         const HolidayCalendar& cal) {
+  return calendar::next_calling_slot(earliest, tz, calling_rules(policy), cal);
+}
 
 }  // namespace huifang::scheduling

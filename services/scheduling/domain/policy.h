@@ -8,14 +8,12 @@
 #include <vector>
 
 #include "huifang/common/v1/common.pb.h"
+#include "huifang/calendar/calling_slots.h"
 #include "huifang/core/result.h"
 
 namespace huifang::scheduling {
 
-struct CallingWindow {
-  int start_minute;  // minutes after local midnight
-  int end_minute;    // exclusive
-};
+using calendar::CallingWindow;
 
 struct VisitSpec {
   std::string sequence;

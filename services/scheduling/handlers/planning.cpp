@@ -7,11 +7,17 @@
 #include "huifang/bus/lanes.h"
 
 #include "huifang/core/log.h"
+#include "huifang/store/errc.h"
 
 namespace huifang::scheduling {
 namespace {
 
 using events::Envelope;
+
+// Scheduling's own index keys (besides the read models' and the ledger).
+constexpr const char* kTimers = "timers";                // periodic series, scored by the next time
+constexpr const char* kVisitTrigger = "visit-trigger";  // visit id → the service event that planned it
+std::string unassigned_key(const std::string& org_unit_id) { return "unassigned:" + org_unit_id; }
 
 
 Envelope scheduling_event(v1::SchedulingEvent body) {
@@ -46,80 +52,14 @@ v1::SuppressionReason to_proto(Suppression s) {
   return v1::SUPPRESSION_REASON_UNSPECIFIED;
 }
 
-std::string timer(const char* kind, const std::string& visit_id, const std::string& customer_id) {
-  return std::string(kind) + "|" + visit_id + "|" + customer_id;
-}
-
-v1::AgendaItem item_of(const VisitState& s, const std::string& visit_id) {
-  v1::AgendaItem i;
-  i.set_visit_id(visit_id);
-  i.set_customer_id(s.planned.decision().customer_id());
-  i.set_category(s.planned.decision().category());
-  *i.mutable_scheduled_at() = events::to_proto(s.scheduled_at);
-  *i.mutable_due_by() = s.planned.due_by();
-  i.set_channel(s.channel);
-  i.set_attempts(s.attempts);
-  i.set_state(s.state);
-  i.set_agent_id(s.agent_id);
-  return i;
-}
-
-// VisitDue or VisitOverdue (they carry the same fields) for visit `id` in state `s`.
-template <typename Event>
-v1::SchedulingEvent due_event(const VisitState& s, const std::string& id) {
-  v1::SchedulingEvent body;
-  Event* ev;
-  if constexpr (std::is_same_v<Event, v1::VisitDue>) ev = body.mutable_visit_due();
-  else ev = body.mutable_visit_overdue();
-  ev->set_visit_id(id);
-  ev->set_agent_id(s.agent_id);
-  ev->set_category(s.planned.decision().category());
-  ev->set_org_unit_id(s.planned.decision().org_unit_id());
-  *ev->mutable_due_by() = s.planned.due_by();
-  return body;
-}
-
 }  // namespace
-
-void evolve(VisitState& s, const Envelope& e) {
-  const auto& b = e.scheduling();
-  switch (b.event_case()) {
-    case v1::SchedulingEvent::kVisitPlanned:
-      s.exists = true;
-      s.tenant_id = e.tenant_id();
-      s.planned = b.visit_planned();
-      s.channel = s.planned.channel();
-      s.state = "planned";
-      s.scheduled_at = events::from_proto(s.planned.due_from());
-      break;
-    case v1::SchedulingEvent::kVisitAssigned: s.agent_id = b.visit_assigned().agent_id(); break;
-    case v1::SchedulingEvent::kVisitDue: s.state = "due"; break;
-    case v1::SchedulingEvent::kVisitRescheduled:
-      s.state = "rescheduled";
-      s.scheduled_at = events::from_proto(b.visit_rescheduled().scheduled_at());
-      break;
-    case v1::SchedulingEvent::kVisitRetryScheduled:
-      s.attempts = b.visit_retry_scheduled().attempt() - 1;
-      s.scheduled_at = events::from_proto(b.visit_retry_scheduled().scheduled_at());
-      break;
-    case v1::SchedulingEvent::kVisitChannelFallback:
-      s.channel = b.visit_channel_fallback().to();
-      s.attempts = 0;
-      ++s.fallback_index;
-      break;
-    case v1::SchedulingEvent::kVisitOverdue: s.state = "overdue"; break;
-    case v1::SchedulingEvent::kVisitClosedUnreachable: s.state = "closed"; break;
-    default: break;
-  }
-}
 
 Planning::Planning(store::EventStore& store, const events::EnvelopeFactory& factory, ReadModels& models,
                    const core::Clock& clock)
     : store_(store),
       factory_(factory),
       models_(models),
-      clock_(clock),
-      visits_(store, factory, [](VisitState& s, const Envelope& e) { evolve(s, e); }) {}
+      clock_(clock) {}
 
 core::Status Planning::apply(const Envelope& e) {
   if (e.has_intake()) {
@@ -148,7 +88,14 @@ core::Status Planning::apply(const Envelope& e) {
       default: return core::ok_status();
     }
   }
-  if (e.has_visit()) return on_visit_event(e);
+  if (e.has_visit() && e.visit().has_visit_completed()) {
+    // The visit is off the agent's hands: their workload goes down.
+    const std::string& agent = e.visit().visit_completed().agent_id();
+    if (!agent.empty())
+      if (auto l = models_.add_load(e.tenant_id(), agent, -1); !l)
+        core::log::warn("workload not decremented", {{"agent", agent}, {"error", l.error().to_string()}});
+    return core::ok_status();
+  }
   if (e.has_complaints() && e.complaints().has_complaint_resolved()) return plan_complaint_follow_up(e);
   return core::ok_status();
 }
@@ -201,19 +148,6 @@ core::Status Planning::plan_complaint_follow_up(const Envelope& e) {
   }
   events::EventContext ctx{e.tenant_id(), r.org_unit_id(), r.customer_id(), e.correlation_id(), e.event_id(), {}};
   return plan_trigger(ctx, rec, *lp, *lp->policy, events::inbox_mark(e), {});
-}
-
-std::vector<store::IndexOp> Planning::agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const {
-  const std::string& customer = s.planned.decision().customer_id();
-  if (remove) {
-    return {{"ZREM", "agenda:" + s.agent_id, {visit_id}},
-            {"ZREM", "timers", {timer("due", visit_id, customer), timer("overdue", visit_id, customer)}},
-            {"HSET", "visit-info", {visit_id, item_of(s, visit_id).SerializeAsString()}}};
-  }
-  std::vector<store::IndexOp> ops = {{"HSET", "visit-info", {visit_id, item_of(s, visit_id).SerializeAsString()}}};
-  if (!s.agent_id.empty())
-    ops.push_back({"ZADD", "agenda:" + s.agent_id, {std::to_string(core::to_millis(s.scheduled_at)), visit_id}});
-  return ops;
 }
 
 std::vector<core::Status> Planning::plan_service_events(const std::vector<const Envelope*>& recorded) {
@@ -328,7 +262,7 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
   rec.set_category("periodic");
   *rec.mutable_occurred_at() = events::to_proto(at);
   // The next occurrence: the timer member is the series, its score the next time.
-  store::IndexOp next{"ZADD", "timers",
+  store::IndexOp next{"ZADD", kTimers,
                       {std::to_string(core::to_millis(at + std::chrono::hours(24 * only.rules[0].every_days))),
                        "periodic|" + tenant + "|" + policy_id + "|" + rule_id + "|" + customer_id}};
   events::EventContext ctx{tenant, rec.org_unit_id(), customer_id, rec.service_event_id(), "", {}};
@@ -457,223 +391,84 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
     p->set_complaint_threshold(v.rule->complaint_threshold);
     p->set_rate_target(v.rule->target_rate);
     p->set_complaint_id(rec.attributes().contains("complaint_id") ? rec.attributes().at("complaint_id") : "");
-    store::StreamAppend visit{{"visit", v.visit_id}, store::ExpectedVersion::no_stream(), {}};
-    VisitState state;
-    Envelope planned = scheduling_event(body);
-    evolve(state, planned);
-    visit.events.push_back(stamp(planned, visit.stream, 1));
+    // The rules the visit service runs the visit's life by, so it never asks again.
+    p->set_max_attempts(static_cast<uint32_t>(policy.max_attempts));
+    for (const auto c : policy.fallback) p->add_fallback_channels(c);
+    p->set_retry_after_hours(static_cast<uint32_t>(policy.retry_after_hours));
+    for (const auto& w : policy.windows) {
+      auto* cw = p->add_calling_windows();
+      cw->set_start_minute(static_cast<uint32_t>(w.start_minute));
+      cw->set_end_minute(static_cast<uint32_t>(w.end_minute));
+    }
+    p->set_time_zone(profile.time_zone);
+    p->set_skip_weekends(policy.skip_weekends);
+    p->set_skip_holidays(policy.skip_holidays);
     auto choice = choose_agent(agents, load, rec.category(), v.rule->assign_manager, profile.tier == "key_account");
     if (choice) {
-      v1::SchedulingEvent a;
-      auto* as = a.mutable_visit_assigned();
-      as->set_visit_id(v.visit_id);
-      as->set_agent_id(choice->agent_id);
-      as->set_reason(choice->reason);
-      as->set_org_unit_id(rec.org_unit_id());
-      Envelope assigned = scheduling_event(a);
-      evolve(state, assigned);
-      visit.events.push_back(stamp(assigned, visit.stream, 2));
+      p->set_agent_id(choice->agent_id);
+      p->set_assignment_reason(choice->reason);
       load[choice->agent_id]++;
       assigned_agents.push_back(choice->agent_id);
     } else {
-      // Agents may not have reached scheduling yet (their events travel under another key):
-      // the visit waits in the org unit's unassigned set until one registers.
+      // Agents may not have reached scheduling yet (their events travel under another key): the
+      // visit waits in the org unit's unassigned set until one registers.
       core::log::warn("visit planned without an agent yet", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
-      req.index_ops.push_back({"SADD", "unassigned:" + rec.org_unit_id(), {v.visit_id + "|" + rec.customer_id()}});
+      req.index_ops.push_back({"SADD", unassigned_key(rec.org_unit_id()),
+                               {v.visit_id + "|" + rec.customer_id() + "|" + rec.category() + "|" + rec.service_event_id()}});
     }
-    // Already due (a same-day visit): say so now instead of through a timer a moment later.
-    const bool due_now = v.due_from <= clock_.now();
-    if (due_now) {
-      Envelope due = scheduling_event(due_event<v1::VisitDue>(state, v.visit_id));
-      evolve(state, due);
-      visit.events.push_back(stamp(due, visit.stream, visit.events.size() + 1));
-    }
-    for (auto& op : agenda_ops(state, v.visit_id, false)) req.index_ops.push_back(std::move(op));
+    decisions.events.push_back(stamp(scheduling_event(std::move(body)), decisions.stream, decisions.events.size() + 1));
     req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(core::to_millis(v.due_from)), v.visit_id}});
-    if (!due_now)
-      req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_from)), timer("due", v.visit_id, rec.customer_id())}});
-    req.index_ops.push_back({"ZADD", "timers", {std::to_string(core::to_millis(v.due_by)), timer("overdue", v.visit_id, rec.customer_id())}});
-    req.index_ops.push_back({"SADD", "trigger-visits:" + rec.service_event_id(), {v.visit_id}});
-    req.streams.push_back(std::move(visit));
+    req.index_ops.push_back({"HSET", kVisitTrigger, {v.visit_id, rec.service_event_id()}});
   }
-  req.streams.insert(req.streams.begin(), std::move(decisions));
+  req.streams.push_back(std::move(decisions));
   return out;
 }
 
 
 core::Status Planning::assign_waiting(const std::string& tenant, const std::string& org_unit_id) {
-  const std::string set = "unassigned:" + org_unit_id;
+  const std::string set = unassigned_key(org_unit_id);
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    store::Reply waiting;
-    {
-      auto conn = store_.pool().lease();
-      auto r = conn->command({"SMEMBERS", store_.key(p, set)});
-      if (!r) return r.error();
-      waiting = std::move(*r);
-    }
-    for (const auto& m : waiting.elements) {
-      const auto bar = m.str.find('|');
-      const std::string vid = m.str.substr(0, bar), customer = m.str.substr(bar + 1);
-      auto agents = models_.agents(tenant, org_unit_id);
-      if (!agents) return agents.error();
-      auto load = models_.load(tenant);
-      if (!load) return load.error();
-      std::string chosen;
-      Envelope none;
-      auto st = react(customer, vid, none, [&](const VisitState& s) -> core::Result<events::Decision> {
-        events::Decision d{{tenant, org_unit_id, customer, "", "", {}}, {}, {{"SREM", set, {m.str}}}};
-        if (!s.exists || !s.agent_id.empty() || s.state == "closed" || s.state == "completed") return d;
-        auto c = choose_agent(*agents, *load, s.planned.decision().category(), false, false);
-        if (!c) {  // still nobody suitable: keep waiting
-          d.index_ops.clear();
-          return d;
-        }
-        v1::SchedulingEvent body;
-        auto* as = body.mutable_visit_assigned();
-        as->set_visit_id(vid);
-        as->set_agent_id(c->agent_id);
-        as->set_reason(c->reason);
-        as->set_org_unit_id(org_unit_id);
-        Envelope env = scheduling_event(body);
-        VisitState next = s;
-        evolve(next, env);
-        d.events.push_back(std::move(env));
-        for (auto& op : agenda_ops(next, vid, false)) d.index_ops.push_back(std::move(op));
-        chosen = c->agent_id;
-        return d;
-      });
-      if (!st) return st;
-      if (!chosen.empty())
-        if (auto l = models_.add_load(tenant, chosen, 1); !l)
-          core::log::warn("workload not counted", {{"agent", chosen}, {"error", l.error().to_string()}});
+    auto waiting = store_.pool().lease()->command({"SMEMBERS", store_.key(p, set)});
+    if (!waiting) return waiting.error();
+    if (waiting->elements.empty()) continue;
+    auto agents = models_.agents(tenant, org_unit_id);
+    if (!agents) return agents.error();
+    auto load = models_.load(tenant);
+    if (!load) return load.error();
+    for (const auto& m : waiting->elements) {
+      // visit|customer|category|service event
+      std::vector<std::string> f;
+      for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
+        next = m.str.find('|', pos);
+        f.push_back(m.str.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+      }
+      if (f.size() != 4) return store::bad_reply("unassigned member '" + m.str + "'");
+      const std::string &vid = f[0], &customer = f[1], &category = f[2], &service_event = f[3];
+      auto c = choose_agent(*agents, *load, category, false, false);
+      if (!c) continue;  // still nobody suitable: keep waiting
+      v1::SchedulingEvent body;
+      auto* as = body.mutable_visit_assigned();
+      as->set_visit_id(vid);
+      as->set_agent_id(c->agent_id);
+      as->set_reason(c->reason);
+      as->set_org_unit_id(org_unit_id);
+      // Recorded with the decisions of the trigger that planned the visit, which explain it.
+      const store::StreamId stream{"plan", service_event};
+      auto loaded = store_.load(customer, stream, false);
+      if (!loaded) return loaded.error();
+      Envelope env = scheduling_event(std::move(body));
+      factory_.stamp(env, {tenant, org_unit_id, customer, service_event, "", {}}, stream, loaded->version + 1);
+      auto appended = store_.append({customer,
+                                     {{stream, store::ExpectedVersion::exactly(loaded->version), {env.SerializeAsString()}}},
+                                     std::nullopt,
+                                     {{"SREM", set, {m.str}}}});
+      if (!appended) return appended.error();
+      (*load)[c->agent_id]++;
+      if (auto l = models_.add_load(tenant, c->agent_id, 1); !l)
+        core::log::warn("workload not counted", {{"agent", c->agent_id}, {"error", l.error().to_string()}});
     }
   }
   return core::ok_status();
-}
-
-core::Status Planning::react(const std::string& customer_id, const std::string& visit_id, const Envelope& cause,
-                             const std::function<core::Result<events::Decision>(const VisitState&)>& decide) {
-  std::optional<store::InboxMark> mark;
-  if (cause.has_stream()) mark = events::inbox_mark(cause);
-  auto r = visits_.execute(customer_id, {"visit", visit_id},
-                           [&](const events::Aggregate<VisitState>& a) { return decide(a.state); }, mark);
-  if (!r) return r.error();
-  return core::ok_status();
-}
-
-core::Status Planning::on_visit_event(const Envelope& e) {
-  const auto& b = e.visit();
-  const std::string& customer = e.customer_id();
-  auto close = [&](const std::string& visit_id, const std::string& why) {
-    return react(customer, visit_id, e, [&](const VisitState& s) -> core::Result<events::Decision> {
-      events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
-      if (!s.exists || s.state == "closed" || s.state == "completed") return d;
-      VisitState next = s;
-      if (!why.empty()) {
-        v1::SchedulingEvent body;
-        auto* c = body.mutable_visit_closed_unreachable();
-        c->set_visit_id(visit_id);
-        c->set_reason(why);
-        c->set_category(s.planned.decision().category());
-        c->set_org_unit_id(s.planned.decision().org_unit_id());
-        d.events.push_back(scheduling_event(body));
-        next.state = "closed";
-      } else {
-        next.state = "completed";
-      }
-      d.index_ops = agenda_ops(next, visit_id, true);
-      return d;
-    });
-  };
-  switch (b.event_case()) {
-    case visit::v1::VisitEvent::kVisitCompleted: {
-      const std::string vid = b.visit_completed().visit_id();
-      auto st = close(vid, "");
-      if (st) {
-        auto agent = b.visit_completed().agent_id();
-        if (!agent.empty())
-          if (auto l = models_.add_load(e.tenant_id(), agent, -1); !l)
-            core::log::warn("workload not decremented", {{"agent", agent}, {"error", l.error().to_string()}});
-      }
-      return st;
-    }
-    case visit::v1::VisitEvent::kVisitUnreachable:
-      return close(b.visit_unreachable().visit_id(), "agent: " + b.visit_unreachable().reason());
-    case visit::v1::VisitEvent::kCallbackRequested: {
-      const auto& cb = b.callback_requested();
-      return react(customer, cb.visit_id(), e, [&](const VisitState& s) -> core::Result<events::Decision> {
-        events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
-        if (!s.exists || s.state == "closed") return d;
-        v1::SchedulingEvent body;
-        auto* r = body.mutable_visit_rescheduled();
-        r->set_visit_id(cb.visit_id());
-        *r->mutable_scheduled_at() = cb.callback_at();  // the customer's time wins over calling windows
-        r->set_reason(cb.reason());
-        r->set_requested_by_customer(true);
-        Envelope env = scheduling_event(body);
-        VisitState next = s;
-        evolve(next, env);
-        d.events.push_back(std::move(env));
-        d.index_ops = agenda_ops(next, cb.visit_id(), false);
-        return d;
-      });
-    }
-    case visit::v1::VisitEvent::kVisitAttempted: {
-      const auto& at = b.visit_attempted();
-      const bool unanswered = at.outcome() == visit::v1::ATTEMPT_OUTCOME_NO_ANSWER ||
-                              at.outcome() == visit::v1::ATTEMPT_OUTCOME_WRONG_NUMBER;
-      if (at.outcome() == visit::v1::ATTEMPT_OUTCOME_REFUSED) return close(at.visit_id(), "refused: " + at.reason());
-      if (!unanswered) return core::ok_status();
-      return react(customer, at.visit_id(), e, [&](const VisitState& s) -> core::Result<events::Decision> {
-        events::Decision d{{e.tenant_id(), e.org_unit_id(), customer, e.correlation_id(), e.event_id(), {}}, {}, {}};
-        if (!s.exists || s.state == "closed") return d;
-        auto lp = models_.policy(e.tenant_id(), s.planned.decision().policy_id());
-        if (!lp) return lp.error();
-        const Policy fallback_default;
-        const Policy& policy = *lp && (*lp)->policy ? *(*lp)->policy : fallback_default;
-        VisitState next = s;
-        v1::SchedulingEvent body;
-        const uint32_t made = s.attempts + 1;
-        const auto customer_profile = models_.customer(customer);
-        const std::string tz = customer_profile && *customer_profile ? (**customer_profile).time_zone() : "";
-        auto calendar = models_.calendar(e.tenant_id());
-        const HolidayCalendar cal = calendar ? *calendar : HolidayCalendar{};
-        const auto later = next_calling_slot(clock_.now() + std::chrono::hours(policy.retry_after_hours),
-                                             zone_or_default(tz), policy, cal);
-        if (static_cast<int>(made) < policy.max_attempts) {
-          auto* r = body.mutable_visit_retry_scheduled();
-          r->set_visit_id(at.visit_id());
-          r->set_attempt(made + 1);
-          *r->mutable_scheduled_at() = events::to_proto(later);
-          d.events.push_back(scheduling_event(body));
-        } else if (s.fallback_index < policy.fallback.size()) {
-          auto* f = body.mutable_visit_channel_fallback();
-          f->set_visit_id(at.visit_id());
-          f->set_from(s.channel);
-          f->set_to(policy.fallback[s.fallback_index]);
-          d.events.push_back(scheduling_event(body));
-          v1::SchedulingEvent retry;
-          auto* r = retry.mutable_visit_retry_scheduled();
-          r->set_visit_id(at.visit_id());
-          r->set_attempt(1);
-          *r->mutable_scheduled_at() = events::to_proto(later);
-          d.events.push_back(scheduling_event(retry));
-        } else {
-          auto* c = body.mutable_visit_closed_unreachable();
-          c->set_visit_id(at.visit_id());
-          c->set_reason(std::to_string(made) + " unanswered attempts; no fallback channel left");
-          c->set_category(s.planned.decision().category());
-          c->set_org_unit_id(s.planned.decision().org_unit_id());
-          d.events.push_back(scheduling_event(body));
-        }
-        for (const auto& env : d.events) evolve(next, env);
-        d.index_ops = agenda_ops(next, at.visit_id(), next.state == "closed");
-        return d;
-      });
-    }
-    default:
-      return core::ok_status();
-  }
 }
 
 core::Result<size_t> Planning::fire_timers(std::vector<uint32_t> partitions, size_t max_per_partition) {
@@ -706,110 +501,28 @@ core::Result<size_t> Planning::fire_timers(std::vector<uint32_t> partitions, siz
 }
 
 core::Result<size_t> Planning::fire_partition(uint32_t p, int64_t now, size_t max_per_partition) {
+  auto due = store_.pool().lease()->command({"ZRANGEBYSCORE", store_.key(p, kTimers), "-inf", std::to_string(now),
+                                             "LIMIT", "0", std::to_string(max_per_partition)});
+  if (!due) return due.error();
   size_t fired = 0;
-  {
-    store::Reply due;
-    {
-      auto conn = store_.pool().lease();
-      auto r = conn->command({"ZRANGEBYSCORE", store_.key(p, "timers"), "-inf", std::to_string(now), "LIMIT", "0",
-                              std::to_string(max_per_partition)});
-      if (!r) return r.error();
-      due = std::move(*r);
+  for (const auto& m : due->elements) {
+    // periodic|tenant|policy|rule|customer: plan this occurrence, which re-arms the timer.
+    std::vector<std::string> f;
+    for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
+      next = m.str.find('|', pos);
+      f.push_back(m.str.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
     }
-    for (const auto& m : due.elements) {
-      const std::string& member = m.str;
-      const auto a = member.find('|'), b = member.find('|', a + 1);
-      if (a == std::string::npos || b == std::string::npos) continue;
-      const std::string kind = member.substr(0, a), vid = member.substr(a + 1, b - a - 1), customer = member.substr(b + 1);
-      if (kind == "periodic") {
-        // periodic|tenant|policy|rule|customer: plan this occurrence, which re-arms the timer.
-        std::vector<std::string> f;
-        for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
-          next = member.find('|', pos);
-          f.push_back(member.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-        }
-        if (f.size() != 5) continue;
-        if (auto st = plan_periodic(f[1], f[2], f[3], f[4], clock_.now()); !st) return st.error();
-        ++fired;
-        continue;
-      }
-      Envelope none;
-      auto st = react(customer, vid, none, [&](const VisitState& s) -> core::Result<events::Decision> {
-        events::Decision d{{s.tenant_id, s.planned.decision().org_unit_id(), customer, "", "", {}},
-                           {},
-                           {{"ZREM", "timers", {member}}}};
-        if (!s.exists || s.state == "closed" || s.state == "completed") return d;
-        if (kind == "due" && s.state == "planned") d.events.push_back(scheduling_event(due_event<v1::VisitDue>(s, vid)));
-        else if (kind == "overdue" && s.state != "overdue")
-          d.events.push_back(scheduling_event(due_event<v1::VisitOverdue>(s, vid)));
-        VisitState next = s;
-        for (const auto& env : d.events) evolve(next, env);
-        if (!d.events.empty()) d.index_ops.push_back({"HSET", "visit-info", {vid, item_of(next, vid).SerializeAsString()}});
-        return d;
-      });
-      if (!st) return st.error();
-      ++fired;
-    }
+    if (f.size() != 5 || f[0] != "periodic") return store::bad_reply("timer member '" + m.str + "'");
+    if (auto st = plan_periodic(f[1], f[2], f[3], f[4], clock_.now()); !st) return st.error();
+    ++fired;
   }
   return fired;
 }
 
-core::Result<std::vector<v1::AgendaItem>> Planning::agenda(const std::string& agent_id, v1::AgendaView view) {
-  std::vector<v1::AgendaItem> items;
-  auto conn = store_.pool().lease();
-  for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    auto ids = conn->command({"ZRANGE", store_.key(p, "agenda:" + agent_id), "0", "-1"});
-    if (!ids) return ids.error();
-    if (ids->elements.empty()) continue;
-    store::Argv hm{"HMGET", store_.key(p, "visit-info")};
-    for (const auto& e : ids->elements) hm.push_back(e.str);
-    auto infos = conn->command(hm);
-    if (!infos) return infos.error();
-    for (const auto& i : infos->elements) {
-      v1::AgendaItem item;
-      if (i.type == store::Reply::Type::string && item.ParseFromString(i.str)) items.push_back(std::move(item));
-    }
-  }
-  const core::Timestamp now = clock_.now();
-  const absl::TimeZone tz = zone_or_default("");
-  const absl::CivilDay today = absl::ToCivilDay(to_absl(now), tz);
-  const core::Timestamp end_of_today = from_absl(absl::FromCivil(today + 1, tz));
-  std::vector<v1::AgendaItem> out;
-  for (auto& i : items) {
-    const bool overdue = i.state() == "overdue" || events::from_proto(i.due_by()) < now;
-    const bool later = events::from_proto(i.scheduled_at()) >= end_of_today;
-    const bool keep = view == v1::AGENDA_VIEW_OVERDUE   ? overdue
-                      : view == v1::AGENDA_VIEW_UPCOMING ? (!overdue && later)
-                                                         : (!overdue && !later);
-    if (keep) out.push_back(std::move(i));
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return events::from_proto(a.scheduled_at()) < events::from_proto(b.scheduled_at());
-  });
-  return out;
-}
-
-core::Result<std::vector<v1::AgendaItem>> Planning::customer_plan(const std::string& customer_id) {
-  auto conn = store_.pool().lease();
-  const uint32_t p = store_.partition_of(customer_id);
-  auto ids = conn->command({"ZRANGE", store_.key(p, ReadModels::ledger_key(customer_id)), "0", "-1"});
-  if (!ids) return ids.error();
-  std::vector<v1::AgendaItem> out;
-  if (ids->elements.empty()) return out;
-  store::Argv hm{"HMGET", store_.key(p, "visit-info")};
-  for (const auto& e : ids->elements) hm.push_back(e.str);
-  auto infos = conn->command(hm);
-  if (!infos) return infos.error();
-  for (const auto& i : infos->elements) {
-    v1::AgendaItem item;
-    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str)) out.push_back(std::move(item));
-  }
-  return out;
-}
-
 namespace {
 
-v1::Explanation explain(const Envelope& e) {
+// One decision in words: a planned visit with an agent also says to whom it went.
+std::vector<v1::Explanation> explain(const Envelope& e) {
   v1::Explanation x;
   *x.mutable_decided_at() = e.recorded_at();
   const auto& b = e.scheduling();
@@ -818,12 +531,22 @@ v1::Explanation explain(const Envelope& e) {
     x.set_policy_version(d.policy_version());
     x.set_rule_id(d.rule_id());
   };
+  auto assigned = [&](const std::string& agent, v1::AssignmentReason why) {
+    v1::Explanation a;
+    *a.mutable_decided_at() = e.recorded_at();
+    a.set_outcome("assigned");
+    a.set_text("assigned to " + agent + " (" + v1::AssignmentReason_Name(why) + ")");
+    return a;
+  };
   switch (b.event_case()) {
-    case v1::SchedulingEvent::kVisitPlanned:
+    case v1::SchedulingEvent::kVisitPlanned: {
+      const auto& p = b.visit_planned();
       x.set_outcome("planned");
-      x.set_text(b.visit_planned().reason());
-      from(b.visit_planned().decision());
-      break;
+      x.set_text(p.reason());
+      from(p.decision());
+      if (p.agent_id().empty()) return {x};
+      return {x, assigned(p.agent_id(), p.assignment_reason())};
+    }
     case v1::SchedulingEvent::kVisitSampledOut:
       x.set_outcome("sampled_out");
       x.set_text("sampled out: bucket " + std::to_string(b.visit_sampled_out().bucket()) + " ≥ rate " +
@@ -840,45 +563,51 @@ v1::Explanation explain(const Envelope& e) {
       x.set_text(b.visit_merged().detail());
       from(b.visit_merged().decision());
       break;
-    case v1::SchedulingEvent::kVisitAssigned:
-      x.set_outcome("assigned");
-      x.set_text("assigned to " + b.visit_assigned().agent_id() + " (" +
-                 v1::AssignmentReason_Name(b.visit_assigned().reason()) + ")");
-      break;
-    case v1::SchedulingEvent::kVisitRescheduled:
-      x.set_outcome("rescheduled");
-      x.set_text("rescheduled: " + b.visit_rescheduled().reason());
-      break;
-    case v1::SchedulingEvent::kVisitRetryScheduled:
-      x.set_outcome("retry");
-      x.set_text("attempt " + std::to_string(b.visit_retry_scheduled().attempt()) + " scheduled");
-      break;
-    case v1::SchedulingEvent::kVisitChannelFallback:
-      x.set_outcome("fallback");
-      x.set_text(std::string("channel ") + channel_name(b.visit_channel_fallback().from()) + " → " +
-                 channel_name(b.visit_channel_fallback().to()));
-      break;
-    case v1::SchedulingEvent::kVisitDue: x.set_outcome("due"); break;
-    case v1::SchedulingEvent::kVisitOverdue: x.set_outcome("overdue"); break;
-    case v1::SchedulingEvent::kVisitClosedUnreachable:
-      x.set_outcome("closed_unreachable");
-      x.set_text(b.visit_closed_unreachable().reason());
-      break;
+    case v1::SchedulingEvent::kVisitAssigned: return {assigned(b.visit_assigned().agent_id(), b.visit_assigned().reason())};
     default: x.set_outcome(e.type());
   }
-  return x;
+  return {x};
+}
+
+// The visit a decision is about.
+std::string_view visit_of(const Envelope& e) {
+  const auto& b = e.scheduling();
+  switch (b.event_case()) {
+    case v1::SchedulingEvent::kVisitPlanned: return b.visit_planned().decision().visit_id();
+    case v1::SchedulingEvent::kVisitSampledOut: return b.visit_sampled_out().decision().visit_id();
+    case v1::SchedulingEvent::kVisitSuppressed: return b.visit_suppressed().decision().visit_id();
+    case v1::SchedulingEvent::kVisitMerged: return b.visit_merged().decision().visit_id();
+    case v1::SchedulingEvent::kVisitAssigned: return b.visit_assigned().visit_id();
+    default: return {};
+  }
 }
 
 }  // namespace
 
-core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& customer_id,
-                                                                   const std::string& visit_id) {
-  auto loaded = store_.load(customer_id, {"visit", visit_id}, /*use_snapshot=*/false);
+core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string& customer_id,
+                                                               const std::string& service_event_id,
+                                                               std::string_view only_visit) {
+  auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
   if (!loaded) return loaded.error();
   std::vector<v1::Explanation> out;
   for (const auto& bytes : loaded->events) {
     Envelope e;
-    if (e.ParseFromString(bytes)) out.push_back(explain(e));
+    if (!e.ParseFromString(bytes)) return store::bad_reply("corrupt event in plan/" + service_event_id);
+    if (!only_visit.empty() && visit_of(e) != only_visit) continue;
+    for (auto& x : explain(e)) out.push_back(std::move(x));
+  }
+  return out;
+}
+
+core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& customer_id,
+                                                                   const std::string& visit_id) {
+  auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), kVisitTrigger), visit_id});
+  if (!trigger) return trigger.error();
+  std::vector<v1::Explanation> out;
+  if (trigger->type == store::Reply::Type::string) {
+    auto found = decisions(customer_id, trigger->str, visit_id);
+    if (!found) return found.error();
+    out = std::move(*found);
   }
   if (out.empty())
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " was never planned");
@@ -887,21 +616,8 @@ core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::st
 
 core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const std::string& customer_id,
                                                                            const std::string& service_event_id) {
-  std::vector<v1::Explanation> out;
-  auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
-  if (!loaded) return loaded.error();
-  for (const auto& bytes : loaded->events) {
-    Envelope e;
-    if (e.ParseFromString(bytes)) out.push_back(explain(e));
-  }
-  auto conn = store_.pool().lease();
-  auto ids = conn->command({"SMEMBERS", store_.key(store_.partition_of(customer_id), "trigger-visits:" + service_event_id)});
-  if (!ids) return ids.error();
-  for (const auto& id : ids->elements) {
-    auto v = explain_visit(customer_id, id.str);
-    if (v) out.insert(out.end(), v->begin(), v->end());
-  }
-  if (out.empty())
+  auto out = decisions(customer_id, service_event_id, {});
+  if (out && out->empty())
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "no planning decision for service event " + service_event_id);
   return out;

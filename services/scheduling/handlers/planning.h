@@ -1,13 +1,13 @@
 #pragma once
-// Scheduling's reactions, each one atomic append (events + agenda/timer indexes + inbox mark):
+// Scheduling decides whether, when and who; the visit service owns each visit from there. Its
+// reactions, each one atomic append (decisions + ledger/assignment indexes + inbox mark):
 //  - a recorded service event → every visit the policy decides (planned, sampled out,
-//    suppressed, merged), planned ones assigned and put on an agenda with due/overdue timers;
-//  - a customer's callback request → rescheduled exactly to the time named;
-//  - unanswered attempts → a retry on a later window, then channel fallback, then closed as
-//    unreachable, as the policy says;
-//  - a completed visit → off the agenda, timers cancelled;
+//    suppressed, merged); a planned one carries its agent, window and the policy's retry and
+//    fallback rules, so it is the only message the visit service needs;
+//  - an agent registering → the visits that waited for one in that org unit are assigned;
+//  - a completed visit → the agent's workload goes down;
 //  - a resolved complaint → its follow-up visit within 3 days, 100%;
-//  - timers → VisitDue / VisitOverdue when their time comes (the injected clock decides).
+//  - periodic timers → the next occurrence of "every household each quarter" rules.
 #include <string>
 #include <vector>
 
@@ -16,7 +16,8 @@
 #include "huifang/bus/consumer_loop.h"
 #include "huifang/core/clock.h"
 #include "huifang/events/consume.h"
-#include "huifang/events/repository.h"
+#include "huifang/events/envelope.h"
+#include "huifang/store/event_store.h"
 #include "huifang/scheduling/v1/service.pb.h"
 #include "read_models.h"
 
@@ -29,19 +30,6 @@ struct PlannedTrigger {
   std::vector<std::string> assigned_agents;
 };
 
-struct VisitState {
-  bool exists = false;
-  std::string tenant_id;
-  v1::VisitPlanned planned;
-  std::string agent_id;
-  common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;
-  uint32_t attempts = 0;        // on the current channel
-  size_t fallback_index = 0;    // next fallback channel to use
-  std::string state;            // planned, due, rescheduled, overdue, closed
-  core::Timestamp scheduled_at{};
-};
-void evolve(VisitState& s, const events::Envelope& e);
-
 class Planning {
  public:
   Planning(store::EventStore& store, const events::EnvelopeFactory& factory, ReadModels& models, const core::Clock& clock);
@@ -51,12 +39,11 @@ class Planning {
   // A consumed batch: its service events planned together (per round of distinct customers), the
   // other events applied `lanes` customers at a time. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch, size_t lanes);
-  // Fires the due timers of `partitions` (every partition when none are named); the number fired.
+  // Fires the periodic timers of `partitions` (every partition when none are named) that are due;
+  // the number fired.
   core::Result<size_t> fire_timers(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
-  // Queries behind the gRPC edge.
-  core::Result<std::vector<v1::AgendaItem>> agenda(const std::string& agent_id, v1::AgendaView view);
-  core::Result<std::vector<v1::AgendaItem>> customer_plan(const std::string& customer_id);
+  // Why visits were planned (or not) and to whom they went; the visit service explains the rest.
   core::Result<std::vector<v1::Explanation>> explain_service_event(const std::string& customer_id,
                                                                    const std::string& service_event_id);
   core::Result<std::vector<v1::Explanation>> explain_visit(const std::string& customer_id, const std::string& visit_id);
@@ -85,20 +72,18 @@ class Planning {
   core::Status start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at);
   core::Status plan_periodic(const std::string& tenant, const std::string& policy_id, const std::string& rule_id,
                              const std::string& customer_id, core::Timestamp at);
-  core::Status on_visit_event(const events::Envelope& e);
   // A resolved complaint owes a follow-up visit within 3 days (DOMAIN.md, Complaints).
   core::Status plan_complaint_follow_up(const events::Envelope& e);
   // Assigns visits that were planned before any agent of `org_unit_id` was known.
   core::Status assign_waiting(const std::string& tenant, const std::string& org_unit_id);
-  core::Status react(const std::string& customer_id, const std::string& visit_id, const events::Envelope& cause,
-                     const std::function<core::Result<events::Decision>(const VisitState&)>& decide);
-  std::vector<store::IndexOp> agenda_ops(const VisitState& s, const std::string& visit_id, bool remove) const;
+  // The decisions recorded for a service event, explained (only those about `only_visit` if set).
+  core::Result<std::vector<v1::Explanation>> decisions(const std::string& customer_id, const std::string& service_event_id,
+                                                       std::string_view only_visit);
 
   store::EventStore& store_;
   const events::EnvelopeFactory& factory_;
   ReadModels& models_;
   const core::Clock& clock_;
-  events::Repository<VisitState> visits_;
 };
 
 }  // namespace huifang::scheduling

@@ -1,6 +1,8 @@
 // Scheduling's reactions against a real redis-server, with a fake clock: a discharge becomes a
-// visit on the right agent's agenda inside the calling window and not on a holiday; the policy's
-// sampling, merging, callback, retries and fallback, timers and explanations.
+// visit planned for the right agent inside the calling window and not on a holiday, carrying the
+// policy's retry rules to the visit service; the policy's sampling, merging, periodic series,
+// late assignment and explanations. (The visit's life after planning is the visit service's and
+// is tested there.)
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -121,15 +123,24 @@ class PlanningTest : public ::testing::Test {
     auto st = planning_->apply(e);
     ASSERT_TRUE(st) << st.error().to_string();
   }
-  std::vector<v1::AgendaItem> agenda(const std::string& agent, v1::AgendaView view) {
-    v1::GetAgendaRequest req;
-    req.set_tenant_id("h");
-    req.set_agent_id(agent);
-    req.set_view(view);
-    v1::GetAgendaResponse resp;
-    grpc::ClientContext ctx;
-    EXPECT_TRUE(stub_->GetAgenda(&ctx, req, &resp).ok());
-    return {resp.items().begin(), resp.items().end()};
+  // The visits a service event planned, as published for the visit service.
+  std::vector<v1::VisitPlanned> plans(const std::string& service_event_id, const std::string& customer_id = "p-1") {
+    std::vector<v1::VisitPlanned> out;
+    auto loaded = store_->load(customer_id, {"plan", service_event_id}, false);
+    EXPECT_TRUE(loaded);
+    if (!loaded) return out;
+    for (const auto& bytes : loaded->events) {
+      events::Envelope e;
+      EXPECT_TRUE(e.ParseFromString(bytes));
+      if (e.scheduling().has_visit_planned()) out.push_back(e.scheduling().visit_planned());
+    }
+    return out;
+  }
+  // How many visits the customer's contact ledger holds.
+  size_t ledger_size(const std::string& customer_id) {
+    auto r = pool_->lease()->command({"ZCARD", store_->key(store_->partition_of(customer_id), ReadModels::ledger_key(customer_id))});
+    EXPECT_TRUE(r);
+    return r ? static_cast<size_t>(r->integer) : 0;
   }
   v1::ExplainResponse explain(const std::string& service_event_id, const std::string& customer_id = "p-1") {
     v1::ExplainServiceEventRequest req;
@@ -159,19 +170,59 @@ class PlanningTest : public ::testing::Test {
   std::unique_ptr<v1::SchedulingService::Stub> stub_;
 };
 
-TEST_F(PlanningTest, DischargeBeforeTheHolidayLandsOnTheDepartmentAgentsAgendaAfterIt) {
+TEST_F(PlanningTest, DischargeBeforeTheHolidayIsPlannedForTheDepartmentsAgentAfterIt) {
   service_event("se-1", "hospital.inpatient_discharged", local(2026, 9, 25, 10, 0));  // a Friday
-  clock_.set(local(2026, 10, 8, 9, 0));
-  const auto today = agenda("a-cardio", v1::AGENDA_VIEW_TODAY);
-  ASSERT_EQ(today.size(), 1u);
-  EXPECT_EQ(text(today[0].scheduled_at()), "2026-10-08 08:00 Thu");  // not in the Oct 1-7 holiday
-  EXPECT_EQ(today[0].category(), "hospital.inpatient_discharged");
-  EXPECT_TRUE(agenda("a-ortho", v1::AGENDA_VIEW_TODAY).empty());
+  const auto planned = plans("se-1");
+  ASSERT_EQ(planned.size(), 1u);
+  EXPECT_EQ(text(planned[0].due_from()), "2026-10-08 08:00 Thu");  // not in the Oct 1-7 holiday
+  EXPECT_EQ(planned[0].decision().category(), "hospital.inpatient_discharged");
+  EXPECT_EQ(planned[0].agent_id(), "a-cardio");  // not the orthopedics agent
   const auto x = explain("se-1");
-  ASSERT_GE(x.decisions_size(), 2);
+  ASSERT_EQ(x.decisions_size(), 2);
   EXPECT_EQ(x.decisions(0).outcome(), "planned");
   EXPECT_EQ(x.decisions(0).policy_version(), 1u);
   EXPECT_EQ(x.decisions(1).outcome(), "assigned");
+  EXPECT_NE(x.decisions(1).text().find("a-cardio"), std::string::npos);
+}
+
+// The one message the visit service gets must carry what it needs to run the visit's life.
+TEST_F(PlanningTest, APlannedVisitCarriesThePolicysCallingAndRetryRules) {
+  service_event("se-rules", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
+  const auto planned = plans("se-rules");
+  ASSERT_EQ(planned.size(), 1u);
+  const auto& p = planned[0];
+  EXPECT_EQ(p.max_attempts(), 3u);
+  EXPECT_EQ(p.retry_after_hours(), 4u);
+  ASSERT_EQ(p.fallback_channels_size(), 1);
+  EXPECT_EQ(p.fallback_channels(0), common::v1::CHANNEL_ON_SITE);
+  ASSERT_EQ(p.calling_windows_size(), 2);
+  EXPECT_EQ(p.calling_windows(1).start_minute(), 13u * 60 + 30);
+  EXPECT_EQ(p.calling_windows(1).end_minute(), 17u * 60 + 30);
+  EXPECT_EQ(p.time_zone(), "Asia/Shanghai");
+  EXPECT_TRUE(p.skip_weekends());
+  EXPECT_TRUE(p.skip_holidays());
+  EXPECT_EQ(p.assignment_reason(), v1::ASSIGNMENT_REASON_WORKLOAD);
+}
+
+TEST_F(PlanningTest, AVisitPlannedBeforeItsUnitHadAnAgentGoesToTheFirstOneToRegister) {
+  intake::v1::IntakeEvent b;
+  auto* s = b.mutable_service_event_recorded();
+  s->set_service_event_id("se-neuro");
+  s->set_customer_id("p-1");
+  s->set_org_unit_id("neurology");
+  s->set_category("hospital.inpatient_discharged");
+  *s->mutable_occurred_at() = events::to_proto(local(2026, 1, 5, 10, 0));
+  ASSERT_TRUE(planning_->apply(intake_event(b, "p-1", "se-neuro")));
+  ASSERT_EQ(plans("se-neuro").size(), 1u);
+  EXPECT_TRUE(plans("se-neuro")[0].agent_id().empty());
+  agent("a-neuro", "neurology", common::v1::ROLE_AGENT);
+  const auto x = explain("se-neuro");
+  ASSERT_EQ(x.decisions_size(), 2);
+  EXPECT_EQ(x.decisions(1).outcome(), "assigned");
+  EXPECT_NE(x.decisions(1).text().find("a-neuro"), std::string::npos);
+  EXPECT_EQ((*models_->load("h"))["a-neuro"], 1);
+  agent("a-neuro-2", "neurology", common::v1::ROLE_AGENT);  // nothing waits any more
+  EXPECT_EQ(explain("se-neuro").decisions_size(), 2);
 }
 
 TEST_F(PlanningTest, RedeliveredServiceEventPlansNothingTwice) {
@@ -185,12 +236,8 @@ TEST_F(PlanningTest, RedeliveredServiceEventPlansNothingTwice) {
   const auto e = intake_event(b, "p-1", "se-dup");
   ASSERT_TRUE(planning_->apply(e));
   ASSERT_TRUE(planning_->apply(e));
-  v1::GetCustomerPlanRequest req;
-  req.set_customer_id("p-1");
-  v1::GetCustomerPlanResponse resp;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(stub_->GetCustomerPlan(&ctx, req, &resp).ok());
-  EXPECT_EQ(resp.visits_size(), 1);
+  EXPECT_EQ(plans("se-dup").size(), 1u);
+  EXPECT_EQ(ledger_size("p-1"), 1u);
 }
 
 TEST_F(PlanningTest, TwoTriggersADayApartAreMergedAndExplained) {
@@ -231,7 +278,7 @@ TEST_F(PlanningTest, ABatchPlansEachCustomersEventsInOrderAndNothingTwiceOnRedel
     EXPECT_EQ(out.done, batch.size());
     EXPECT_FALSE(out.error) << out.error->to_string();
   }
-  ASSERT_EQ(explain("se-b1").decisions_size(), 3);  // planned, assigned, due (its day has passed): once each
+  ASSERT_EQ(explain("se-b1").decisions_size(), 2);  // planned and assigned, once each
   EXPECT_EQ(explain("se-b1").decisions(0).outcome(), "planned");
   ASSERT_EQ(explain("se-b3").decisions_size(), 1);
   EXPECT_EQ(explain("se-b3").decisions(0).outcome(), "merged");
@@ -256,108 +303,15 @@ TEST_F(PlanningTest, RepairStreamIsSampledAtItsRate) {
   EXPECT_NEAR(planned / 300.0, 0.3, 0.08);
 }
 
-TEST_F(PlanningTest, CallbackTimeNamedByTheCustomerWinsOverTheCallingWindow) {
-  service_event("se-2", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
-  clock_.set(local(2026, 1, 12, 9, 0));
-  const auto vid = agenda("a-cardio", v1::AGENDA_VIEW_TODAY).at(0).visit_id();
-  visit::v1::VisitEvent b;
-  auto* cb = b.mutable_callback_requested();
-  cb->set_visit_id(vid);
-  *cb->mutable_callback_at() = events::to_proto(local(2026, 1, 13, 19, 30));  // outside every window
-  cb->set_reason("in a meeting");
-  visit_event(b, vid);
-  const auto upcoming = agenda("a-cardio", v1::AGENDA_VIEW_UPCOMING);
-  ASSERT_EQ(upcoming.size(), 1u);
-  EXPECT_EQ(text(upcoming[0].scheduled_at()), "2026-01-13 19:30 Tue");
-  EXPECT_EQ(upcoming[0].state(), "rescheduled");
-}
-
-TEST_F(PlanningTest, ThreeUnansweredAttemptsFallBackThenCloseAsUnreachable) {
-  service_event("se-3", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
-  clock_.set(local(2026, 1, 12, 9, 0));
-  const auto vid = agenda("a-cardio", v1::AGENDA_VIEW_TODAY).at(0).visit_id();
-  auto no_answer = [&](uint32_t n) {
-    visit::v1::VisitEvent b;
-    auto* a = b.mutable_visit_attempted();
-    a->set_visit_id(vid);
-    a->set_attempt(n);
-    a->set_outcome(visit::v1::ATTEMPT_OUTCOME_NO_ANSWER);
-    visit_event(b, vid);
-  };
-  no_answer(1);
-  no_answer(2);
-  no_answer(3);  // phone exhausted → on_site
-  auto items = agenda("a-cardio", v1::AGENDA_VIEW_TODAY);
-  auto up = agenda("a-cardio", v1::AGENDA_VIEW_UPCOMING);
-  items.insert(items.end(), up.begin(), up.end());
-  ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0].channel(), common::v1::CHANNEL_ON_SITE);
-  no_answer(4);
-  no_answer(5);
-  no_answer(6);  // on_site exhausted, no fallback left → closed
-  EXPECT_TRUE(agenda("a-cardio", v1::AGENDA_VIEW_TODAY).empty());
-  EXPECT_TRUE(agenda("a-cardio", v1::AGENDA_VIEW_UPCOMING).empty());
-  v1::ExplainVisitRequest req;
-  req.set_customer_id("p-1");
-  req.set_visit_id(vid);
-  v1::ExplainResponse x;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(stub_->ExplainVisit(&ctx, req, &x).ok());
-  EXPECT_EQ(x.decisions(x.decisions_size() - 1).outcome(), "closed_unreachable");
-  bool fell_back = false;
-  for (const auto& d : x.decisions()) fell_back = fell_back || d.outcome() == "fallback";
-  EXPECT_TRUE(fell_back);
-}
-
-TEST_F(PlanningTest, TimersFireDueThenOverdueWithTheFakeClock) {
-  clock_.set(local(2026, 1, 5, 10, 0));
-  service_event("se-4", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
-  EXPECT_EQ(*planning_->fire_timers(), 0u);
-  clock_.set(local(2026, 1, 12, 10, 0));
-  EXPECT_EQ(*planning_->fire_timers(), 1u);  // due
-  clock_.set(local(2026, 1, 20, 10, 0));
-  EXPECT_EQ(*planning_->fire_timers(), 1u);  // overdue
-  EXPECT_EQ(*planning_->fire_timers(), 0u);
-  const auto overdue = agenda("a-cardio", v1::AGENDA_VIEW_OVERDUE);
-  ASSERT_EQ(overdue.size(), 1u);
-  EXPECT_EQ(overdue[0].state(), "overdue");
-}
-
-TEST_F(PlanningTest, AVisitAlreadyDueWhenPlannedIsDueAtOnceWithoutATimer) {
-  put_policy(R"(
-policy: same-day
-calling_windows: ["00:00-24:00"]
-rules:
-  - id: delivered
-    trigger: logistics.delivered
-    visits: [{sequence: same_day, delay_days: 0, window_days: 1}]
-)");
-  clock_.set(local(2026, 1, 5, 10, 0));
-  service_event("se-due", "logistics.delivered", local(2026, 1, 5, 10, 0));
-  const auto today = agenda("a-cardio", v1::AGENDA_VIEW_TODAY);
-  ASSERT_EQ(today.size(), 1u);
-  EXPECT_EQ(today[0].state(), "due");
-  const auto x = explain("se-due");
-  std::vector<std::string> outcomes;
-  for (const auto& d : x.decisions()) outcomes.push_back(d.outcome());
-  EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), "due"), outcomes.end());
-  EXPECT_EQ(*planning_->fire_timers(), 0u);  // no due timer left to fire
-  clock_.set(local(2026, 1, 7, 10, 0));
-  EXPECT_EQ(*planning_->fire_timers(), 1u);  // only the overdue one
-  EXPECT_EQ(agenda("a-cardio", v1::AGENDA_VIEW_OVERDUE).size(), 1u);
-}
-
-TEST_F(PlanningTest, CompletedVisitLeavesTheAgendaAndItsTimers) {
+TEST_F(PlanningTest, ACompletedVisitLowersItsAgentsWorkload) {
   service_event("se-5", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
-  clock_.set(local(2026, 1, 12, 9, 0));
-  const auto vid = agenda("a-cardio", v1::AGENDA_VIEW_TODAY).at(0).visit_id();
+  EXPECT_EQ((*models_->load("h"))["a-cardio"], 1);
+  const std::string vid = plans("se-5").at(0).decision().visit_id();
   visit::v1::VisitEvent b;
   b.mutable_visit_completed()->set_visit_id(vid);
   b.mutable_visit_completed()->set_agent_id("a-cardio");
   visit_event(b, vid);
-  EXPECT_TRUE(agenda("a-cardio", v1::AGENDA_VIEW_TODAY).empty());
-  clock_.set(local(2026, 2, 1, 9, 0));
-  EXPECT_EQ(*planning_->fire_timers(), 0u);
+  EXPECT_EQ((*models_->load("h"))["a-cardio"], 0);
 }
 
 TEST_F(PlanningTest, PoliciesAreVersionedAndBadOnesRefusedNamingTheField) {
@@ -411,21 +365,11 @@ TEST_F(PlanningTest, PeriodicRulesPlanAtRegistrationAndThenEveryPeriod) {
   factory_.stamp(e, {"h", "cardiology", "owner-9", "", "", clock_.now()}, {"customer", "owner-9"}, 1);
   ASSERT_TRUE(planning_->apply(e));
   customer("renter-1", "cardiology");  // not a household: no series
-  auto plan_of = [&](const std::string& id) {
-    v1::GetCustomerPlanRequest req;
-    req.set_customer_id(id);
-    v1::GetCustomerPlanResponse resp;
-    grpc::ClientContext ctx;
-    EXPECT_TRUE(stub_->GetCustomerPlan(&ctx, req, &resp).ok());
-    return resp;
-  };
-  EXPECT_EQ(plan_of("owner-9").visits_size(), 1);
-  EXPECT_EQ(plan_of("renter-1").visits_size(), 0);
+  EXPECT_EQ(ledger_size("owner-9"), 1u);
+  EXPECT_EQ(ledger_size("renter-1"), 0u);
   clock_.set(local(2026, 4, 7, 10, 0));  // 92 days later: the next quarter's visit
   ASSERT_TRUE(planning_->fire_timers());
-  const auto plan = plan_of("owner-9");
-  ASSERT_EQ(plan.visits_size(), 2);
-  EXPECT_EQ(plan.visits(1).channel(), common::v1::CHANNEL_ON_SITE);
+  EXPECT_EQ(ledger_size("owner-9"), 2u);
 }
 
 }  // namespace
@@ -453,17 +397,15 @@ TEST_F(PlanningTest, AResolvedComplaintGetsItsFollowUpWithinThreeDaysEvenWithout
   const auto resolved = complaint_resolved(factory_, "hospital.attitude", local(2026, 10, 3, 9, 0));
   ASSERT_TRUE(planning_->apply(resolved));
   ASSERT_TRUE(planning_->apply(resolved));  // redelivered: nothing planned twice
-  v1::GetCustomerPlanRequest req;
-  req.set_customer_id("p-1");
-  v1::GetCustomerPlanResponse resp;
-  grpc::ClientContext ctx;
-  ASSERT_TRUE(stub_->GetCustomerPlan(&ctx, req, &resp).ok());
-  ASSERT_EQ(resp.visits_size(), 1);
-  const auto& item = resp.visits(0);
-  EXPECT_EQ(item.category(), "complaint_resolved");
-  EXPECT_EQ(item.agent_id(), "a-cardio");
-  EXPECT_LE(events::from_proto(item.due_by()), local(2026, 10, 3, 9, 0) + std::chrono::hours(72));
-  EXPECT_GE(events::from_proto(item.scheduled_at()), local(2026, 10, 3, 9, 0));
+  const auto planned = plans("complaint-cmp-7-" + std::to_string(core::to_millis(local(2026, 10, 3, 9, 0))));
+  ASSERT_EQ(planned.size(), 1u);
+  const auto& p = planned[0];
+  EXPECT_EQ(p.decision().category(), "complaint_resolved");
+  EXPECT_EQ(p.agent_id(), "a-cardio");
+  EXPECT_EQ(p.complaint_id(), "cmp-7");
+  EXPECT_LE(events::from_proto(p.due_by()), local(2026, 10, 3, 9, 0) + std::chrono::hours(72));
+  EXPECT_GE(events::from_proto(p.due_from()), local(2026, 10, 3, 9, 0));
+  EXPECT_EQ(ledger_size("p-1"), 1u);
 }
 
 TEST_F(PlanningTest, TheTenantsOwnComplaintRuleWinsOverTheBuiltIn) {

@@ -17,6 +17,12 @@ std::vector<std::string> lines(const std::string& s) {
   return out;
 }
 
+// An agenda or a customer's visits are served by the visit service, which owns the visit.
+grpc::Status moved(const char* rpc) {
+  return {grpc::StatusCode::UNIMPLEMENTED,
+          std::string(rpc) + " moved to huifang.visit.v1.VisitService/" + rpc + " (the visit service owns the visit)"};
+}
+
 core::Error not_found(const std::string& what) {
   return core::make_error(core::make_error_code(core::errc::not_found), what);
 }
@@ -196,27 +202,13 @@ grpc::Status SchedulingService::GetHolidayCalendar(grpc::ServerContext* ctx, con
   });
 }
 
-grpc::Status SchedulingService::GetAgenda(grpc::ServerContext* ctx, const v1::GetAgendaRequest* req,
-                                          v1::GetAgendaResponse* resp) {
-  return edge::handle(ctx, auth_, "GetAgenda", [&](const edge::Caller&) -> core::Status {
-    if (req->agent_id().empty()) return core::invalid_argument("agent_id", "is required");
-    auto items = planning_.agenda(req->agent_id(), req->view());
-    if (!items) return items.error();
-    for (auto& i : *items) *resp->add_items() = std::move(i);
-    resp->mutable_page()->set_total(resp->items_size());
-    return core::ok_status();
-  });
+grpc::Status SchedulingService::GetAgenda(grpc::ServerContext*, const v1::GetAgendaRequest*, v1::GetAgendaResponse*) {
+  return moved("GetAgenda");
 }
 
-grpc::Status SchedulingService::GetCustomerPlan(grpc::ServerContext* ctx, const v1::GetCustomerPlanRequest* req,
-                                                v1::GetCustomerPlanResponse* resp) {
-  return edge::handle(ctx, auth_, "GetCustomerPlan", [&](const edge::Caller&) -> core::Status {
-    if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-    auto items = planning_.customer_plan(req->customer_id());
-    if (!items) return items.error();
-    for (auto& i : *items) *resp->add_visits() = std::move(i);
-    return core::ok_status();
-  });
+grpc::Status SchedulingService::GetCustomerPlan(grpc::ServerContext*, const v1::GetCustomerPlanRequest*,
+                                                v1::GetCustomerPlanResponse*) {
+  return moved("GetCustomerPlan");
 }
 
 grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1::ExplainVisitRequest* req,

@@ -23,9 +23,7 @@ core::Status may_act(const VisitState& s, const std::string& visit_id, const std
 
 events::Decision decision(const VisitState& s, const std::string& visit_id) {
   events::Decision d;
-  d.context.tenant_id = s.tenant_id;
-  d.context.org_unit_id = s.plan.decision().org_unit_id();
-  d.context.customer_id = s.plan.decision().customer_id();
+  d.context = context_of(s);
   d.context.correlation_id = visit_id;
   return d;
 }
@@ -42,7 +40,7 @@ v1::VisitCompleted completion(const VisitState& s, const std::string& visit_id, 
   *done.mutable_completed_at() = events::to_proto(now);
   done.set_complaint_id(s.plan.complaint_id());
   done.set_complaint_threshold(s.plan.complaint_threshold());
-  done.set_channel(s.plan.channel());
+  done.set_channel(s.channel);
   return done;
 }
 
@@ -52,21 +50,148 @@ events::Envelope body(v1::VisitEvent e) {
   return env;
 }
 
+events::Envelope closed_unreachable(const VisitState& s, const std::string& why) {
+  v1::VisitEvent b;
+  auto* c = b.mutable_visit_closed_unreachable();
+  c->set_visit_id(s.plan.decision().visit_id());
+  c->set_reason(why);
+  c->set_category(s.plan.decision().category());
+  c->set_org_unit_id(s.plan.decision().org_unit_id());
+  c->set_attempts(s.attempts + 1);
+  return body(std::move(b));
+}
+
+// An unanswered attempt: another try on a later calling window while the channel has attempts
+// left, then the policy's next channel, then closed as unreachable.
+std::vector<events::Envelope> after_unanswered(const VisitState& s, const std::string& outcome,
+                                               const calendar::HolidayCalendar& holidays, core::Timestamp now) {
+  const std::string& id = s.plan.decision().visit_id();
+  const uint32_t made = s.channel_attempts + 1;
+  const uint32_t allowed = s.plan.max_attempts() > 0 ? s.plan.max_attempts() : 3;
+  const core::Timestamp later =
+      calendar::next_calling_slot(now + std::chrono::hours(s.plan.retry_after_hours()),
+                                  calendar::zone_or_default(s.plan.time_zone()), calling_rules(s.plan), holidays);
+  auto retry = [&](uint32_t attempt) {
+    v1::VisitEvent b;
+    auto* r = b.mutable_visit_retry_scheduled();
+    r->set_visit_id(id);
+    r->set_attempt(attempt);
+    *r->mutable_scheduled_at() = events::to_proto(later);
+    r->set_after_outcome(outcome);
+    return body(std::move(b));
+  };
+  if (made < allowed) return {retry(made + 1)};
+  if (s.fallback_index < s.plan.fallback_channels_size()) {
+    v1::VisitEvent b;
+    auto* f = b.mutable_visit_channel_fallback();
+    f->set_visit_id(id);
+    f->set_from(s.channel);
+    f->set_to(s.plan.fallback_channels(s.fallback_index));
+    f->set_reason(std::to_string(made) + " unanswered attempts");
+    return {body(std::move(b)), retry(1)};
+  }
+  return {closed_unreachable(s, std::to_string(made) + " unanswered attempts; no fallback channel left")};
+}
+
 }  // namespace
 
+events::EventContext context_of(const VisitState& s) {
+  events::EventContext c;
+  c.tenant_id = s.tenant_id;
+  c.org_unit_id = s.plan.decision().org_unit_id();
+  c.customer_id = s.plan.decision().customer_id();
+  c.correlation_id = s.plan.decision().visit_id();
+  return c;
+}
+
 void evolve(VisitState& s, const events::Envelope& e) {
+  if (e.has_scheduling()) {  // the plan as received
+    const auto& b = e.scheduling();
+    if (b.has_visit_planned()) {
+      s.planned = true;
+      s.plan = b.visit_planned();
+      s.tenant_id = e.tenant_id();
+      s.agent_id = s.plan.agent_id();
+      s.channel = s.plan.channel();
+      s.stage = "planned";
+      s.scheduled_at = events::from_proto(s.plan.due_from());
+    } else if (b.has_visit_assigned()) {
+      s.agent_id = b.visit_assigned().agent_id();
+    }
+    return;
+  }
   const auto& b = e.visit();
   switch (b.event_case()) {
+    case v1::VisitEvent::kVisitDue:
+      s.due = true;
+      if (s.stage == "planned") s.stage = "due";
+      break;
+    case v1::VisitEvent::kVisitOverdue:
+      s.overdue = true;
+      s.stage = "overdue";
+      break;
+    case v1::VisitEvent::kVisitRescheduled:
+      s.stage = "rescheduled";
+      s.scheduled_at = events::from_proto(b.visit_rescheduled().scheduled_at());
+      break;
+    case v1::VisitEvent::kVisitRetryScheduled:
+      s.channel_attempts = b.visit_retry_scheduled().attempt() - 1;
+      s.scheduled_at = events::from_proto(b.visit_retry_scheduled().scheduled_at());
+      break;
+    case v1::VisitEvent::kVisitChannelFallback:
+      s.channel = b.visit_channel_fallback().to();
+      s.channel_attempts = 0;
+      ++s.fallback_index;
+      break;
     case v1::VisitEvent::kVisitStarted: s.started = true; break;
     case v1::VisitEvent::kVisitAttempted: s.attempts = b.visit_attempted().attempt(); break;
     case v1::VisitEvent::kVisitCompleted:
       s.completed = true;
       s.closed = true;
+      s.stage = "completed";
       s.completion = b.visit_completed();
       break;
-    case v1::VisitEvent::kVisitUnreachable: s.closed = true; break;
+    case v1::VisitEvent::kVisitUnreachable:
+    case v1::VisitEvent::kVisitClosedUnreachable:
+      s.closed = true;
+      s.stage = "closed";
+      break;
     default: break;
   }
+}
+
+calendar::CallingRules calling_rules(const scheduling::v1::VisitPlanned& plan) {
+  calendar::CallingRules rules;
+  rules.skip_weekends = plan.skip_weekends();
+  rules.skip_holidays = plan.skip_holidays();
+  if (plan.calling_windows_size() > 0) {
+    rules.windows.clear();
+    for (const auto& w : plan.calling_windows())
+      rules.windows.push_back({static_cast<int>(w.start_minute()), static_cast<int>(w.end_minute())});
+  }
+  return rules;
+}
+
+std::vector<events::Envelope> on_planned(const VisitState& s, core::Timestamp now) {
+  if (!s.planned || s.due || s.closed || events::from_proto(s.plan.due_from()) > now) return {};
+  return on_deadline(s, Deadline::due);
+}
+
+std::vector<events::Envelope> on_deadline(const VisitState& s, Deadline kind) {
+  if (!s.planned || s.closed) return {};
+  if (kind == Deadline::due ? (s.due || s.overdue) : s.overdue) return {};
+  v1::VisitEvent b;
+  // VisitDue and VisitOverdue carry the same fields.
+  auto fill = [&](auto* ev) {
+    ev->set_visit_id(s.plan.decision().visit_id());
+    ev->set_agent_id(s.agent_id);
+    ev->set_category(s.plan.decision().category());
+    ev->set_org_unit_id(s.plan.decision().org_unit_id());
+    *ev->mutable_due_by() = s.plan.due_by();
+  };
+  if (kind == Deadline::due) fill(b.mutable_visit_due());
+  else fill(b.mutable_visit_overdue());
+  return {body(std::move(b))};
 }
 
 core::Result<events::Decision> decide_start(const VisitState& s, const v1::StartVisitRequest& r) {
@@ -75,7 +200,7 @@ core::Result<events::Decision> decide_start(const VisitState& s, const v1::Start
   v1::VisitEvent started;
   started.mutable_visit_started()->set_visit_id(r.visit_id());
   started.mutable_visit_started()->set_agent_id(r.agent_id());
-  started.mutable_visit_started()->set_channel(s.plan.channel());
+  started.mutable_visit_started()->set_channel(s.channel);
   d.events.push_back(body(started));
   v1::VisitEvent read;  // the agent now sees contact details: an audited read
   read.mutable_contact_record_read()->set_visit_id(r.visit_id());
@@ -85,7 +210,8 @@ core::Result<events::Decision> decide_start(const VisitState& s, const v1::Start
   return d;
 }
 
-core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::RecordAttemptRequest& r) {
+core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::RecordAttemptRequest& r,
+                                              const calendar::HolidayCalendar& holidays, core::Timestamp now) {
   if (auto st = may_act(s, r.visit_id(), r.agent_id()); !st) return st.error();
   if (r.outcome() == v1::ATTEMPT_OUTCOME_UNSPECIFIED) return core::invalid_argument("outcome", "is required");
   if (r.outcome() == v1::ATTEMPT_OUTCOME_NOT_CONVENIENT) {
@@ -102,14 +228,32 @@ core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::Rec
   at->set_attempt(s.attempts + 1);
   at->set_outcome(r.outcome());
   at->set_reason(r.reason());
-  at->set_channel(r.channel() == common::v1::CHANNEL_UNSPECIFIED ? s.plan.channel() : r.channel());
+  at->set_channel(r.channel() == common::v1::CHANNEL_UNSPECIFIED ? s.channel : r.channel());
   d.events.push_back(body(a));
-  if (r.outcome() == v1::ATTEMPT_OUTCOME_NOT_CONVENIENT) {
-    v1::VisitEvent cb;
-    cb.mutable_callback_requested()->set_visit_id(r.visit_id());
-    *cb.mutable_callback_requested()->mutable_callback_at() = r.callback_at();
-    cb.mutable_callback_requested()->set_reason(r.reason());
-    d.events.push_back(body(cb));
+  switch (r.outcome()) {
+    case v1::ATTEMPT_OUTCOME_NOT_CONVENIENT: {
+      v1::VisitEvent cb;
+      cb.mutable_callback_requested()->set_visit_id(r.visit_id());
+      *cb.mutable_callback_requested()->mutable_callback_at() = r.callback_at();
+      cb.mutable_callback_requested()->set_reason(r.reason());
+      d.events.push_back(body(cb));
+      v1::VisitEvent moved;
+      auto* m = moved.mutable_visit_rescheduled();
+      m->set_visit_id(r.visit_id());
+      *m->mutable_scheduled_at() = r.callback_at();  // the customer's time wins over calling windows
+      m->set_reason(r.reason());
+      m->set_requested_by_customer(true);
+      d.events.push_back(body(moved));
+      break;
+    }
+    case v1::ATTEMPT_OUTCOME_REFUSED: d.events.push_back(closed_unreachable(s, "refused: " + r.reason())); break;
+    case v1::ATTEMPT_OUTCOME_NO_ANSWER:
+    case v1::ATTEMPT_OUTCOME_WRONG_NUMBER:
+      for (auto& e : after_unanswered(s, r.outcome() == v1::ATTEMPT_OUTCOME_NO_ANSWER ? "no_answer" : "wrong_number",
+                                      holidays, now))
+        d.events.push_back(std::move(e));
+      break;
+    default: break;  // reached, or a family member answered: the survey follows
   }
   return d;
 }

@@ -10,6 +10,7 @@ namespace {
 VisitState planned() {
   VisitState s;
   s.planned = true;
+  s.stage = "planned";
   s.agent_id = "a-1";
   s.tenant_id = "logi";
   s.plan.mutable_decision()->set_visit_id("v-1");
@@ -84,15 +85,18 @@ TEST(VisitDecide, NotConvenientNeedsTheCustomersTimeAndReasonAndRequestsACallbac
   r.set_visit_id("v-1");
   r.set_agent_id("a-1");
   r.set_outcome(v1::ATTEMPT_OUTCOME_NOT_CONVENIENT);
-  EXPECT_EQ(decide_attempt(planned(), r).error().field, "callback_at");
+  EXPECT_EQ(decide_attempt(planned(), r, {}, kNow).error().field, "callback_at");
   r.mutable_callback_at()->set_seconds(1'767'650'000);
-  EXPECT_EQ(decide_attempt(planned(), r).error().field, "reason");
+  EXPECT_EQ(decide_attempt(planned(), r, {}, kNow).error().field, "reason");
   r.set_reason("driving");
-  auto d = decide_attempt(planned(), r);
+  auto d = decide_attempt(planned(), r, {}, kNow);
   ASSERT_TRUE(d);
-  ASSERT_EQ(d->events.size(), 2u);
+  ASSERT_EQ(d->events.size(), 3u);
   EXPECT_EQ(d->events[0].visit().visit_attempted().attempt(), 1u);
   EXPECT_EQ(d->events[1].visit().callback_requested().callback_at().seconds(), 1'767'650'000);
+  // The customer's time wins over calling windows.
+  EXPECT_EQ(d->events[2].visit().visit_rescheduled().scheduled_at().seconds(), 1'767'650'000);
+  EXPECT_EQ(fold(planned(), d->events).stage, "rescheduled");
 }
 
 TEST(VisitDecide, AttemptsAreNumberedInOrder) {
@@ -100,9 +104,13 @@ TEST(VisitDecide, AttemptsAreNumberedInOrder) {
   r.set_visit_id("v-1");
   r.set_agent_id("a-1");
   r.set_outcome(v1::ATTEMPT_OUTCOME_NO_ANSWER);
-  auto s = fold(planned(), decide_attempt(planned(), r)->events);
-  auto second = decide_attempt(s, r);
+  auto s = fold(planned(), decide_attempt(planned(), r, {}, kNow)->events);
+  auto second = decide_attempt(s, r, {}, kNow);
   EXPECT_EQ(second->events[0].visit().visit_attempted().attempt(), 2u);
+  // No fallback channel and attempts left on the phone (3 by default): a retry, not a closure.
+  EXPECT_EQ(second->events[1].visit().visit_retry_scheduled().attempt(), 3u);
+  auto third = decide_attempt(fold(s, second->events), r, {}, kNow);
+  EXPECT_TRUE(third->events[1].visit().has_visit_closed_unreachable());
 }
 
 TEST(VisitDecide, RatingsAreCheckedAndUnratedIsKept) {

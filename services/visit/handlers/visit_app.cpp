@@ -1,24 +1,34 @@
 #include "visit_app.h"
 
+#include "huifang/store/errc.h"
+#include "keys.h"
+#include "visit_indexes.h"
+
 namespace huifang::visit {
+namespace {
+
+store::StreamId stream_of(const std::string& visit_id) { return {"visit", visit_id}; }
+
+}  // namespace
 
 VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
                    const core::Clock& clock)
-    : store_(store), ids_(ids), clock_(clock), visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
+    : store_(store),
+      factory_(factory),
+      ids_(ids),
+      clock_(clock),
+      visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
 std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
-  // Upserts of another service's facts: idempotent, so no inbox is needed.
-  const std::string& customer = e.customer_id();
-  const auto key = [&](const char* index) { return store_.key(store_.partition_of(customer), index); };
-  if (e.has_scheduling()) {
-    const auto& b = e.scheduling();
-    if (b.has_visit_planned()) {
-      const std::string& id = b.visit_planned().decision().visit_id();
-      return {{"HSET", key("plans"), id, b.visit_planned().SerializeAsString()}, {"HSET", key("tenants"), id, e.tenant_id()}};
-    }
-    if (b.has_visit_assigned()) return {{"HSET", key("assignees"), b.visit_assigned().visit_id(), b.visit_assigned().agent_id()}};
-    if (b.has_visit_closed_unreachable()) return {{"HSET", key("closed"), b.visit_closed_unreachable().visit_id(), "1"}};
-  } else if (e.has_intake()) {
+  const auto key = [&](const std::string& partition_key, const char* index) {
+    return store_.key(store_.partition_of(partition_key), index);
+  };
+  if (e.has_scheduling() && e.scheduling().has_calendar_published()) {
+    const auto& c = e.scheduling().calendar_published();
+    return {{"HSET", key(keys::tenant_partition(e.tenant_id()), keys::kCalendars), std::to_string(c.year()),
+             c.SerializeAsString()}};
+  }
+  if (e.has_intake()) {
     const auto& b = e.intake();
     const intake::v1::Customer* c = b.has_customer_registered() ? &b.customer_registered().customer()
                                     : b.has_customer_updated()  ? &b.customer_updated().customer()
@@ -27,61 +37,153 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       intake::v1::Customer contacts;  // only what an agent needs to make the call
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
-      return {{"HSET", key("contacts"), c->id(), contacts.SerializeAsString()}};
+      return {{"HSET", key(c->id(), keys::kContacts), c->id(), contacts.SerializeAsString()}};
     }
   }
   return {};
 }
 
-core::Status VisitApp::write(const std::vector<store::Argv>& cmds) {
-  if (cmds.empty()) return core::ok_status();
-  auto r = store_.pool().lease()->pipeline(cmds);
-  if (!r) return r.error();
-  for (const auto& reply : *r)
-    if (reply.is_error()) return store::bad_reply("visit upsert: " + reply.str);
+store::AppendRequest VisitApp::open(const events::Envelope& planned) const {
+  VisitState before, after;
+  evolve(after, planned);
+  const std::string& id = after.plan.decision().visit_id();
+  store::AppendRequest req{after.plan.decision().customer_id(), {}, std::nullopt, {}};
+  // The plan as scheduling published it starts the stream; the expected version makes a
+  // redelivered plan a conflict that changes nothing.
+  req.streams.push_back({stream_of(id), store::ExpectedVersion::no_stream(), {planned.SerializeAsString()}, false});
+  auto follow = on_planned(after, clock_.now());
+  if (!follow.empty()) {
+    store::StreamAppend published{stream_of(id), store::ExpectedVersion::any(), {}, true};
+    for (auto& e : follow) {
+      factory_.stamp(e, context_of(after), stream_of(id), 2 + published.events.size());
+      evolve(after, e);
+      published.events.push_back(e.SerializeAsString());
+    }
+    req.streams.push_back(std::move(published));
+  }
+  req.index_ops = index_ops(before, after);
+  return req;
+}
+
+core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<store::AppendRequest>& opens) {
+  if (!upserts.empty()) {
+    auto r = store_.pool().lease()->pipeline(upserts);
+    if (!r) return r.error();
+    for (const auto& reply : *r)
+      if (reply.is_error()) return store::bad_reply("visit upsert: " + reply.str);
+    upserts.clear();
+  }
+  if (!opens.empty()) {
+    for (auto& r : store_.append_batch(opens))
+      if (!r && r.error().code != store::errc::version_conflict) return r.error();
+    opens.clear();
+  }
   return core::ok_status();
 }
 
 bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch) {
-  // In order, in one round trip: a visit's later fact overwrites its earlier one as it did.
-  std::vector<store::Argv> cmds;
-  for (const auto& in : batch)
-    for (auto& c : upserts(in.envelope)) cmds.push_back(std::move(c));
-  if (auto st = write(cmds); !st) return {0, st.error()};
+  std::vector<store::Argv> pending_upserts;
+  std::vector<store::AppendRequest> opens;
+  size_t unwritten = 0;  // the first event whose writes are still pending
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const events::Envelope& e = batch[i].envelope;
+    if (e.has_scheduling() && e.scheduling().has_visit_planned()) {
+      opens.push_back(open(e));
+    } else if (e.has_scheduling() && e.scheduling().has_visit_assigned()) {
+      // Rare (a visit planned before its org unit had an agent): read, then write, in order.
+      if (auto st = flush(pending_upserts, opens); !st) return {unwritten, st.error()};
+      if (auto st = assign(e); !st) return {i, st.error()};
+      unwritten = i + 1;
+    } else {
+      for (auto& c : upserts(e)) pending_upserts.push_back(std::move(c));
+    }
+  }
+  if (auto st = flush(pending_upserts, opens); !st) return {unwritten, st.error()};
   return {batch.size(), std::nullopt};
 }
 
-core::Result<VisitState> VisitApp::plan_of(const std::string& customer_id, const std::string& visit_id) {
-  const uint32_t p = store_.partition_of(customer_id);
-  auto conn = store_.pool().lease();
-  auto r = conn->pipeline({{"HGET", store_.key(p, "plans"), visit_id},
-                           {"HGET", store_.key(p, "assignees"), visit_id},
-                           {"HGET", store_.key(p, "closed"), visit_id},
-                           {"HGET", store_.key(p, "tenants"), visit_id}});
-  if (!r) return r.error();
-  VisitState s;
-  if ((*r)[0].type == store::Reply::Type::string && s.plan.ParseFromString((*r)[0].str)) s.planned = true;
-  s.agent_id = (*r)[1].str;
-  s.closed = (*r)[2].type == store::Reply::Type::string;
-  s.tenant_id = (*r)[3].str;
-  return s;
+core::Status VisitApp::assign(const events::Envelope& assigned) {
+  const auto& a = assigned.scheduling().visit_assigned();
+  const std::string& customer = assigned.customer_id();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto agg = visits_.load(customer, stream_of(a.visit_id()));
+    if (!agg) return agg.error();
+    const VisitState& before = agg->state;
+    if (!before.planned || before.closed || before.agent_id == a.agent_id()) return core::ok_status();
+    VisitState after = before;
+    evolve(after, assigned);
+    // Kept, not published: scheduling already published the assignment.
+    store::AppendRequest req{customer,
+                             {{stream_of(a.visit_id()), store::ExpectedVersion::exactly(agg->version),
+                               {assigned.SerializeAsString()}, false}},
+                             std::nullopt,
+                             index_ops(before, after)};
+    auto r = store_.append(req);
+    if (r || r.error().code != store::errc::version_conflict) return r ? core::ok_status() : core::Status(r.error());
+  }
+  return core::make_error(store::make_error_code(store::errc::version_conflict),
+                          "visit " + a.visit_id() + " kept changing while being assigned");
 }
 
 core::Result<events::Executed> VisitApp::run(const std::string& customer_id, const std::string& visit_id,
-                                             const std::function<core::Result<events::Decision>(const VisitState&)>& decide) {
+                                             const Decide& decide) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   if (visit_id.empty()) return core::invalid_argument("visit_id", "is required");
-  auto plan = plan_of(customer_id, visit_id);
-  if (!plan) return plan.error();
-  return visits_.execute(customer_id, {"visit", visit_id}, [&](const events::Aggregate<VisitState>& a) {
-    VisitState s = a.state;
-    s.planned = plan->planned;
-    s.plan = plan->plan;
-    s.agent_id = plan->agent_id;
-    s.tenant_id = plan->tenant_id;
-    s.closed = s.closed || plan->closed;
-    return decide(s);
-  });
+  return visits_.execute(customer_id, stream_of(visit_id),
+                         [&](const events::Aggregate<VisitState>& a) -> core::Result<events::Decision> {
+                           auto d = decide(a.state);
+                           if (!d || d->events.empty()) return d;
+                           VisitState after = a.state;
+                           for (const auto& e : d->events) evolve(after, e);
+                           for (auto& op : index_ops(a.state, after)) d->index_ops.push_back(std::move(op));
+                           return d;
+                         });
+}
+
+core::Result<calendar::HolidayCalendar> VisitApp::holidays(const std::string& tenant_id) {
+  auto r = store_.pool().lease()->command(
+      {"HVALS", store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), keys::kCalendars)});
+  if (!r) return r.error();
+  calendar::HolidayCalendar cal;
+  for (const auto& v : r->elements) {
+    scheduling::v1::CalendarPublished c;
+    if (!c.ParseFromString(v.str)) return store::bad_reply("calendar of " + tenant_id + " does not parse");
+    cal.holidays.insert(c.holidays().begin(), c.holidays().end());
+    cal.working_days.insert(c.working_days().begin(), c.working_days().end());
+  }
+  return cal;
+}
+
+core::Result<size_t> VisitApp::fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition) {
+  const int64_t now = core::to_millis(clock_.now());
+  size_t fired = 0;
+  for (uint32_t p : partitions) {
+    auto n = fire_partition(p, now, max_per_partition);
+    if (!n) return n.error();
+    fired += *n;
+  }
+  return fired;
+}
+
+core::Result<size_t> VisitApp::fire_partition(uint32_t p, int64_t now, size_t max_per_partition) {
+  auto due = store_.pool().lease()->command({"ZRANGEBYSCORE", store_.key(p, keys::kTimers), "-inf", std::to_string(now),
+                                             "LIMIT", "0", std::to_string(max_per_partition)});
+  if (!due) return due.error();
+  size_t fired = 0;
+  for (const auto& m : due->elements) {
+    const std::string& member = m.str;
+    const auto a = member.find('|'), b = member.find('|', a + 1);
+    if (a == std::string::npos || b == std::string::npos) return store::bad_reply("timer member '" + member + "'");
+    const std::string kind = member.substr(0, a), vid = member.substr(a + 1, b - a - 1), customer = member.substr(b + 1);
+    auto ex = run(customer, vid, [&](const VisitState& s) -> core::Result<events::Decision> {
+      events::Decision d{context_of(s), on_deadline(s, kind == "due" ? Deadline::due : Deadline::overdue),
+                         {{"ZREM", keys::kTimers, {member}}}};
+      return d;
+    });
+    if (!ex) return ex.error();
+    ++fired;
+  }
+  return fired;
 }
 
 core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest& r) {
@@ -98,14 +200,16 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest
   for (const auto& sec : script.sections) *resp.add_script() = sec;
   for (const auto& d : script.survey) *resp.add_survey() = d;
   for (const auto& q : theme) resp.add_theme_questions(q);
-  auto conn = store_.pool().lease();
-  auto c = conn->command({"HGET", store_.key(store_.partition_of(r.customer_id()), "contacts"), r.customer_id()});
+  auto c = store_.pool().lease()->command(
+      {"HGET", store_.key(store_.partition_of(r.customer_id()), keys::kContacts), r.customer_id()});
   if (!c) return c.error();
   intake::v1::Customer contacts;
   if (c->type == store::Reply::Type::string) contacts.ParseFromString(c->str);
   for (const auto& ct : contacts.contacts()) {
     auto* out = resp.add_contacts();
-    out->set_kind(ct.kind() == intake::v1::CONTACT_KIND_PHONE ? "phone" : ct.kind() == intake::v1::CONTACT_KIND_ADDRESS ? "address" : "other");
+    out->set_kind(ct.kind() == intake::v1::CONTACT_KIND_PHONE     ? "phone"
+                  : ct.kind() == intake::v1::CONTACT_KIND_ADDRESS ? "address"
+                                                                  : "other");
     out->set_value(ct.value());
     out->set_relation(ct.relation());
   }
@@ -113,7 +217,15 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest
 }
 
 core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const v1::RecordAttemptRequest& r) {
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_attempt(s, r); });
+  std::optional<calendar::HolidayCalendar> cal;  // read once, only when the visit is known
+  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<events::Decision> {
+    if (!cal && s.planned) {
+      auto c = holidays(s.tenant_id);
+      if (!c) return c.error();
+      cal = std::move(*c);
+    }
+    return decide_attempt(s, r, cal ? *cal : calendar::HolidayCalendar{}, clock_.now());
+  });
   if (!ex) return ex.error();
   v1::RecordAttemptResponse resp;
   resp.set_attempt(ex->events.empty() ? 0 : ex->events[0].visit().visit_attempted().attempt());
@@ -142,23 +254,21 @@ core::Status VisitApp::complete(const v1::CompleteVisitRequest& r) {
 
 core::Result<v1::GetVisitResponse> VisitApp::get(const v1::GetVisitRequest& r) {
   if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-  auto plan = plan_of(r.customer_id(), r.visit_id());
-  if (!plan) return plan.error();
-  if (!plan->planned)
-    return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
-  auto loaded = store_.load(r.customer_id(), {"visit", r.visit_id()}, false);
+  auto loaded = store_.load(r.customer_id(), stream_of(r.visit_id()), false);
   if (!loaded) return loaded.error();
   v1::GetVisitResponse resp;
-  resp.set_agent_id(plan->agent_id);
   VisitState s;
   for (const auto& bytes : loaded->events) {
     events::Envelope e;
-    if (!e.ParseFromString(bytes)) continue;
+    if (!e.ParseFromString(bytes)) return store::bad_reply("corrupt event in visit/" + r.visit_id());
     evolve(s, e);
     if (e.visit().has_visit_attempted()) *resp.add_attempts() = e.visit().visit_attempted();
   }
+  if (!s.planned)
+    return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
+  resp.set_agent_id(s.agent_id);
   if (s.completed) *resp.mutable_completion() = s.completion;
-  resp.set_state(s.completed ? "completed" : (plan->closed || s.closed) ? "closed" : s.started ? "started" : "planned");
+  resp.set_state(s.completed ? "completed" : s.closed ? "closed" : s.started ? "started" : "planned");
   return resp;
 }
 

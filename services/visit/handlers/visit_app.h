@@ -1,11 +1,13 @@
 #pragma once
-// The visit service's application layer: keeps what scheduling planned (plan, assignee, closure)
-// and what intake knows of contacts as its own indexes, and runs agents' commands against the
-// visit aggregate (plan + the service's own events).
-#include "../domain/catalog.h"
-#include "../domain/visit.h"
+// The visit service's application layer. It owns the visit: a plan consumed from scheduling opens
+// the visit's stream (the plan kept as its first event, not published again), and from there its
+// deadlines, the agents' commands and what follows from them (retries, fallback, callbacks,
+// closing) are decided here against that one stream, with the agenda, timers and the customer's
+// list of visits written in the same atomic append.
 #include <span>
 
+#include "../domain/catalog.h"
+#include "../domain/visit.h"
 #include "huifang/core/ids.h"
 #include "huifang/events/consume.h"
 #include "huifang/events/repository.h"
@@ -17,8 +19,12 @@ class VisitApp {
  public:
   VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids, const core::Clock& clock);
 
-  // A consumed batch of scheduling's and intake's events, written in one round trip.
+  // A consumed batch of scheduling's and intake's events: every plan opens its visit (all in one
+  // round trip), a late assignment moves a visit onto the agent's agenda, calendars and contacts
+  // are kept as read models. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch);
+  // Fires the due and overdue timers of `partitions` that are due now; the number fired.
+  core::Result<size_t> fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition = 200);
 
   core::Result<v1::StartVisitResponse> start(const v1::StartVisitRequest& r);
   core::Result<v1::RecordAttemptResponse> attempt(const v1::RecordAttemptRequest& r);
@@ -27,15 +33,22 @@ class VisitApp {
   core::Result<v1::GetVisitResponse> get(const v1::GetVisitRequest& r);
 
  private:
-  // The index writes that keep what scheduling and intake said of a visit or a customer.
+  using Decide = std::function<core::Result<events::Decision>(const VisitState&)>;
+  // Load → decide → append for one visit, with the read-model writes its change implies.
+  core::Result<events::Executed> run(const std::string& customer_id, const std::string& visit_id, const Decide& decide);
+  // The append that opens a planned visit (no read needed: a visit is opened once).
+  store::AppendRequest open(const events::Envelope& planned) const;
+  // A visit planned while nobody could take it gets its agent.
+  core::Status assign(const events::Envelope& assigned);
+  // Read-model upserts of other services' facts (idempotent, so no inbox is needed).
   std::vector<store::Argv> upserts(const events::Envelope& e) const;
-  core::Status write(const std::vector<store::Argv>& cmds);
-  // Runs `decide` with the plan merged into the aggregate's state.
-  core::Result<events::Executed> run(const std::string& customer_id, const std::string& visit_id,
-                                     const std::function<core::Result<events::Decision>(const VisitState&)>& decide);
-  core::Result<VisitState> plan_of(const std::string& customer_id, const std::string& visit_id);
+  // Writes a batch's upserts and opens; an already opened visit is fine.
+  core::Status flush(std::vector<store::Argv>& upserts, std::vector<store::AppendRequest>& opens);
+  core::Result<calendar::HolidayCalendar> holidays(const std::string& tenant_id);
+  core::Result<size_t> fire_partition(uint32_t partition, int64_t now_ms, size_t max_per_partition);
 
   store::EventStore& store_;
+  const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   const core::Clock& clock_;
   events::Repository<VisitState> visits_;

@@ -24,6 +24,37 @@ grpc::Status VisitService::CompleteVisit(grpc::ServerContext* ctx, const v1::Com
 grpc::Status VisitService::GetVisit(grpc::ServerContext* ctx, const v1::GetVisitRequest* req, v1::GetVisitResponse* resp) {
   return edge::reply(ctx, auth_, "GetVisit", resp, [&](const edge::Caller&) { return app_.get(*req); });
 }
+grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling::v1::GetAgendaRequest* req,
+                                     scheduling::v1::GetAgendaResponse* resp) {
+  return edge::handle(ctx, auth_, "GetAgenda", [&](const edge::Caller&) -> core::Status {
+    auto items = queries_.agenda(req->agent_id(), req->view());
+    if (!items) return items.error();
+    for (auto& i : *items) *resp->add_items() = std::move(i);
+    resp->mutable_page()->set_total(resp->items_size());
+    return core::ok_status();
+  });
+}
+
+grpc::Status VisitService::GetCustomerPlan(grpc::ServerContext* ctx, const scheduling::v1::GetCustomerPlanRequest* req,
+                                           scheduling::v1::GetCustomerPlanResponse* resp) {
+  return edge::handle(ctx, auth_, "GetCustomerPlan", [&](const edge::Caller&) -> core::Status {
+    auto items = queries_.customer_plan(req->customer_id());
+    if (!items) return items.error();
+    for (auto& i : *items) *resp->add_visits() = std::move(i);
+    return core::ok_status();
+  });
+}
+
+grpc::Status VisitService::ExplainVisit(grpc::ServerContext* ctx, const scheduling::v1::ExplainVisitRequest* req,
+                                        scheduling::v1::ExplainResponse* resp) {
+  return edge::handle(ctx, auth_, "ExplainVisit", [&](const edge::Caller&) -> core::Status {
+    auto xs = queries_.explain(req->customer_id(), req->visit_id());
+    if (!xs) return xs.error();
+    for (auto& x : *xs) *resp->add_decisions() = std::move(x);
+    return core::ok_status();
+  });
+}
+
 grpc::Status VisitService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                            v1::RepublishEventsResponse* resp) {
   return outbox::republish_rpc(ctx, auth_, relay_, *req, resp);

@@ -37,6 +37,9 @@ struct StreamAppend {
   StreamId stream;
   ExpectedVersion expected;
   std::vector<std::string> events;  // serialized envelopes, in order
+  // False for events the service keeps but must not publish (e.g. the copy of a plan another
+  // service already published, which starts the aggregate that now owns it): no outbox entry.
+  bool publish = true;
 };
 
 // The Kafka message a command came from, identified by its source stream and version (not by

@@ -1,8 +1,8 @@
-#include "calendar.h"
+#include "huifang/calendar/calling_slots.h"
 
 #include <cstdio>
 
-namespace huifang::scheduling {
+namespace huifang::calendar {
 
 std::string format_day(absl::CivilDay day) {
   char buf[16];
@@ -29,14 +29,14 @@ absl::TimeZone zone_or_default(const std::string& name) {
 absl::Time to_absl(core::Timestamp t) { return absl::FromUnixMicros(core::to_micros(t)); }
 core::Timestamp from_absl(absl::Time t) { return core::from_micros(absl::ToUnixMicros(t)); }
 
-core::Timestamp next_calling_slot(core::Timestamp earliest, const absl::TimeZone& tz, const Policy& policy,
+core::Timestamp next_calling_slot(core::Timestamp earliest, const absl::TimeZone& tz, const CallingRules& rules,
                                   const HolidayCalendar& calendar) {
   const absl::Time start = to_absl(earliest);
   const absl::CivilSecond local = absl::ToCivilSecond(start, tz);
   absl::CivilDay day(local);
   for (int i = 0; i < 400; ++i, ++day) {
-    if (!calendar.is_working_day(day, policy.skip_weekends, policy.skip_holidays)) continue;
-    for (const auto& w : policy.windows) {
+    if (!calendar.is_working_day(day, rules.skip_weekends, rules.skip_holidays)) continue;
+    for (const auto& w : rules.windows) {
       const absl::Time open = absl::FromCivil(absl::CivilMinute(day) + w.start_minute, tz);
       const absl::Time close = absl::FromCivil(absl::CivilMinute(day) + w.end_minute, tz);
       if (start < close) return from_absl(std::max(start, open));
@@ -45,4 +45,4 @@ core::Timestamp next_calling_slot(core::Timestamp earliest, const absl::TimeZone
   return earliest;
 }
 
-}  // namespace huifang::scheduling
+}  // namespace huifang::calendar

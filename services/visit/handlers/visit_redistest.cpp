@@ -1,0 +1,240 @@
+// The visit's life in the service that owns it, against a real redis-server with a fake clock: a
+// plan from scheduling opens the visit once (and is not published again), timers make it due and
+// overdue, the customer's callback time wins over calling windows, unanswered attempts retry on
+// later windows (skipping the tenant's holidays), fall back, then close; a late assignment puts it
+// on an agenda; completion takes it off with its timers.
+#include <gtest/gtest.h>
+
+#include "huifang/calendar/calling_slots.h"
+#include "huifang/testing/redis_server.h"
+#include "visit_app.h"
+#include "visit_queries.h"
+
+namespace huifang::visit {
+namespace {
+
+const absl::TimeZone kShanghai = calendar::zone_or_default("Asia/Shanghai");
+
+core::Timestamp local(int y, int mo, int d, int h, int mi) {
+  return calendar::from_absl(absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, 0), kShanghai));
+}
+std::string text(const google::protobuf::Timestamp& t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %a", calendar::to_absl(events::from_proto(t)), kShanghai);
+}
+
+class VisitLifeTest : public ::testing::Test {
+ protected:
+  VisitLifeTest() {
+    store::RedisOptions o;
+    o.port = redis_.port();
+    pool_ = std::make_unique<store::RedisPool>(o, 4);
+    store_ = std::make_unique<store::EventStore>(*pool_, store::StoreOptions{"visit", 16, 50});
+    app_ = std::make_unique<VisitApp>(*store_, factory_, ids_, clock_);
+    queries_ = std::make_unique<VisitQueries>(*store_, clock_);
+  }
+
+  // What scheduling publishes: due 2026-01-12 08:00 Mon, by 2026-01-19, on the policy's rules.
+  events::Envelope planned(const std::string& vid, const std::string& agent = "a-1") {
+    events::Envelope e;
+    auto* p = e.mutable_scheduling()->mutable_visit_planned();
+    p->mutable_decision()->set_visit_id(vid);
+    p->mutable_decision()->set_customer_id("p-1");
+    p->mutable_decision()->set_org_unit_id("cardiology");
+    p->mutable_decision()->set_category("hospital.inpatient_discharged");
+    *p->mutable_due_from() = events::to_proto(local(2026, 1, 12, 8, 0));
+    *p->mutable_due_by() = events::to_proto(local(2026, 1, 19, 17, 30));
+    p->set_channel(common::v1::CHANNEL_PHONE);
+    p->set_agent_id(agent);
+    p->set_max_attempts(3);
+    p->set_retry_after_hours(4);
+    p->add_fallback_channels(common::v1::CHANNEL_ON_SITE);
+    for (auto [from, to] : {std::pair{480u, 720u}, std::pair{810u, 1050u}}) {
+      auto* w = p->add_calling_windows();
+      w->set_start_minute(from);
+      w->set_end_minute(to);
+    }
+    p->set_time_zone("Asia/Shanghai");
+    p->set_skip_weekends(true);
+    p->set_skip_holidays(true);
+    factory_.stamp(e, {"h", "cardiology", "p-1", "se-1", "", {}}, {"plan", "se-1"}, ++version_);
+    return e;
+  }
+  events::Envelope scheduling_event(scheduling::v1::SchedulingEvent body, const std::string& customer = "p-1") {
+    events::Envelope e;
+    *e.mutable_scheduling() = std::move(body);
+    factory_.stamp(e, {"h", "cardiology", customer, "", "", {}}, {"plan", "se-1"}, ++version_);
+    return e;
+  }
+  void consume(const std::vector<events::Envelope>& es) {
+    std::vector<events::Incoming> batch;
+    for (const auto& e : es) batch.push_back({nullptr, e});
+    const auto out = app_->apply_batch(batch);
+    ASSERT_FALSE(out.error) << out.error->to_string();
+    ASSERT_EQ(out.done, batch.size());
+  }
+  std::vector<scheduling::v1::AgendaItem> plan_of_customer() { return *queries_->customer_plan("p-1"); }
+  size_t fire() { return *app_->fire_timers(store_->all_partitions()); }
+  // Events the visit service will publish (its outbox entries).
+  long long published() {
+    auto r = pool_->lease()->command({"XLEN", store_->key(store_->partition_of("p-1"), "outbox")});
+    EXPECT_TRUE(r);
+    return r ? r->integer : -1;
+  }
+  core::Result<v1::RecordAttemptResponse> attempt(const std::string& vid, v1::AttemptOutcome outcome) {
+    v1::RecordAttemptRequest r;
+    r.set_visit_id(vid);
+    r.set_customer_id("p-1");
+    r.set_agent_id("a-1");
+    r.set_outcome(outcome);
+    if (outcome == v1::ATTEMPT_OUTCOME_REFUSED) r.set_reason("not interested");
+    return app_->attempt(r);
+  }
+  std::vector<std::string> life(const std::string& vid) {
+    std::vector<std::string> out;
+    const auto explained = queries_->explain("p-1", vid);
+    EXPECT_TRUE(explained);
+    if (explained)
+      for (const auto& x : *explained) out.push_back(x.outcome());
+    return out;
+  }
+
+  testing::RedisServer redis_;
+  core::ManualClock clock_{local(2026, 1, 5, 10, 0)};
+  core::IdGenerator ids_{clock_, 9};
+  events::EnvelopeFactory factory_{clock_, ids_};
+  uint64_t version_ = 0;
+  std::unique_ptr<store::RedisPool> pool_;
+  std::unique_ptr<store::EventStore> store_;
+  std::unique_ptr<VisitApp> app_;
+  std::unique_ptr<VisitQueries> queries_;
+};
+
+TEST_F(VisitLifeTest, APlanOpensTheVisitOnceOnItsAgentsAgendaWithoutPublishingItAgain) {
+  const auto plan = planned("v-1");
+  consume({plan});
+  consume({plan});  // redelivered
+  const auto items = plan_of_customer();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].state(), "planned");
+  EXPECT_EQ(text(items[0].scheduled_at()), "2026-01-12 08:00 Mon");
+  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(published(), 0);  // scheduling already published the plan
+  EXPECT_EQ(life("v-1"), std::vector<std::string>{"planned"});
+}
+
+TEST_F(VisitLifeTest, TimersMakeItDueThenOverdueOnTheFakeClock) {
+  consume({planned("v-1")});
+  EXPECT_EQ(fire(), 0u);
+  clock_.set(local(2026, 1, 12, 9, 0));
+  EXPECT_EQ(fire(), 1u);  // due
+  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->at(0).state(), "due");
+  clock_.set(local(2026, 1, 20, 9, 0));
+  EXPECT_EQ(fire(), 1u);  // overdue
+  EXPECT_EQ(fire(), 0u);
+  const auto overdue = *queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_OVERDUE);
+  ASSERT_EQ(overdue.size(), 1u);
+  EXPECT_EQ(overdue[0].state(), "overdue");
+  EXPECT_EQ(published(), 2);
+  EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned", "due", "overdue"}));
+}
+
+TEST_F(VisitLifeTest, AVisitWhoseWindowIsAlreadyOpenIsDueAtOnceWithoutATimer) {
+  clock_.set(local(2026, 1, 12, 10, 0));
+  consume({planned("v-1")});
+  EXPECT_EQ(plan_of_customer().at(0).state(), "due");
+  EXPECT_EQ(published(), 1);
+  EXPECT_EQ(fire(), 0u);  // no due timer left
+  clock_.set(local(2026, 1, 20, 10, 0));
+  EXPECT_EQ(fire(), 1u);  // only the overdue one
+}
+
+TEST_F(VisitLifeTest, TheCustomersCallbackTimeWinsOverTheCallingWindows) {
+  consume({planned("v-1")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::RecordAttemptRequest r;
+  r.set_visit_id("v-1");
+  r.set_customer_id("p-1");
+  r.set_agent_id("a-1");
+  r.set_outcome(v1::ATTEMPT_OUTCOME_NOT_CONVENIENT);
+  r.set_reason("in a meeting");
+  *r.mutable_callback_at() = events::to_proto(local(2026, 1, 13, 19, 30));  // outside every window
+  ASSERT_TRUE(app_->attempt(r));
+  const auto upcoming = *queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
+  ASSERT_EQ(upcoming.size(), 1u);
+  EXPECT_EQ(text(upcoming[0].scheduled_at()), "2026-01-13 19:30 Tue");
+  EXPECT_EQ(upcoming[0].state(), "rescheduled");
+}
+
+TEST_F(VisitLifeTest, UnansweredCallsRetryOnLaterWindowsSkippingHolidaysThenFallBackThenClose) {
+  // The tenant's calendar (from scheduling's topic): Monday the 19th is a holiday.
+  scheduling::v1::SchedulingEvent cal;
+  cal.mutable_calendar_published()->set_tenant_id("h");
+  cal.mutable_calendar_published()->set_year(2026);
+  cal.mutable_calendar_published()->add_holidays("2026-01-19");
+  consume({scheduling_event(cal, "tenant:h"), planned("v-1")});
+  clock_.set(local(2026, 1, 16, 16, 0));  // a Friday afternoon
+  auto a = attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER);
+  ASSERT_TRUE(a) << a.error().to_string();
+  EXPECT_EQ(a->attempt(), 1u);
+  // 4 hours later is Friday night; the weekend and the holiday are skipped.
+  EXPECT_EQ(text(plan_of_customer().at(0).scheduled_at()), "2026-01-20 08:00 Tue");
+  ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER));
+  ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_WRONG_NUMBER));  // the phone is exhausted
+  EXPECT_EQ(plan_of_customer().at(0).channel(), common::v1::CHANNEL_ON_SITE);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER));
+  EXPECT_EQ(plan_of_customer().at(0).state(), "closed");
+  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  const auto outcomes = life("v-1");
+  EXPECT_EQ(outcomes.back(), "closed_unreachable");
+  EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), "fallback"), outcomes.end());
+  EXPECT_EQ(attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER).error().kind(), core::condition::failed_precondition);
+  clock_.set(local(2026, 2, 1, 9, 0));
+  EXPECT_EQ(fire(), 0u);  // its timers went with it
+}
+
+TEST_F(VisitLifeTest, ARefusalClosesTheVisit) {
+  consume({planned("v-1")});
+  ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_REFUSED));
+  EXPECT_EQ(plan_of_customer().at(0).state(), "closed");
+  EXPECT_EQ(life("v-1").back(), "closed_unreachable");
+}
+
+TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssignedLater) {
+  consume({planned("v-1", "")});
+  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  v1::StartVisitRequest start;
+  start.set_visit_id("v-1");
+  start.set_customer_id("p-1");
+  start.set_agent_id("a-1");
+  EXPECT_EQ(app_->start(start).error().kind(), core::condition::failed_precondition);
+  scheduling::v1::SchedulingEvent assigned;
+  assigned.mutable_visit_assigned()->set_visit_id("v-1");
+  assigned.mutable_visit_assigned()->set_agent_id("a-1");
+  const auto e = scheduling_event(assigned);
+  consume({e});
+  consume({e});  // redelivered: changes nothing
+  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned", "assigned"}));
+  clock_.set(local(2026, 1, 12, 9, 0));
+  EXPECT_TRUE(app_->start(start));
+  EXPECT_EQ(published(), 2);  // started and the audited read; the assignment was scheduling's to publish
+}
+
+TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
+  consume({planned("v-1")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::CompleteVisitRequest r;
+  r.set_visit_id("v-1");
+  r.set_customer_id("p-1");
+  r.set_agent_id("a-1");
+  r.set_note("letter sent");
+  ASSERT_TRUE(app_->complete(r));
+  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_EQ(plan_of_customer().at(0).state(), "completed");
+  clock_.set(local(2026, 2, 1, 9, 0));
+  EXPECT_EQ(fire(), 0u);
+}
+
+}  // namespace
+}  // namespace huifang::visit
