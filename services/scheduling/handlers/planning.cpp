@@ -19,6 +19,16 @@ constexpr const char* kTimers = "timers";                // periodic series, sco
 constexpr const char* kVisitTrigger = "visit-trigger";  // visit id → the service event that planned it
 std::string unassigned_key(const std::string& org_unit_id) { return "unassigned:" + org_unit_id; }
 
+// The '|'-separated fields of a set or timer member.
+std::vector<std::string> fields(const std::string& member) {
+  std::vector<std::string> out;
+  for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
+    next = member.find('|', pos);
+    out.push_back(member.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
+  }
+  return out;
+}
+
 
 Envelope scheduling_event(v1::SchedulingEvent body) {
   Envelope e;
@@ -437,11 +447,7 @@ core::Status Planning::assign_waiting(const std::string& tenant, const std::stri
     if (!load) return load.error();
     for (const auto& m : waiting->elements) {
       // visit|customer|category|service event
-      std::vector<std::string> f;
-      for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
-        next = m.str.find('|', pos);
-        f.push_back(m.str.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-      }
+      const std::vector<std::string> f = fields(m.str);
       if (f.size() != 4) return store::bad_reply("unassigned member '" + m.str + "'");
       const std::string &vid = f[0], &customer = f[1], &category = f[2], &service_event = f[3];
       auto c = choose_agent(*agents, *load, category, false, false);
@@ -507,11 +513,7 @@ core::Result<size_t> Planning::fire_partition(uint32_t p, int64_t now, size_t ma
   size_t fired = 0;
   for (const auto& m : due->elements) {
     // periodic|tenant|policy|rule|customer: plan this occurrence, which re-arms the timer.
-    std::vector<std::string> f;
-    for (size_t pos = 0, next; pos != std::string::npos; pos = next == std::string::npos ? next : next + 1) {
-      next = m.str.find('|', pos);
-      f.push_back(m.str.substr(pos, next == std::string::npos ? std::string::npos : next - pos));
-    }
+    const std::vector<std::string> f = fields(m.str);
     if (f.size() != 5 || f[0] != "periodic") return store::bad_reply("timer member '" + m.str + "'");
     if (auto st = plan_periodic(f[1], f[2], f[3], f[4], clock_.now()); !st) return st.error();
     ++fired;
