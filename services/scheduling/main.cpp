@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
                             [&planning, lanes = rt->lanes()](std::span<const events::Incoming> batch) {
                               return planning.apply_batch(batch, lanes);
-                            }),
+                            },
+                            &scheduling::Planning::handles),
                 "huifang-scheduling: consumer");
   rt->add_deadline_pass("timers", std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass",
                         [&planning](std::vector<uint32_t> partitions) {

@@ -1,5 +1,8 @@
 #include "huifang/events/consume.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include "huifang/bus/lanes.h"
 
 namespace huifang::events {
@@ -20,10 +23,34 @@ EnvelopeHandler apply_in_lanes(std::function<core::Status(const Envelope&)> appl
   };
 }
 
-bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group) {
+std::optional<std::string_view> peek_type(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr uint32_t kTypeField = 2;  // Envelope.type; fields are serialized in field-number order
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
+    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
+    if (field > kTypeField) return std::nullopt;
+    if (field == kTypeField) {
+      uint32_t length = 0;
+      if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED || !in.ReadVarint32(&length))
+        return std::nullopt;
+      const auto at = static_cast<size_t>(in.CurrentPosition());
+      if (length > bytes.size() - at) return std::nullopt;
+      return bytes.substr(at, length);
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group,
+                                   TypeFilter handles) {
   core::Counter& unknown = metrics.counter("huifang_consumer_unknown_events_total",
                                            "Events of a type this build does not know, skipped", {{"group", group}});
-  return [handler = std::move(handler), &unknown](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+  core::Counter& ignored = metrics.counter("huifang_consumer_ignored_events_total",
+                                           "Events of a type the service does not act on, skipped unparsed", {{"group", group}});
+  return [handler = std::move(handler), handles = std::move(handles), &unknown,
+          &ignored](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
     // Known events go to the handler; unknown ones are done as soon as everything before them is.
     std::vector<Incoming> known;
     std::vector<size_t> origin;  // index in msgs of each known event
@@ -31,6 +58,13 @@ bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistr
     std::optional<core::Error> stop;
     size_t scanned = 0;
     for (; scanned < msgs.size(); ++scanned) {
+      if (handles) {
+        const auto type = peek_type(msgs[scanned].value);
+        if (type && !handles(*type)) {
+          ignored.inc();
+          continue;
+        }
+      }
       Incoming in{&msgs[scanned], {}};
       if (!in.envelope.ParseFromString(msgs[scanned].value)) {
         stop = core::make_error(bus::make_error_code(bus::errc::decode_failed),

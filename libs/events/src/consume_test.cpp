@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 
+#include "huifang/core/ids.h"
+
 namespace huifang::events {
 namespace {
 
@@ -39,6 +41,45 @@ TEST(DecodeEnvelopes, UnknownBodiesAreSkippedAndCountedWithoutReachingTheHandler
   EXPECT_FALSE(out.error);
   EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2}));
   EXPECT_NE(metrics.expose().find("huifang_consumer_unknown_events_total{group=\"g\"} 1"), std::string::npos);
+}
+
+TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
+  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
+  core::IdGenerator ids{clock, 1};
+  EnvelopeFactory factory{clock, ids};
+  Envelope e;
+  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
+  factory.stamp(e, {"t", "u", "c", "", "", {}}, {"visit", "v-1"}, 3);
+  const std::string bytes = e.SerializeAsString();
+  EXPECT_EQ(peek_type(bytes), std::optional<std::string_view>("visit.VisitCompleted"));
+  EXPECT_EQ(peek_type("\xff\xff not protobuf"), std::nullopt);
+  EXPECT_EQ(peek_type(bytes.substr(0, 30)), std::nullopt);  // cut short
+  Envelope untyped;
+  untyped.set_tenant_id("t");
+  EXPECT_EQ(peek_type(untyped.SerializeAsString()), std::nullopt);
+}
+
+TEST(DecodeEnvelopes, TypesTheServiceDoesNotHandleAreSkippedUnparsedAndCountAsDone) {
+  core::MetricsRegistry metrics;
+  std::vector<uint32_t> seen;
+  auto h = decode_envelopes(
+      [&](std::span<const Incoming> in) {
+        for (const auto& i : in) seen.push_back(i.envelope.visit().visit_attempted().attempt());
+        return bus::BatchOutcome{in.size(), std::nullopt};
+      },
+      metrics, "g", [](std::string_view type) { return type == "visit.VisitAttempted"; });
+  Envelope other;
+  other.set_type("visit.VisitStarted");
+  other.mutable_visit()->mutable_visit_started()->set_visit_id("v-1");
+  bus::Message bad;
+  bad.value = "\xff\xff not protobuf";  // no type to read: parsed whole, and refused
+  std::vector<bus::Message> msgs = {message(attempted(1)), message(other), message(attempted(2)), bad};
+  const auto out = h(msgs);
+  EXPECT_EQ(out.done, 3u);
+  ASSERT_TRUE(out.error);
+  EXPECT_EQ(out.error->code, bus::errc::decode_failed);
+  EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2}));
+  EXPECT_NE(metrics.expose().find("huifang_consumer_ignored_events_total{group=\"g\"} 1"), std::string::npos);
 }
 
 TEST(DecodeEnvelopes, GarbageStopsTheBatchWithADecodeError) {

@@ -137,8 +137,10 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   return rt;
 }
 
-core::Status Runtime::consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler) {
-  return consume_raw(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name));
+core::Status Runtime::consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler,
+                              events::TypeFilter handles) {
+  return consume_raw(topics, spec_.name,
+                     events::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)));
 }
 
 core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const std::string& group,

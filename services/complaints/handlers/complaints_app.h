@@ -33,6 +33,8 @@ class ComplaintsApp {
 
   // One consumed event from the visit topic.
   core::Status apply(const events::Envelope& e);
+  // The event types apply() acts on (the consumer skips the rest unparsed).
+  static bool handles(std::string_view type) { return type == "visit.VisitCompleted" || type == "visit.ProblemRaised"; }
   // Escalates every case of `partitions` (every partition when none are named) whose SLA deadline
   // has passed; the number of cases looked at.
   core::Result<size_t> fire_sla(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);

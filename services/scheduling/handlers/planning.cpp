@@ -71,6 +71,10 @@ Planning::Planning(store::EventStore& store, const events::EnvelopeFactory& fact
       models_(models),
       clock_(clock) {}
 
+bool Planning::handles(std::string_view type) {
+  return type.starts_with("intake.") || type == "visit.VisitCompleted" || type == "complaints.ComplaintResolved";
+}
+
 core::Status Planning::apply(const Envelope& e) {
   if (e.has_intake()) {
     const auto& b = e.intake();

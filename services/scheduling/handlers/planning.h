@@ -36,6 +36,8 @@ class Planning {
 
   // One consumed event from intake, visit or complaints.
   core::Status apply(const events::Envelope& e);
+  // The event types apply() acts on (the consumer skips the rest unparsed): keep the two together.
+  static bool handles(std::string_view type);
   // A consumed batch: its service events planned together (per round of distinct customers), the
   // other events applied `lanes` customers at a time. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch, size_t lanes);

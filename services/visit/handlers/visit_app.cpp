@@ -81,6 +81,12 @@ core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<stor
   return core::ok_status();
 }
 
+bool VisitApp::handles(std::string_view type) {
+  return type == "scheduling.VisitPlanned" || type == "scheduling.VisitAssigned" ||
+         type == "scheduling.CalendarPublished" || type == "intake.CustomerRegistered" ||
+         type == "intake.CustomerUpdated";
+}
+
 bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch) {
   std::vector<store::Argv> pending_upserts;
   std::vector<store::AppendRequest> opens;

@@ -23,6 +23,8 @@ class VisitApp {
   // round trip), a late assignment moves a visit onto the agent's agenda, calendars and contacts
   // are kept as read models. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch);
+  // The event types apply_batch() acts on (the consumer skips the rest unparsed).
+  static bool handles(std::string_view type);
   // Fires the due and overdue timers of `partitions` that are due now; the number fired.
   core::Result<size_t> fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition = 200);
 

@@ -62,8 +62,10 @@ class Runtime {
   // flight, not with CPU.
   size_t lanes() const { return lanes_; }
 
-  // Consumes `topics` as the service's group, decoding envelopes.
-  core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler);
+  // Consumes `topics` as the service's group, decoding envelopes; types `handles` refuses are
+  // skipped without being parsed (empty = every type).
+  core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler,
+                       events::TypeFilter handles = {});
   // Consumes raw messages (the inbound integration topic carries JSON as well as protobuf).
   core::Status consume_raw(const std::vector<std::string>& topics, const std::string& group, bus::BatchHandler handler);
   // Like consume(), but offsets are the caller's to store on the returned consumer once its own
