@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   runtime::must(app.start(), "huifang-analytics: loading the projection");
   analytics::AnalyticsService service(app, rt->auth());
   bus::Consumer* consumer = runtime::must(
-      rt->consume_storing_offsets_myself(topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }),
+      rt->consume_storing_offsets_myself(
+          topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }, &analytics::Projection::handles),
       "huifang-analytics: consumer");
   // Offsets are stored only for what a save made durable: a crash replays the rest.
   auto save = [&app, consumer]() -> core::Status {

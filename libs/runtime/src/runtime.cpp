@@ -151,8 +151,10 @@ core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const 
 }
 
 core::Result<bus::Consumer*> Runtime::consume_storing_offsets_myself(const std::vector<std::string>& topics,
-                                                                     events::EnvelopeHandler handler) {
-  return add_loop(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name), false);
+                                                                     events::EnvelopeHandler handler,
+                                                                     events::TypeFilter handles) {
+  return add_loop(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)),
+                  false);
 }
 
 core::Result<bus::Consumer*> Runtime::add_loop(const std::vector<std::string>& topics, const std::string& group,

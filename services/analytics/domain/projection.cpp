@@ -36,6 +36,16 @@ int32_t Projection::bucket_start(int32_t day, Granularity g) const {
   return static_cast<int32_t>(sys_days{ymd.year() / month{m} / 1}.time_since_epoch().count());
 }
 
+bool Projection::handles(std::string_view t) {
+  constexpr std::string_view kTypes[] = {
+      "intake.OrgUnitDefined",   "intake.AgentRegistered",  "intake.AgentUpdated",
+      "scheduling.VisitPlanned", "scheduling.VisitAssigned", "scheduling.VisitDue",
+      "scheduling.VisitOverdue", "scheduling.VisitClosedUnreachable",
+      "visit.VisitCompleted",    "visit.VisitDue",           "visit.VisitOverdue",
+      "visit.VisitClosedUnreachable"};
+  return t.starts_with("complaints.") || std::find(std::begin(kTypes), std::end(kTypes), t) != std::end(kTypes);
+}
+
 bool Projection::apply(const events::Envelope& e) {
   switch (e.body_case()) {
     case events::Envelope::kScheduling: return apply_scheduling(e);

@@ -55,6 +55,9 @@ class Projection {
 
   // Folds one event in; false when it changed nothing (a redelivery, or not an event we count).
   bool apply(const events::Envelope& e);
+  // The event types apply() can change anything for; consumers skip the rest unparsed (a
+  // service event's ServiceEventRecorded, attempts, audit reads …). Keep it beside apply().
+  static bool handles(std::string_view type);
   // The same for an event read at `offset` of a topic-partition: counted and checkpointed too.
   void apply_at(const events::Envelope& e, const std::string& topic, int32_t partition, int64_t offset);
 

@@ -111,6 +111,7 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   std::string topic;
   auto fold_batch = [&](std::chrono::milliseconds wait) {
     const size_t n = (*consumer)->poll_each(2000, wait, [&](const bus::MessageView& m) {
+      if (const auto type = events::peek_type(m.value); type && !Projection::handles(*type)) return;
       auto* e = google::protobuf::Arena::CreateMessage<events::Envelope>(&arena);
       // Not an envelope: the live path dead-letters these; the fold skips them.
       if (!e->ParseFromArray(m.value.data(), static_cast<int>(m.value.size()))) return;

@@ -71,7 +71,8 @@ class Runtime {
   // Like consume(), but offsets are the caller's to store on the returned consumer once its own
   // save has made what it applied durable (a projection saved on a timer).
   core::Result<bus::Consumer*> consume_storing_offsets_myself(const std::vector<std::string>& topics,
-                                                              events::EnvelopeHandler handler);
+                                                              events::EnvelopeHandler handler,
+                                                              events::TypeFilter handles = {});
 
   // Every `interval`, `fire` gets the logical partitions whose sorted set `suffix` (scores: due
   // times in ms) has a deadline due on the service's clock — found without a Redis round trip
