@@ -496,7 +496,7 @@ rules:
     };
     std::printf("%-52s %12d/s\n", "latency phase: offered rate", o_.rate);
     lat("latency: accepted by intake (on its topic)", acc);
-    lat("latency: on the agent's agenda (visit service)", pl);
+    lat("latency: planned (VisitPlanned on its topic)", pl);
     lat("latency: counted on the dashboard", dash);
     if (rebuild_error_.empty())
       std::printf("%-52s %12.0f/s  (%.1f s for %llu events)\n", "analytics rebuild", rebuild_rate, rebuild_secs_,
