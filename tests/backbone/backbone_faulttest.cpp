@@ -239,6 +239,30 @@ TEST_F(Backbone, ANewGroupNoticesTheBrokerDroppedTheStartOfTheLog) {
   EXPECT_GE(read_all("late", 1), 1u);
 }
 
+// A rebuild's reader takes every partition itself instead of joining a group: it starts reading
+// at once, from the start of each log, tells when it has caught up, and still notices a log whose
+// start the broker dropped.
+TEST_F(Backbone, AReaderOfEveryPartitionNeedsNoGroupAndKnowsWhenItHasCaughtUp) {
+  ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, 40, 100));
+  auto make_reader = [&](const std::string& group) {
+    auto c = bus::Consumer::create({{kafka_.bootstrap(), "test", {}}, group, {kTopic}, &metrics_, /*assign_all=*/true});
+    EXPECT_TRUE(c) << c.error().to_string();
+    return std::move(*c);
+  };
+  auto reader = make_reader("rebuild-a");
+  const auto lag = reader->lag();  // known before anything is read: no assignment to wait for
+  ASSERT_TRUE(lag);
+  EXPECT_EQ(*lag, 40u);
+  size_t got = 0;
+  EXPECT_TRUE(testing::wait_until([&] { return (got += reader->poll_batch(1000, 100ms).size()) >= 40; }, 30s)) << got;
+  EXPECT_EQ(got, 40u);
+  EXPECT_EQ(reader->lag(2s, bus::Consumer::Watermarks::last_fetched), std::optional<uint64_t>(0));
+  EXPECT_EQ(reader->lag(), std::optional<uint64_t>(0));
+  EXPECT_EQ(reader->offset_anomalies(), 0u);
+  ASSERT_TRUE(testing::produce_incompressible(*producer_, kTopic, 800, 10 * 1024));  // pushes the first ones out
+  EXPECT_GE(make_reader("rebuild-c")->start_gaps(), 1u);
+}
+
 TEST_F(Backbone, OutboxEntriesThatCarryTheirEventGoOutAsTheyAre) {
   record(1, 2);
   // An entry with its payload inside (as a build of the relay briefly wrote them).

@@ -234,6 +234,34 @@ struct Consumer::Impl {
   }
 };
 
+namespace {
+
+// Every partition of `topics`, from the broker's metadata (waiting for topics still being created).
+core::Result<rd_kafka_topic_partition_list_t*> every_partition(rd_kafka_t* rk, const std::vector<std::string>& topics) {
+  rd_kafka_topic_partition_list_t* out = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()) * 12);
+  for (const auto& name : topics) {
+    rd_kafka_topic_t* t = rd_kafka_topic_new(rk, name.c_str(), nullptr);
+    const rd_kafka_metadata_t* md = nullptr;
+    const rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, t, &md, 10000);
+    rd_kafka_topic_destroy(t);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR || md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        md->topics[0].partition_cnt == 0) {
+      const std::string why = e != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(e)
+                              : md->topic_cnt == 1        ? rd_kafka_err2str(md->topics[0].err)
+                                                          : "no such topic";
+      if (md) rd_kafka_metadata_destroy(md);
+      rd_kafka_topic_partition_list_destroy(out);
+      return bus_error(errc::broker_unavailable, "partitions of " + name + ": " + why);
+    }
+    for (int i = 0; i < md->topics[0].partition_cnt; ++i)
+      rd_kafka_topic_partition_list_add(out, name.c_str(), md->topics[0].partitions[i].id);
+    rd_kafka_metadata_destroy(md);
+  }
+  return out;
+}
+
+}  // namespace
+
 Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Consumer::~Consumer() = default;
 
@@ -265,6 +293,15 @@ core::Result<std::unique_ptr<Consumer>> Consumer::create(const Options& options)
     return bus_error(errc::bad_config, std::string("consumer: ") + err);
   }
   rd_kafka_poll_set_consumer(impl->rk);
+  if (options.assign_all) {
+    auto parts = every_partition(impl->rk, options.topics);
+    if (!parts) return parts.error();
+    impl->expect_starts(impl->rk, *parts);
+    const rd_kafka_resp_err_t e = rd_kafka_assign(impl->rk, *parts);
+    rd_kafka_topic_partition_list_destroy(*parts);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) return bus_error(errc::bad_config, std::string("assign: ") + rd_kafka_err2str(e));
+    return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+  }
   rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(static_cast<int>(options.topics.size()));
   for (const auto& t : options.topics) rd_kafka_topic_partition_list_add(topics, t.c_str(), RD_KAFKA_PARTITION_UA);
   const rd_kafka_resp_err_t e = rd_kafka_subscribe(impl->rk, topics);
@@ -362,7 +399,7 @@ void Consumer::close() {
   impl_->closed = true;
 }
 
-std::optional<uint64_t> Consumer::lag(std::chrono::milliseconds timeout) {
+std::optional<uint64_t> Consumer::lag(std::chrono::milliseconds timeout, Watermarks watermarks) {
   rd_kafka_topic_partition_list_t* assigned = nullptr;
   if (rd_kafka_assignment(impl_->rk, &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
   std::optional<uint64_t> total;
@@ -371,8 +408,12 @@ std::optional<uint64_t> Consumer::lag(std::chrono::milliseconds timeout) {
     for (int i = 0; i < assigned->cnt; ++i) {
       const auto& tp = assigned->elems[i];
       int64_t low = 0, high = 0;
-      if (rd_kafka_query_watermark_offsets(impl_->rk, tp.topic, tp.partition, &low, &high,
-                                           static_cast<int>(timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const rd_kafka_resp_err_t e =
+          watermarks == Watermarks::last_fetched
+              ? rd_kafka_get_watermark_offsets(impl_->rk, tp.topic, tp.partition, &low, &high)
+              : rd_kafka_query_watermark_offsets(impl_->rk, tp.topic, tp.partition, &low, &high,
+                                                 static_cast<int>(timeout.count()));
+      if (e != RD_KAFKA_RESP_ERR_NO_ERROR || high < 0) {  // not fetched yet: unknown
         total.reset();
         break;
       }

@@ -98,7 +98,8 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
   };
   const std::string group = "analytics-rebuild-v" + std::to_string(version) + "-" +
                             std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-  auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr});
+  // It reads every partition itself: nothing to share, so no group join to wait for.
+  auto consumer = bus::Consumer::create({options_.kafka, group, options_.topics, nullptr, /*assign_all=*/true});
   if (!consumer) return fail(consumer.error().to_string());
   // Whatever a refused rebuild into this version number left is not part of this one.
   if (auto st = store_.drop(version); !st) return fail(st.error().to_string());
@@ -128,9 +129,12 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     while (!stop_ && !(*consumer)->lag()) fold_batch(std::chrono::milliseconds(200));
     if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
   }
-  // Caught up: nothing left on any assigned partition, twice in a row a moment apart (relays
-  // that are republishing may still be on their way).
+  // Caught up: nothing left on any partition, twice in a row a moment apart (relays that are
+  // republishing may still be on their way).
   auto caught_up = [&] {
+    // What the last fetches said first (no round trips), then the broker itself.
+    const auto fetched = (*consumer)->lag(std::chrono::milliseconds(2000), bus::Consumer::Watermarks::last_fetched);
+    if (!fetched || *fetched != 0) return false;
     for (int i = 0; i < 2; ++i) {
       auto lag = (*consumer)->lag();
       if (!lag || *lag != 0) return false;

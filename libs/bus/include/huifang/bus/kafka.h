@@ -86,6 +86,9 @@ class Consumer {
     std::string group_id;
     std::vector<std::string> topics;
     core::MetricsRegistry* metrics = nullptr;  // optional: offset gaps are counted here
+    // Read every partition of `topics` directly instead of joining the group: for a reader that
+    // shares nothing (a rebuild), which then starts at once instead of after the group's join.
+    bool assign_all = false;
   };
   static core::Result<std::unique_ptr<Consumer>> create(const Options& options);
   ~Consumer();
@@ -104,9 +107,13 @@ class Consumer {
   // Commits what is stored and leaves the group.
   void close();
   // Messages on the assigned partitions not yet returned by poll_batch (high watermark minus
-  // position, asked of the broker); nullopt before the group has assigned any partition.
-  // Projections use it to tell "caught up".
-  std::optional<uint64_t> lag(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
+  // position); nullopt before the group has assigned any partition. Projections use it to tell
+  // "caught up". `Watermarks::asked` asks the broker for each partition (exact, a round trip per
+  // partition); `last_fetched` uses what the last fetch of each partition said (free, and exact
+  // up to what arrived since) — a cheap "probably caught up" before asking.
+  enum class Watermarks { asked, last_fetched };
+  std::optional<uint64_t> lag(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                              Watermarks watermarks = Watermarks::asked);
   // Offsets that jumped forward past what this group had committed or, on a partition it never
   // committed, a log that no longer starts at 0 (data the broker dropped); offsets that went back
   // (the broker lost its log); starts that could not be asked. Each is logged loudly and counted.
