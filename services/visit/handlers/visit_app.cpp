@@ -9,6 +9,17 @@ namespace {
 
 store::StreamId stream_of(const std::string& visit_id) { return {"visit", visit_id}; }
 
+// What the visit keeps of a plan or assignment scheduling published: the body, its tenant and when
+// it was decided. The rest of the envelope (ids, correlation, its stream in scheduling) is
+// scheduling's record, not the visit's, and would cost a few hundred bytes per visit.
+std::string kept(const events::Envelope& received) {
+  events::Envelope e;
+  e.set_tenant_id(received.tenant_id());
+  *e.mutable_recorded_at() = received.recorded_at();
+  *e.mutable_scheduling() = received.scheduling();
+  return e.SerializeAsString();
+}
+
 }  // namespace
 
 VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
@@ -48,9 +59,9 @@ store::AppendRequest VisitApp::open(const events::Envelope& planned) const {
   evolve(after, planned);
   const std::string& id = after.plan.decision().visit_id();
   store::AppendRequest req{after.plan.decision().customer_id(), {}, std::nullopt, {}};
-  // The plan as scheduling published it starts the stream; the expected version makes a
-  // redelivered plan a conflict that changes nothing.
-  req.streams.push_back({stream_of(id), store::ExpectedVersion::no_stream(), {planned.SerializeAsString()}, false});
+  // The plan starts the stream; the expected version makes a redelivered plan a conflict that
+  // changes nothing.
+  req.streams.push_back({stream_of(id), store::ExpectedVersion::no_stream(), {kept(planned)}, false});
   auto follow = on_planned(after, clock_.now());
   if (!follow.empty()) {
     store::StreamAppend published{stream_of(id), store::ExpectedVersion::any(), {}, true};
@@ -121,7 +132,7 @@ core::Status VisitApp::assign(const events::Envelope& assigned) {
     // Kept, not published: scheduling already published the assignment.
     store::AppendRequest req{customer,
                              {{stream_of(a.visit_id()), store::ExpectedVersion::exactly(agg->version),
-                               {assigned.SerializeAsString()}, false}},
+                               {kept(assigned)}, false}},
                              std::nullopt,
                              index_ops(before, after)};
     auto r = store_.append(req);
