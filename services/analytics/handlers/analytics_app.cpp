@@ -129,16 +129,16 @@ void AnalyticsApp::run_rebuild(uint64_t version, bool republish) {
     while (!stop_ && !(*consumer)->lag()) fold_batch(std::chrono::milliseconds(200));
     if (auto st = options_.republish(); !st) return fail("republish: " + st.error().to_string());
   }
-  // Caught up: nothing left on any partition, twice in a row a moment apart (relays that are
-  // republishing may still be on their way).
+  // Caught up: nothing left on any partition (when the services republish, twice in a row a moment
+  // apart: their relays may still be on their way).
   auto caught_up = [&] {
     // What the last fetches said first (no round trips), then the broker itself.
     const auto fetched = (*consumer)->lag(std::chrono::milliseconds(2000), bus::Consumer::Watermarks::last_fetched);
     if (!fetched || *fetched != 0) return false;
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < (republish ? 2 : 1); ++i) {
       auto lag = (*consumer)->lag();
       if (!lag || *lag != 0) return false;
-      if (i == 0) std::this_thread::sleep_for(std::chrono::milliseconds(republish ? 1000 : 200));
+      if (i == 0 && republish) std::this_thread::sleep_for(std::chrono::seconds(1));
     }
     return true;
   };
