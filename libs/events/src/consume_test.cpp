@@ -24,14 +24,19 @@ Envelope attempted(uint32_t n) {
   return e;
 }
 
+// A handler that applies everything and notes each attempt number it saw.
+EnvelopeHandler recording(std::vector<uint32_t>& seen) {
+  return [&seen](std::span<const Incoming> in) {
+    for (const auto& i : in) seen.push_back(i.envelope.visit().visit_attempted().attempt());
+    return bus::BatchOutcome{in.size(), std::nullopt};
+  };
+}
+
 TEST(DecodeEnvelopes, UnknownBodiesAreSkippedAndCountedWithoutReachingTheHandler) {
   core::MetricsRegistry metrics;
   std::vector<uint32_t> seen;
   auto h = decode_envelopes(
-      [&](std::span<const Incoming> in) {
-        for (const auto& i : in) seen.push_back(i.envelope.visit().visit_attempted().attempt());
-        return bus::BatchOutcome{in.size(), std::nullopt};
-      },
+      recording(seen),
       metrics, "g");
   Envelope unknown;  // a body from a newer schema parses as "not set"
   unknown.set_type("visit.SomethingNew");
@@ -63,10 +68,7 @@ TEST(DecodeEnvelopes, TypesTheServiceDoesNotHandleAreSkippedUnparsedAndCountAsDo
   core::MetricsRegistry metrics;
   std::vector<uint32_t> seen;
   auto h = decode_envelopes(
-      [&](std::span<const Incoming> in) {
-        for (const auto& i : in) seen.push_back(i.envelope.visit().visit_attempted().attempt());
-        return bus::BatchOutcome{in.size(), std::nullopt};
-      },
+      recording(seen),
       metrics, "g", [](std::string_view type) { return type == "visit.VisitAttempted"; });
   Envelope other;
   other.set_type("visit.VisitStarted");
