@@ -14,10 +14,6 @@ namespace {
 
 using events::Envelope;
 
-// Scheduling's own index keys (besides the read models' and the ledger).
-constexpr const char* kTimers = "timers";                // periodic series, scored by the next time
-constexpr const char* kVisitTrigger = "visit-trigger";  // visit id → the service event that planned it
-std::string unassigned_key(const std::string& org_unit_id) { return "unassigned:" + org_unit_id; }
 
 // The '|'-separated fields of a set or timer member.
 std::vector<std::string> fields(const std::string& member) {
@@ -276,7 +272,7 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
   rec.set_category("periodic");
   *rec.mutable_occurred_at() = events::to_proto(at);
   // The next occurrence: the timer member is the series, its score the next time.
-  store::IndexOp next{"ZADD", kTimers,
+  store::IndexOp next{"ZADD", keys::kTimers,
                       {std::to_string(core::to_millis(at + std::chrono::hours(24 * only.rules[0].every_days))),
                        "periodic|" + tenant + "|" + policy_id + "|" + rule_id + "|" + customer_id}};
   events::EventContext ctx{tenant, rec.org_unit_id(), customer_id, rec.service_event_id(), "", {}};
@@ -286,7 +282,7 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
 core::Status Planning::start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at) {
   auto conn_ids = [&]() -> core::Result<std::vector<std::string>> {
     auto conn = store_.pool().lease();
-    auto r = conn->command({"SMEMBERS", store_.key(store_.partition_of(tenant_partition(tenant)), "periodic-policies")});
+    auto r = conn->command({"SMEMBERS", store_.key(store_.partition_of(keys::tenant_partition(tenant)), keys::kPeriodicPolicies)});
     if (!r) return r.error();
     std::vector<std::string> out;
     for (const auto& e : r->elements) out.push_back(e.str);
@@ -353,7 +349,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
   if (!in.customer)
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "customer " + rec.customer_id() + " unknown to scheduling (intake event missing?)");
-  const std::string ledger_key = ReadModels::ledger_key(rec.customer_id());
+  const std::string ledger_key = keys::ledger(rec.customer_id());
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
   const CustomerProfile profile = ReadModels::profile_of(*in.customer);
@@ -427,12 +423,12 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
       // Agents may not have reached scheduling yet (their events travel under another key): the
       // visit waits in the org unit's unassigned set until one registers.
       core::log::warn("visit planned without an agent yet", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
-      req.index_ops.push_back({"SADD", unassigned_key(rec.org_unit_id()),
+      req.index_ops.push_back({"SADD", keys::unassigned(rec.org_unit_id()),
                                {v.visit_id + "|" + rec.customer_id() + "|" + rec.category() + "|" + rec.service_event_id()}});
     }
     decisions.events.push_back(stamp(scheduling_event(std::move(body)), decisions.stream, decisions.events.size() + 1));
     req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(core::to_millis(v.due_from)), v.visit_id}});
-    req.index_ops.push_back({"HSET", kVisitTrigger, {v.visit_id, rec.service_event_id()}});
+    req.index_ops.push_back({"HSET", keys::kVisitTrigger, {v.visit_id, rec.service_event_id()}});
   }
   req.streams.push_back(std::move(decisions));
   return out;
@@ -440,7 +436,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
 
 
 core::Status Planning::assign_waiting(const std::string& tenant, const std::string& org_unit_id) {
-  const std::string set = unassigned_key(org_unit_id);
+  const std::string set = keys::unassigned(org_unit_id);
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
     auto waiting = store_.pool().lease()->command({"SMEMBERS", store_.key(p, set)});
     if (!waiting) return waiting.error();
@@ -511,7 +507,7 @@ core::Result<size_t> Planning::fire_timers(std::vector<uint32_t> partitions, siz
 }
 
 core::Result<size_t> Planning::fire_partition(uint32_t p, int64_t now, size_t max_per_partition) {
-  auto due = store_.pool().lease()->command({"ZRANGEBYSCORE", store_.key(p, kTimers), "-inf", std::to_string(now),
+  auto due = store_.pool().lease()->command({"ZRANGEBYSCORE", store_.key(p, keys::kTimers), "-inf", std::to_string(now),
                                              "LIMIT", "0", std::to_string(max_per_partition)});
   if (!due) return due.error();
   size_t fired = 0;
@@ -607,7 +603,7 @@ core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string
 
 core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& customer_id,
                                                                    const std::string& visit_id) {
-  auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), kVisitTrigger), visit_id});
+  auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), keys::kVisitTrigger), visit_id});
   if (!trigger) return trigger.error();
   std::vector<v1::Explanation> out;
   if (trigger->type == store::Reply::Type::string) {

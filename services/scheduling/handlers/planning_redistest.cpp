@@ -138,7 +138,7 @@ class PlanningTest : public ::testing::Test {
   }
   // How many visits the customer's contact ledger holds.
   size_t ledger_size(const std::string& customer_id) {
-    auto r = pool_->lease()->command({"ZCARD", store_->key(store_->partition_of(customer_id), ReadModels::ledger_key(customer_id))});
+    auto r = pool_->lease()->command({"ZCARD", store_->key(store_->partition_of(customer_id), keys::ledger(customer_id))});
     EXPECT_TRUE(r);
     return r ? static_cast<size_t>(r->integer) : 0;
   }

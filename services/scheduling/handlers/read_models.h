@@ -13,13 +13,12 @@
 #include "../domain/calendar.h"
 #include "../domain/planner.h"
 #include "../domain/policy.h"
+#include "keys.h"
 #include "huifang/intake/v1/events.pb.h"
 #include "huifang/scheduling/v1/events.pb.h"
 #include "huifang/store/event_store.h"
 
 namespace huifang::scheduling {
-
-std::string tenant_partition(const std::string& tenant_id);
 
 struct LoadedPolicy {
   std::shared_ptr<const Policy> policy;
@@ -71,7 +70,6 @@ class ReadModels {
   core::Result<PlanningInputs> planning_inputs(const std::vector<PlanningQuery>& queries);
   // Raises the workload of agents (one entry per visit assigned) in one round trip.
   core::Status add_loads(const std::vector<std::pair<std::string, std::string>>& tenant_agents, int delta);
-  static std::string ledger_key(const std::string& customer_id) { return "ledger:" + customer_id; }
 
   static CustomerProfile profile_of(const intake::v1::Customer& c);
 

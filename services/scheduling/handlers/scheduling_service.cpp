@@ -64,7 +64,7 @@ SchedulingService::SchedulingService(store::EventStore& store, const events::Env
 
 core::Result<std::vector<v1::PolicyPublished>> SchedulingService::versions(const std::string& tenant_id,
                                                                            const std::string& policy_id) {
-  auto a = policies_.load(tenant_partition(tenant_id), {"policy", tenant_id + ":" + policy_id});
+  auto a = policies_.load(keys::tenant_partition(tenant_id), {"policy", tenant_id + ":" + policy_id});
   if (!a) return a.error();
   return a->state;
 }
@@ -78,7 +78,7 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
     const std::string id = req->policy_id().empty() ? parsed->id : req->policy_id();
     if (id != parsed->id)
       return core::invalid_argument("policy_id", "'" + id + "' differs from the pack's policy: '" + parsed->id + "'");
-    const std::string pk = tenant_partition(req->tenant_id());
+    const std::string pk = keys::tenant_partition(req->tenant_id());
     const std::string hash = core::hex64(core::fnv1a64(req->yaml()));
     auto r = policies_.execute(pk, {"policy", req->tenant_id() + ":" + id},
                                [&](const events::Aggregate<std::vector<v1::PolicyPublished>>& a) -> core::Result<events::Decision> {
@@ -97,10 +97,10 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
       events::Envelope e;
       *e.mutable_scheduling()->mutable_policy_published() = p;
       d.events.push_back(e);
-      d.index_ops.push_back({"HSET", "policies", {id, p.SerializeAsString()}});
+      d.index_ops.push_back({"HSET", keys::kPolicies, {id, p.SerializeAsString()}});
       for (const auto& rule : parsed->rules) {
-        if (rule.trigger != "periodic") d.index_ops.push_back({"HSET", "policy-for-category", {rule.trigger, id}});
-        else d.index_ops.push_back({"SADD", "periodic-policies", {id}});
+        if (rule.trigger != "periodic") d.index_ops.push_back({"HSET", keys::kPolicyForCategory, {rule.trigger, id}});
+        else d.index_ops.push_back({"SADD", keys::kPeriodicPolicies, {id}});
       }
       resp->set_version(p.version());
       resp->set_changed(true);
@@ -132,7 +132,7 @@ grpc::Status SchedulingService::ListPolicyVersions(grpc::ServerContext* ctx, con
       ids.push_back(req->policy_id());
     } else {
       auto conn = store_.pool().lease();
-      auto r = conn->command({"HKEYS", store_.key(store_.partition_of(tenant_partition(req->tenant_id())), "policies")});
+      auto r = conn->command({"HKEYS", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::kPolicies)});
       if (!r) return r.error();
       for (const auto& e : r->elements) ids.push_back(e.str);
       std::sort(ids.begin(), ids.end());
@@ -173,14 +173,14 @@ grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, con
       for (const auto& d : *list)
         if (d.size() != 10 || d.substr(0, 4) != year || d[4] != '-' || d[7] != '-')
           return core::invalid_argument("calendar", "'" + d + "' is not a date YYYY-MM-DD in " + year);
-    const std::string pk = tenant_partition(c.tenant_id());
+    const std::string pk = keys::tenant_partition(c.tenant_id());
     auto r = calendars_.execute(pk, {"calendar", c.tenant_id() + ":" + year},
                                 [&](const events::Aggregate<bool>&) -> core::Result<events::Decision> {
       events::Decision d{{c.tenant_id(), "", pk, "", "", {}}, {}, {}};
       events::Envelope e;
       *e.mutable_scheduling()->mutable_calendar_published() = c;
       d.events.push_back(e);
-      d.index_ops.push_back({"HSET", "calendars", {year, c.SerializeAsString()}});
+      d.index_ops.push_back({"HSET", keys::kCalendars, {year, c.SerializeAsString()}});
       return d;
     });
     if (!r) return r.error();
@@ -192,7 +192,7 @@ grpc::Status SchedulingService::GetHolidayCalendar(grpc::ServerContext* ctx, con
                                                    v1::GetHolidayCalendarResponse* resp) {
   return edge::handle(ctx, auth_, "GetHolidayCalendar", [&](const edge::Caller&) -> core::Status {
     auto conn = store_.pool().lease();
-    auto r = conn->command({"HGET", store_.key(store_.partition_of(tenant_partition(req->tenant_id())), "calendars"),
+    auto r = conn->command({"HGET", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::kCalendars),
                             std::to_string(req->year())});
     if (!r) return r.error();
     if (r->type != store::Reply::Type::string)
