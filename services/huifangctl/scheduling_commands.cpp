@@ -74,8 +74,10 @@ void add_scheduling_commands(CLI::App& app, Run& run) {
       auto ctx = c.context();
       if (run.code == 0) {
         const grpc::Status st = c.visit->ExplainVisit(ctx.get(), r, &life);
-        if (st.ok()) resp.mutable_decisions()->MergeFrom(life.decisions());
-        else if (st.error_code() != grpc::StatusCode::NOT_FOUND) run.code = Client::failed("policy explain", st);
+        if (st.ok()) {  // planning and assignment are scheduling's to explain: the rest of the life is added
+          for (const auto& d : life.decisions())
+            if (d.outcome() != "planned" && d.outcome() != "assigned") *resp.add_decisions() = d;
+        } else if (st.error_code() != grpc::StatusCode::NOT_FOUND) run.code = Client::failed("policy explain", st);
       }
     }
     if (run.code == 0) render(std::cout, resp, run.json);
