@@ -9,8 +9,8 @@ namespace {
 
 store::StreamId stream_of(const std::string& visit_id) { return {"visit", visit_id}; }
 
-// What the visit keeps of a plan or assignment scheduling published: the body, its tenant and when
-// it was decided. The rest of the envelope (ids, correlation, its stream in scheduling) is
+// What the visit keeps of a plan scheduling published: the body, its tenant and when it was
+// decided. The rest of the envelope (ids, correlation, its stream in scheduling) is
 // scheduling's record, not the visit's, and would cost a few hundred bytes per visit.
 std::string kept(const events::Envelope& received) {
   events::Envelope e;
@@ -121,25 +121,17 @@ bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch)
 
 core::Status VisitApp::assign(const events::Envelope& assigned) {
   const auto& a = assigned.scheduling().visit_assigned();
-  const std::string& customer = assigned.customer_id();
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    auto agg = visits_.load(customer, stream_of(a.visit_id()));
-    if (!agg) return agg.error();
-    const VisitState& before = agg->state;
-    if (!before.planned || before.closed || before.agent_id == a.agent_id()) return core::ok_status();
-    VisitState after = before;
-    evolve(after, assigned);
+  auto ex = run(assigned.customer_id(), a.visit_id(), [&](const VisitState& s) -> core::Result<events::Decision> {
     // Kept, not published: scheduling already published the assignment.
-    store::AppendRequest req{customer,
-                             {{stream_of(a.visit_id()), store::ExpectedVersion::exactly(agg->version),
-                               {kept(assigned)}, false}},
-                             std::nullopt,
-                             index_ops(before, after)};
-    auto r = store_.append(req);
-    if (r || r.error().code != store::errc::version_conflict) return r ? core::ok_status() : core::Status(r.error());
-  }
-  return core::make_error(store::make_error_code(store::errc::version_conflict),
-                          "visit " + a.visit_id() + " kept changing while being assigned");
+    events::Decision d{context_of(s), {}, {}, /*publish=*/false};
+    if (s.planned && !s.closed && s.agent_id != a.agent_id()) {
+      events::Envelope copy;
+      *copy.mutable_scheduling() = assigned.scheduling();
+      d.events.push_back(std::move(copy));
+    }
+    return d;
+  });
+  return ex ? core::ok_status() : core::Status(ex.error());
 }
 
 core::Result<events::Executed> VisitApp::run(const std::string& customer_id, const std::string& visit_id,

@@ -35,6 +35,9 @@ struct Decision {
   EventContext context;
   std::vector<Envelope> events;
   std::vector<store::IndexOp> index_ops;
+  // False: the events are kept in the stream but not published (a copy of what another service
+  // already published, kept because this aggregate now owns what follows from it).
+  bool publish = true;
 };
 
 struct Executed {
@@ -102,7 +105,8 @@ class Repository {
       auto decision = decide(*agg);
       if (!decision) return decision.error();
       Executed out;
-      store::AppendRequest req{partition_key, {{stream, store::ExpectedVersion::exactly(agg->version), {}}}, inbox,
+      store::AppendRequest req{partition_key,
+                               {{stream, store::ExpectedVersion::exactly(agg->version), {}, decision->publish}}, inbox,
                                decision->index_ops};
       for (size_t i = 0; i < decision->events.size(); ++i) {
         Envelope& e = decision->events[i];
