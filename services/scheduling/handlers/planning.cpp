@@ -65,7 +65,8 @@ Planning::Planning(store::EventStore& store, const events::EnvelopeFactory& fact
     : store_(store),
       factory_(factory),
       models_(models),
-      clock_(clock) {}
+      clock_(clock),
+      decisions_(store, factory, [](Appended&, const Envelope&) {}) {}
 
 bool Planning::handles(std::string_view type) {
   return type.starts_with("intake.") || type == "visit.VisitCompleted" || type == "complaints.ComplaintResolved";
@@ -459,15 +460,11 @@ core::Status Planning::assign_waiting(const std::string& tenant, const std::stri
       as->set_reason(c->reason);
       as->set_org_unit_id(org_unit_id);
       // Recorded with the decisions of the trigger that planned the visit, which explain it.
-      const store::StreamId stream{"plan", service_event};
-      auto loaded = store_.load(customer, stream, false);
-      if (!loaded) return loaded.error();
-      Envelope env = scheduling_event(std::move(body));
-      factory_.stamp(env, {tenant, org_unit_id, customer, service_event, "", {}}, stream, loaded->version + 1);
-      auto appended = store_.append({customer,
-                                     {{stream, store::ExpectedVersion::exactly(loaded->version), {env.SerializeAsString()}}},
-                                     std::nullopt,
-                                     {{"SREM", set, {m.str}}}});
+      auto appended = decisions_.execute(customer, {"plan", service_event}, [&](const auto&) -> core::Result<events::Decision> {
+        return events::Decision{{tenant, org_unit_id, customer, service_event, "", {}},
+                                {scheduling_event(body)},
+                                {{"SREM", set, {m.str}}}};
+      });
       if (!appended) return appended.error();
       (*load)[c->agent_id]++;
       if (auto l = models_.add_load(tenant, c->agent_id, 1); !l)

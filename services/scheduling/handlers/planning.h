@@ -17,6 +17,7 @@
 #include "huifang/core/clock.h"
 #include "huifang/events/consume.h"
 #include "huifang/events/envelope.h"
+#include "huifang/events/repository.h"
 #include "huifang/store/event_store.h"
 #include "huifang/scheduling/v1/service.pb.h"
 #include "read_models.h"
@@ -86,6 +87,10 @@ class Planning {
   const events::EnvelopeFactory& factory_;
   ReadModels& models_;
   const core::Clock& clock_;
+  // A trigger's decisions only grow: nothing to fold, only the stream's version matters (for
+  // appending a late assignment to them).
+  struct Appended {};
+  events::Repository<Appended> decisions_;
 };
 
 }  // namespace huifang::scheduling
