@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   analytics::AnalyticsService service(app, rt->auth());
   bus::Consumer* consumer = runtime::must(
       rt->consume_storing_offsets_myself(
-          topics, [&app](std::span<const events::Incoming> batch) { return app.apply(batch); }, &analytics::Projection::handles),
+          topics, [&app](std::span<const runtime::Incoming> batch) { return app.apply(batch); }, &analytics::Projection::handles),
       "huifang-analytics: consumer");
   // Offsets are stored only for what a save made durable: a crash replays the rest.
   auto save = [&app, consumer]() -> core::Status {

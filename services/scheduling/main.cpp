@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   scheduling::Planning planning(rt->store(), rt->factory(), models, rt->clock());
   scheduling::SchedulingService service(rt->store(), rt->factory(), planning, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.intake.v1", "huifang.visit.v1", "huifang.complaints.v1"},
-                            [&planning, lanes = rt->lanes()](std::span<const events::Incoming> batch) {
+                            [&planning, lanes = rt->lanes()](std::span<const runtime::Incoming> batch) {
                               return planning.apply_batch(batch, lanes);
                             },
                             &scheduling::Planning::handles),

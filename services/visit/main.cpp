@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   visit::VisitQueries queries(rt->store(), rt->clock());
   visit::VisitService service(app, queries, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},
-                            [&app](std::span<const events::Incoming> batch) { return app.apply_batch(batch); },
+                            [&app](std::span<const runtime::Incoming> batch) { return app.apply_batch(batch); },
                             &visit::VisitApp::handles),
                 "huifang-visit: consumer");
   rt->add_deadline_pass("timers", std::chrono::duration_cast<std::chrono::milliseconds>(interval), "timer pass",

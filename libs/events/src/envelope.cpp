@@ -1,5 +1,8 @@
 #include "huifang/events/envelope.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 namespace huifang::events {
 
 google::protobuf::Timestamp to_proto(core::Timestamp t) {
@@ -45,7 +48,7 @@ std::string type_name(const Envelope& e) {
   return "unknown";
 }
 
-void EnvelopeFactory::stamp(Envelope& e, const EventContext& ctx, const store::StreamId& stream,
+void EnvelopeFactory::stamp(Envelope& e, const EventContext& ctx, const core::StreamId& stream,
                             uint64_t version) const {
   e.set_event_id(ids_.next());
   e.set_type(type_name(e));
@@ -63,9 +66,24 @@ void EnvelopeFactory::stamp(Envelope& e, const EventContext& ctx, const store::S
   e.set_schema_version(1);
 }
 
-store::InboxMark inbox_mark(const Envelope& e) {
-  const std::string area = e.type().substr(0, e.type().find('.'));
-  return store::InboxMark{area + "/" + e.stream().type() + "/" + e.stream().id(), e.stream_version()};
+std::optional<std::string_view> peek_type(std::string_view bytes) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr uint32_t kTypeField = 2;  // Envelope.type; fields are serialized in field-number order
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
+    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
+    if (field > kTypeField) return std::nullopt;
+    if (field == kTypeField) {
+      uint32_t length = 0;
+      if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED || !in.ReadVarint32(&length))
+        return std::nullopt;
+      const auto at = static_cast<size_t>(in.CurrentPosition());
+      if (length > bytes.size() - at) return std::nullopt;
+      return bytes.substr(at, length);
+    }
+    if (!WireFormatLite::SkipField(&in, tag)) return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 }  // namespace huifang::events

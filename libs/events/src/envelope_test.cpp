@@ -19,9 +19,22 @@ TEST(Envelope, StampFillsMetadataAndDerivesTheTypeFromTheBody) {
   EXPECT_EQ(e.customer_id(), "c-9");
   EXPECT_EQ(from_proto(e.recorded_at()), clock.now());
   EXPECT_EQ(from_proto(e.occurred_at()), clock.now());  // occurred defaults to now
-  const auto mark = inbox_mark(e);
-  EXPECT_EQ(mark.source, "visit/visit/v1");
-  EXPECT_EQ(mark.version, 3u);
+}
+
+TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
+  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
+  core::IdGenerator ids{clock, 1};
+  EnvelopeFactory factory{clock, ids};
+  Envelope e;
+  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
+  factory.stamp(e, {"t", "u", "c", "", "", {}}, {"visit", "v-1"}, 3);
+  const std::string bytes = e.SerializeAsString();
+  EXPECT_EQ(peek_type(bytes), std::optional<std::string_view>("visit.VisitCompleted"));
+  EXPECT_EQ(peek_type("\xff\xff not protobuf"), std::nullopt);
+  EXPECT_EQ(peek_type(bytes.substr(0, 30)), std::nullopt);  // cut short
+  Envelope untyped;
+  untyped.set_tenant_id("t");
+  EXPECT_EQ(peek_type(untyped.SerializeAsString()), std::nullopt);
 }
 
 TEST(Envelope, TimestampsRoundTripIncludingBeforeTheEpoch) {

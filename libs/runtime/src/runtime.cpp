@@ -137,10 +137,10 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   return rt;
 }
 
-core::Status Runtime::consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler,
+core::Status Runtime::consume(const std::vector<std::string>& topics, runtime::EnvelopeHandler handler,
                               events::TypeFilter handles) {
   return consume_raw(topics, spec_.name,
-                     events::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)));
+                     runtime::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)));
 }
 
 core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const std::string& group,
@@ -151,9 +151,9 @@ core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const 
 }
 
 core::Result<bus::Consumer*> Runtime::consume_storing_offsets_myself(const std::vector<std::string>& topics,
-                                                                     events::EnvelopeHandler handler,
+                                                                     runtime::EnvelopeHandler handler,
                                                                      events::TypeFilter handles) {
-  return add_loop(topics, spec_.name, events::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)),
+  return add_loop(topics, spec_.name, runtime::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)),
                   false);
 }
 

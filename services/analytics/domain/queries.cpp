@@ -1,7 +1,7 @@
 #include "queries.h"
 
 #include "figures.h"
-#include "huifang/edge/paging.h"
+#include "huifang/paging/paging.h"
 
 namespace huifang::analytics {
 namespace {
@@ -182,7 +182,7 @@ core::Result<v1::ListOverdueVisitsResponse> overdue_visits(const Projection& p, 
     rows.push_back(std::move(v));
   }
   v1::ListOverdueVisitsResponse out;
-  if (auto st = edge::page_into(rows, r.page(), out.mutable_visits(), out.mutable_page()); !st) return st.error();
+  if (auto st = paging::page_into(rows, r.page(), out.mutable_visits(), out.mutable_page()); !st) return st.error();
   return out;
 }
 

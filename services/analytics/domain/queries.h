@@ -4,6 +4,7 @@
 // show the same numbers. Rates with nothing to divide by are left unset in JSON (and 0 with the
 // counts beside them in protobuf), never shown as 0 % or 100 %.
 #include "huifang/analytics/v1/service.pb.h"
+#include "huifang/core/result.h"
 #include "projection.h"
 
 namespace huifang::analytics {

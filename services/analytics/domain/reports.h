@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "huifang/analytics/v1/service.pb.h"
+#include "huifang/core/result.h"
 #include "projection.h"
 
 namespace huifang::analytics {

@@ -38,7 +38,7 @@ core::Status AnalyticsApp::start() {
   return core::ok_status();
 }
 
-bus::BatchOutcome AnalyticsApp::apply(std::span<const events::Incoming> batch) {
+bus::BatchOutcome AnalyticsApp::apply(std::span<const runtime::Incoming> batch) {
   std::unique_lock lock(mu_);
   for (const auto& in : batch) serving_->apply_at(in.envelope, in.message->topic, in.message->partition, in.message->offset);
   return {batch.size(), std::nullopt};

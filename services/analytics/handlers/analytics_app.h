@@ -20,7 +20,7 @@
 #include "../domain/projection.h"
 #include "huifang/analytics/v1/service.pb.h"
 #include "huifang/bus/kafka.h"
-#include "huifang/events/consume.h"
+#include "huifang/runtime/consume.h"
 #include "projection_store.h"
 
 namespace huifang::analytics {
@@ -40,7 +40,7 @@ class AnalyticsApp {
   // Loads the serving version (creating version 1 on first start).
   core::Status start();
   // The live consumer's handler: folds the batch in memory.
-  bus::BatchOutcome apply(std::span<const events::Incoming> batch);
+  bus::BatchOutcome apply(std::span<const runtime::Incoming> batch);
   // Writes what changed since the last save with the checkpoints, in one transaction; the
   // checkpoints ("topic/partition" → offset) the save made durable, for the consumer to store.
   core::Result<std::map<std::string, int64_t>> save();

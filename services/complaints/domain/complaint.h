@@ -10,7 +10,7 @@
 #include "huifang/complaints/v1/events.pb.h"
 #include "huifang/core/clock.h"
 #include "huifang/core/result.h"
-#include "huifang/events/repository.h"
+#include "huifang/events/decision.h"
 
 namespace huifang::complaints {
 

@@ -5,7 +5,7 @@
 
 #include "huifang/core/hash.h"
 #include "huifang/core/log.h"
-#include "huifang/edge/paging.h"
+#include "huifang/paging/paging.h"
 
 namespace huifang::complaints {
 namespace {
@@ -78,7 +78,7 @@ core::Result<ComplaintState> ComplaintsApp::run(const std::string& customer_id, 
   if (complaint_id.empty()) return core::invalid_argument("complaint_id", "is required");
   ComplaintState after;
   auto ex = cases_.execute(customer_id, {"complaint", complaint_id},
-                           [&](const events::Aggregate<ComplaintState>& a) -> core::Result<events::Decision> {
+                           [&](const runtime::Aggregate<ComplaintState>& a) -> core::Result<runtime::Change> {
                              auto d = decide(a.state);
                              if (!d) return d;
                              after = a.state;
@@ -89,7 +89,7 @@ core::Result<ComplaintState> ComplaintsApp::run(const std::string& customer_id, 
                              if (after.opened_at == core::Timestamp{}) after.opened_at = clock_.now();
                              if (!d->events.empty()) {
                                auto ops = index_ops(after);
-                               d->index_ops.insert(d->index_ops.end(), ops.begin(), ops.end());
+                               d->read_model.insert(d->read_model.end(), ops.begin(), ops.end());
                              }
                              return d;
                            },
@@ -135,9 +135,9 @@ core::Result<ComplaintState> ComplaintsApp::open_case(const std::string& tenant,
   if (!past) return past.error();
   const PastComplaint latest{opened.complaint_id(), opened.customer_id(), now, opened.issue_key(), opened.repair_key()};
   auto flags = complaints::repeat_flags(*past, latest);
-  auto st = run(opened.customer_id(), opened.complaint_id(), [&](const ComplaintState& s) -> core::Result<events::Decision> {
-    if (s.state != State::none) return events::Decision{};  // already open: a redelivery or a retried request
-    auto d = decide_open(s, opened);
+  auto st = run(opened.customer_id(), opened.complaint_id(), [&](const ComplaintState& s) -> core::Result<runtime::Change> {
+    if (s.state != State::none) return runtime::Change{};  // already open: a redelivery or a retried request
+    core::Result<runtime::Change> d = decide_open(s, opened);
     if (!d) return d;
     d->context.tenant_id = tenant;
     ComplaintState next = s;
@@ -147,7 +147,7 @@ core::Result<ComplaintState> ComplaintsApp::open_case(const std::string& tenant,
       f.set_flag_id("flag-" + core::hex64(core::fnv1a64(std::to_string(f.kind()) + "|" + f.key() + "|" + latest.complaint_id)));
       f.set_org_unit_id(opened.org_unit_id());
       f.set_occurrences(static_cast<uint32_t>(f.complaint_ids_size()));
-      d->index_ops.push_back({"HSET", "flags:" + tenant, {f.flag_id(), f.SerializeAsString()}});
+      d->read_model.push_back({"HSET", "flags:" + tenant, {f.flag_id(), f.SerializeAsString()}});
       events::Envelope e;
       *e.mutable_complaints()->mutable_repeat_flagged() = f;
       d->events.push_back(std::move(e));
@@ -181,7 +181,7 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
     // A complaint's follow-up visit: satisfied closes the case, anything at or below the threshold reopens it.
     auto st = run(e.customer_id(), c.complaint_id(), [&](const ComplaintState& s) {
       return decide_follow_up(s, low.empty(), c.visit_id(), events::from_proto(c.completed_at()));
-    }, events::inbox_mark(e));
+    }, runtime::inbox_mark(e));
     if (!st && is(st.error(), core::condition::failed_precondition)) {
       core::log::warn("follow-up visit ignored: the case is not waiting for one",
                       {{"complaint", c.complaint_id()}, {"visit", c.visit_id()}, {"why", st.error().message}});
@@ -201,7 +201,7 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
   o.set_source_visit_id(c.visit_id());
   o.set_issue_key(c.org_unit_id() + "/" + c.category());
   *o.mutable_promised_reply_at() = events::to_proto(clock_.now() + std::chrono::hours(options_.reply_within_hours));
-  auto st = open_case(e.tenant_id(), std::move(o), events::inbox_mark(e));
+  auto st = open_case(e.tenant_id(), std::move(o), runtime::inbox_mark(e));
   return st ? core::ok_status() : core::Status(st.error());
 }
 
@@ -227,7 +227,7 @@ core::Status ComplaintsApp::apply(const events::Envelope& e) {
   *o.mutable_promised_reply_at() = p.has_promised_reply_at()
                                        ? p.promised_reply_at()
                                        : events::to_proto(clock_.now() + std::chrono::hours(options_.reply_within_hours));
-  auto st = open_case(e.tenant_id(), std::move(o), events::inbox_mark(e));
+  auto st = open_case(e.tenant_id(), std::move(o), runtime::inbox_mark(e));
   return st ? core::ok_status() : core::Status(st.error());
 }
 
@@ -249,9 +249,9 @@ core::Result<size_t> ComplaintsApp::fire_sla(std::vector<uint32_t> partitions, s
       if (bar == std::string::npos) continue;
       const std::string id = m.str.substr(0, bar), customer = m.str.substr(bar + 1);
       // run() re-arms the timer at the next deadline or drops it.
-      auto st = run(customer, id, [&](const ComplaintState& s) -> core::Result<events::Decision> {
-        auto d = decide_sla(s, now);
-        if (d.events.empty() && s.state != State::none) d.index_ops = index_ops(s);
+      auto st = run(customer, id, [&](const ComplaintState& s) -> core::Result<runtime::Change> {
+        runtime::Change d = decide_sla(s, now);
+        if (d.events.empty() && s.state != State::none) d.read_model = index_ops(s);
         return d;
       });
       if (!st) return st.error();
@@ -319,7 +319,7 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
     return std::make_tuple(b.opened_at().seconds(), b.complaint_id()) < std::make_tuple(a.opened_at().seconds(), a.complaint_id());
   });
   v1::ListComplaintsResponse resp;
-  if (auto st = edge::page_into(out, r.page(), resp.mutable_complaints(), resp.mutable_page()); !st) return st.error();
+  if (auto st = paging::page_into(out, r.page(), resp.mutable_complaints(), resp.mutable_page()); !st) return st.error();
   return resp;
 }
 
@@ -343,7 +343,7 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const v1::GetComplaint
 
 core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& customer_id, const std::string& complaint_id,
                                                       const Decide& decide) {
-  auto st = run(customer_id, complaint_id, [&](const ComplaintState& s) -> core::Result<events::Decision> {
+  auto st = run(customer_id, complaint_id, [&](const ComplaintState& s) -> core::Result<runtime::Change> {
     if (s.state == State::none) return not_found(complaint_id);
     return decide(s);
   });
@@ -391,7 +391,7 @@ core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::
     }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.flag_id() < b.flag_id(); });
   v1::ListRepeatFlagsResponse resp;
-  if (auto st = edge::page_into(out, r.page(), resp.mutable_flags(), resp.mutable_page()); !st) return st.error();
+  if (auto st = paging::page_into(out, r.page(), resp.mutable_flags(), resp.mutable_page()); !st) return st.error();
   return resp;
 }
 

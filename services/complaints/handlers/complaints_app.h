@@ -15,7 +15,7 @@
 #include "../domain/repeats.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/core/ids.h"
-#include "huifang/events/repository.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 
 namespace huifang::complaints {
@@ -50,7 +50,7 @@ class ComplaintsApp {
   core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r);
 
  private:
-  using Decide = std::function<core::Result<events::Decision>(const ComplaintState&)>;
+  using Decide = std::function<core::Result<runtime::Change>(const ComplaintState&)>;
   // Load → decide → append on one case, with its summary and SLA timer kept in step.
   core::Result<ComplaintState> run(const std::string& customer_id, const std::string& complaint_id, const Decide& decide,
                                    std::optional<store::InboxMark> inbox = std::nullopt);
@@ -71,7 +71,7 @@ class ComplaintsApp {
   core::IdGenerator& ids_;
   const core::Clock& clock_;
   ComplaintsOptions options_;
-  events::Repository<ComplaintState> cases_;
+  runtime::Repository<ComplaintState> cases_;
 };
 
 // The listing form of a case.

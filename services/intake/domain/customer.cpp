@@ -45,7 +45,7 @@ void evolve(CustomerState& s, const events::Envelope& e) {
 }
 
 core::Result<events::Decision> decide_create(const CustomerState& s, const v1::Customer& c) {
-  events::Decision d{context_of(c), {}, {}};
+  events::Decision d{context_of(c), {}};
   if (s.exists) {
     if (google::protobuf::util::MessageDifferencer::Equals(s.customer, c)) return d;  // replayed create
     return core::make_error(core::make_error_code(core::errc::already_exists),
@@ -61,7 +61,7 @@ core::Result<events::Decision> decide_update(const CustomerState& s, const v1::C
   if (!s.exists) return not_found(c.id());
   if (s.customer.tenant_id() != c.tenant_id())
     return core::invalid_argument("customer.tenant_id", "a customer cannot move to another tenant");
-  events::Decision d{context_of(c), {}, {}};
+  events::Decision d{context_of(c), {}};
   if (google::protobuf::util::MessageDifferencer::Equals(s.customer, c)) return d;  // nothing changed
   v1::IntakeEvent body;
   *body.mutable_customer_updated()->mutable_customer() = c;
@@ -71,7 +71,7 @@ core::Result<events::Decision> decide_update(const CustomerState& s, const v1::C
 
 core::Result<events::Decision> decide_consent(const CustomerState& s, const v1::ConsentChanged& change) {
   if (!s.exists) return not_found(change.customer_id());
-  events::Decision d{context_of(s.customer), {}, {}};
+  events::Decision d{context_of(s.customer), {}};
   v1::IntakeEvent body;
   *body.mutable_consent_changed() = change;
   d.events.push_back(with(std::move(body)));

@@ -2,7 +2,7 @@
 // The customer aggregate: its state is the fold of its events; commands decide new events.
 // Pure and clock-free: times arrive in the events the shell stamps.
 #include "huifang/core/result.h"
-#include "huifang/events/repository.h"
+#include "huifang/events/decision.h"
 #include "huifang/intake/v1/events.pb.h"
 
 namespace huifang::intake {

@@ -4,7 +4,6 @@
 
 #include "huifang/core/hash.h"
 
-#include "huifang/store/event_store.h"
 
 namespace huifang::intake {
 

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "huifang/core/result.h"
-#include "huifang/events/repository.h"
+#include "huifang/events/decision.h"
 #include "huifang/intake/v1/events.pb.h"
 #include "huifang/intake/v1/service.pb.h"
 

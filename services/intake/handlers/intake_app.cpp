@@ -80,12 +80,12 @@ core::Result<v1::OrgUnit> IntakeApp::define_org_unit(const std::string& tenant_i
   if (!unit.parent_id().empty())
     if (auto st = require_org_unit(tenant_id, unit.parent_id(), "org_unit.parent_id"); !st) return st.error();
   const std::string pk = tenant_partition(tenant_id);
-  auto r = org_units_.execute(pk, {"org_unit", unit.id()}, [&](const events::Aggregate<bool>&) -> core::Result<events::Decision> {
-    events::Decision d{{tenant_id, unit.id(), pk, "", "", {}}, {}, {}};
+  auto r = org_units_.execute(pk, {"org_unit", unit.id()}, [&](const runtime::Aggregate<bool>&) -> core::Result<runtime::Change> {
+    runtime::Change d(events::Decision{{tenant_id, unit.id(), pk, "", "", {}}, {}});
     v1::IntakeEvent body;
     *body.mutable_org_unit_defined()->mutable_org_unit() = unit;
     d.events.push_back(intake(std::move(body)));
-    d.index_ops.push_back({"HSET", kOrgUnits, {unit.id(), unit.SerializeAsString()}});
+    d.read_model.push_back({"HSET", kOrgUnits, {unit.id(), unit.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -118,16 +118,16 @@ core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, 
   if (auto st = validate_agent(agent); !st) return st.error();
   if (auto st = require_org_unit(tenant_id, agent.org_unit_id(), "agent.org_unit_id"); !st) return st.error();
   const std::string pk = tenant_partition(tenant_id);
-  auto r = org_units_.execute(pk, {"agent", agent.id()}, [&](const events::Aggregate<bool>& a) -> core::Result<events::Decision> {
+  auto r = org_units_.execute(pk, {"agent", agent.id()}, [&](const runtime::Aggregate<bool>& a) -> core::Result<runtime::Change> {
     if (!update && a.state)
       return core::make_error(core::make_error_code(core::errc::already_exists), "agent " + agent.id() + " already exists");
     if (update && !a.state) return not_found("agent " + agent.id() + " does not exist");
-    events::Decision d{{tenant_id, agent.org_unit_id(), pk, "", "", {}}, {}, {}};
+    runtime::Change d(events::Decision{{tenant_id, agent.org_unit_id(), pk, "", "", {}}, {}});
     v1::IntakeEvent body;
     if (update) *body.mutable_agent_updated()->mutable_agent() = agent;
     else *body.mutable_agent_registered()->mutable_agent() = agent;
     d.events.push_back(intake(std::move(body)));
-    d.index_ops.push_back({"HSET", kAgents, {agent.id(), agent.SerializeAsString()}});
+    d.read_model.push_back({"HSET", kAgents, {agent.id(), agent.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -149,9 +149,9 @@ core::Result<std::vector<v1::Agent>> IntakeApp::list_agents(const std::string& t
 core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
   if (auto st = validate_customer(c); !st) return st.error();
   if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const events::Aggregate<CustomerState>& a) {
-    auto d = decide_create(a.state, c);
-    if (d) d->index_ops.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+    core::Result<runtime::Change> d = decide_create(a.state, c);
+    if (d) d->read_model.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -161,9 +161,9 @@ core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
 core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
   if (auto st = validate_customer(c); !st) return st.error();
   if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const events::Aggregate<CustomerState>& a) {
-    auto d = decide_update(a.state, c);
-    if (d) d->index_ops.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+    core::Result<runtime::Change> d = decide_update(a.state, c);
+    if (d) d->read_model.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -208,13 +208,13 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   *change.mutable_consents() = r.consents();
   change.set_reason(r.reason());
   v1::Customer updated;
-  auto res = customers_.execute(r.customer_id(), {"customer", r.customer_id()}, [&](const events::Aggregate<CustomerState>& a) {
-    auto d = decide_consent(a.state, change);
+  auto res = customers_.execute(r.customer_id(), {"customer", r.customer_id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+    core::Result<runtime::Change> d = decide_consent(a.state, change);
     if (d) {
       updated = a.state.customer;
       updated.set_do_not_contact(change.do_not_contact());
       *updated.mutable_consents() = change.consents();
-      d->index_ops.push_back({"HSET", kCustomers, {updated.id(), updated.SerializeAsString()}});
+      d->read_model.push_back({"HSET", kCustomers, {updated.id(), updated.SerializeAsString()}});
     }
     return d;
   });
@@ -256,11 +256,11 @@ core::Result<v1::RecordServiceEventResponse> IntakeApp::record_service_event(con
   const std::string id = candidate->service_event_id();
   bool replayed = false;
   auto res = service_events_.execute_expecting_new(r.customer_id(), {"service_event", id},
-                                                  [&](const events::Aggregate<ServiceEventState>& a) -> core::Result<events::Decision> {
+                                                  [&](const runtime::Aggregate<ServiceEventState>& a) -> core::Result<runtime::Change> {
     auto out = decide_record(a.state, *candidate, r.tenant_id());
     if (!out) return out.error();
     replayed = out->replayed;
-    return std::move(out->decision);
+    return runtime::Change(std::move(out->decision));
   });
   if (!res) return res.error();
   v1::RecordServiceEventResponse resp;

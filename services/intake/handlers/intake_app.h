@@ -10,7 +10,7 @@
 #include "huifang/bus/consumer_loop.h"
 
 #include "huifang/core/result.h"
-#include "huifang/events/repository.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/intake/v1/service.pb.h"
 #include "../domain/customer.h"
 #include "../domain/service_event.h"
@@ -49,9 +49,9 @@ class IntakeApp {
   store::EventStore& store_;
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
-  events::Repository<CustomerState> customers_;
-  events::Repository<ServiceEventState> service_events_;
-  events::Repository<bool> org_units_;  // existence is all the state an org unit or agent needs
+  runtime::Repository<CustomerState> customers_;
+  runtime::Repository<ServiceEventState> service_events_;
+  runtime::Repository<bool> org_units_;  // existence is all the state an org unit or agent needs
 };
 
 // Partition key of a tenant's org tree and agents.

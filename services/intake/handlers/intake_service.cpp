@@ -3,7 +3,7 @@
 #include "huifang/edge/handle.h"
 #include "huifang/outbox/republish_rpc.h"
 #include "huifang/events/envelope.h"
-#include "huifang/edge/paging.h"
+#include "huifang/paging/paging.h"
 
 namespace huifang::intake {
 namespace {
@@ -45,7 +45,7 @@ grpc::Status IntakeService::ListOrgUnits(grpc::ServerContext* ctx, const v1::Lis
   return edge::handle(ctx, auth_, "ListOrgUnits", [&](const edge::Caller&) -> core::Status {
     auto units = app_.list_org_units(req->tenant_id(), req->under_org_unit_id());
     if (!units) return units.error();
-    return edge::page_into(*units, req->page(), resp->mutable_org_units(), resp->mutable_page());
+    return paging::page_into(*units, req->page(), resp->mutable_org_units(), resp->mutable_page());
   });
 }
 
@@ -70,7 +70,7 @@ grpc::Status IntakeService::ListAgents(grpc::ServerContext* ctx, const v1::ListA
   return edge::handle(ctx, auth_, "ListAgents", [&](const edge::Caller&) -> core::Status {
     auto agents = app_.list_agents(req->tenant_id(), req->org_unit_id());
     if (!agents) return agents.error();
-    return edge::page_into(*agents, req->page(), resp->mutable_agents(), resp->mutable_page());
+    return paging::page_into(*agents, req->page(), resp->mutable_agents(), resp->mutable_page());
   });
 }
 
@@ -103,7 +103,7 @@ grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::Li
   return edge::handle(ctx, auth_, "ListCustomers", [&](const edge::Caller&) -> core::Status {
     auto customers = app_.list_customers(*req);
     if (!customers) return customers.error();
-    return edge::page_into(*customers, req->page(), resp->mutable_customers(), resp->mutable_page());
+    return paging::page_into(*customers, req->page(), resp->mutable_customers(), resp->mutable_page());
   });
 }
 

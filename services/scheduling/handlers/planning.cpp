@@ -158,7 +158,7 @@ core::Status Planning::plan_complaint_follow_up(const Envelope& e) {
     rec.set_category("complaint_resolved");
   }
   events::EventContext ctx{e.tenant_id(), r.org_unit_id(), r.customer_id(), e.correlation_id(), e.event_id(), {}};
-  return plan_trigger(ctx, rec, *lp, *lp->policy, events::inbox_mark(e), {});
+  return plan_trigger(ctx, rec, *lp, *lp->policy, runtime::inbox_mark(e), {});
 }
 
 std::vector<core::Status> Planning::plan_service_events(const std::vector<const Envelope*>& recorded) {
@@ -200,7 +200,7 @@ std::vector<core::Status> Planning::plan_service_events(const std::vector<const 
     events::EventContext ctx{e.tenant_id(), rec.org_unit_id(), rec.customer_id(), e.correlation_id(), e.event_id(), {}};
     // The tenant's workload is shared by the batch: each assignment raises it for the next.
     auto p = decide_trigger(ctx, rec, lp, *lp.policy, inputs->customers[k], inputs->tenants[e.tenant_id()],
-                            events::inbox_mark(e), {});
+                            runtime::inbox_mark(e), {});
     if (!p) {
       out[i] = p.error();
       continue;
@@ -213,7 +213,7 @@ std::vector<core::Status> Planning::plan_service_events(const std::vector<const 
   return out;
 }
 
-bus::BatchOutcome Planning::apply_batch(std::span<const events::Incoming> in, size_t lanes) {
+bus::BatchOutcome Planning::apply_batch(std::span<const runtime::Incoming> in, size_t lanes) {
   // Rounds: a customer's k-th event of the batch is in round k, so a round never holds two events
   // of one customer (each customer's events keep their order) and its service events are planned
   // together: a few round trips for the round instead of four per event.
@@ -460,10 +460,11 @@ core::Status Planning::assign_waiting(const std::string& tenant, const std::stri
       as->set_reason(c->reason);
       as->set_org_unit_id(org_unit_id);
       // Recorded with the decisions of the trigger that planned the visit, which explain it.
-      auto appended = decisions_.execute(customer, {"plan", service_event}, [&](const auto&) -> core::Result<events::Decision> {
-        return events::Decision{{tenant, org_unit_id, customer, service_event, "", {}},
-                                {scheduling_event(body)},
-                                {{"SREM", set, {m.str}}}};
+      auto appended = decisions_.execute(customer, {"plan", service_event}, [&](const auto&) -> core::Result<runtime::Change> {
+        runtime::Change change(events::Decision{{tenant, org_unit_id, customer, service_event, "", {}},
+                                                {scheduling_event(body)}});
+        change.read_model.push_back({"SREM", set, {m.str}});
+        return change;
       });
       if (!appended) return appended.error();
       (*load)[c->agent_id]++;

@@ -15,9 +15,9 @@
 
 #include "huifang/bus/consumer_loop.h"
 #include "huifang/core/clock.h"
-#include "huifang/events/consume.h"
+#include "huifang/runtime/consume.h"
 #include "huifang/events/envelope.h"
-#include "huifang/events/repository.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 #include "huifang/scheduling/v1/service.pb.h"
 #include "read_models.h"
@@ -41,7 +41,7 @@ class Planning {
   static bool handles(std::string_view type);
   // A consumed batch: its service events planned together (per round of distinct customers), the
   // other events applied `lanes` customers at a time. Same contract as bus::BatchOutcome.
-  bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch, size_t lanes);
+  bus::BatchOutcome apply_batch(std::span<const runtime::Incoming> batch, size_t lanes);
   // Fires the periodic timers of `partitions` (every partition when none are named) that are due;
   // the number fired.
   core::Result<size_t> fire_timers(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
@@ -90,7 +90,7 @@ class Planning {
   // A trigger's decisions only grow: nothing to fold, only the stream's version matters (for
   // appending a late assignment to them).
   struct Appended {};
-  events::Repository<Appended> decisions_;
+  runtime::Repository<Appended> decisions_;
 };
 
 }  // namespace huifang::scheduling

@@ -268,7 +268,7 @@ TEST_F(PlanningTest, ABatchPlansEachCustomersEventsInOrderAndNothingTwiceOnRedel
   c->set_tenant_id("h");
   c->set_org_unit_id("cardiology");
   c->set_time_zone("Asia/Shanghai");
-  std::vector<events::Incoming> batch;
+  std::vector<runtime::Incoming> batch;
   batch.push_back({nullptr, intake_event(reg, "p-2", "c-p-2")});
   batch.push_back({nullptr, recorded("se-b1", "p-1", local(2026, 1, 5, 10, 0))});
   batch.push_back({nullptr, recorded("se-b2", "p-2", local(2026, 1, 5, 10, 0))});

@@ -81,8 +81,8 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
     const std::string pk = keys::tenant_partition(req->tenant_id());
     const std::string hash = core::hex64(core::fnv1a64(req->yaml()));
     auto r = policies_.execute(pk, {"policy", req->tenant_id() + ":" + id},
-                               [&](const events::Aggregate<std::vector<v1::PolicyPublished>>& a) -> core::Result<events::Decision> {
-      events::Decision d{{req->tenant_id(), "", pk, "", "", {}}, {}, {}};
+                               [&](const runtime::Aggregate<std::vector<v1::PolicyPublished>>& a) -> core::Result<runtime::Change> {
+      runtime::Change d(events::Decision{{req->tenant_id(), "", pk, "", "", {}}, {}});
       if (!a.state.empty() && a.state.back().content_hash() == hash) {
         resp->set_version(a.state.back().version());
         resp->set_changed(false);
@@ -97,10 +97,10 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
       events::Envelope e;
       *e.mutable_scheduling()->mutable_policy_published() = p;
       d.events.push_back(e);
-      d.index_ops.push_back({"HSET", keys::kPolicies, {id, p.SerializeAsString()}});
+      d.read_model.push_back({"HSET", keys::kPolicies, {id, p.SerializeAsString()}});
       for (const auto& rule : parsed->rules) {
-        if (rule.trigger != "periodic") d.index_ops.push_back({"HSET", keys::kPolicyForCategory, {rule.trigger, id}});
-        else d.index_ops.push_back({"SADD", keys::kPeriodicPolicies, {id}});
+        if (rule.trigger != "periodic") d.read_model.push_back({"HSET", keys::kPolicyForCategory, {rule.trigger, id}});
+        else d.read_model.push_back({"SADD", keys::kPeriodicPolicies, {id}});
       }
       resp->set_version(p.version());
       resp->set_changed(true);
@@ -175,12 +175,12 @@ grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, con
           return core::invalid_argument("calendar", "'" + d + "' is not a date YYYY-MM-DD in " + year);
     const std::string pk = keys::tenant_partition(c.tenant_id());
     auto r = calendars_.execute(pk, {"calendar", c.tenant_id() + ":" + year},
-                                [&](const events::Aggregate<bool>&) -> core::Result<events::Decision> {
-      events::Decision d{{c.tenant_id(), "", pk, "", "", {}}, {}, {}};
+                                [&](const runtime::Aggregate<bool>&) -> core::Result<runtime::Change> {
+      runtime::Change d(events::Decision{{c.tenant_id(), "", pk, "", "", {}}, {}});
       events::Envelope e;
       *e.mutable_scheduling()->mutable_calendar_published() = c;
       d.events.push_back(e);
-      d.index_ops.push_back({"HSET", keys::kCalendars, {year, c.SerializeAsString()}});
+      d.read_model.push_back({"HSET", keys::kCalendars, {year, c.SerializeAsString()}});
       return d;
     });
     if (!r) return r.error();

@@ -2,7 +2,7 @@
 // The SchedulingService gRPC edge: policies and calendars (event-sourced, versioned), agendas,
 // customer plans and explanations.
 #include "huifang/edge/caller.h"
-#include "huifang/events/repository.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/outbox/relay.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "planning.h"
@@ -40,8 +40,8 @@ class SchedulingService final : public v1::SchedulingService::Service {
   Planning& planning_;
   outbox::Relay& relay_;
   const edge::Authenticator& auth_;
-  events::Repository<std::vector<v1::PolicyPublished>> policies_;
-  events::Repository<bool> calendars_;
+  runtime::Repository<std::vector<v1::PolicyPublished>> policies_;
+  runtime::Repository<bool> calendars_;
 };
 
 // A line diff (unified-style, without context) between two texts.

@@ -11,7 +11,7 @@
 
 #include "huifang/calendar/calling_slots.h"
 #include "huifang/core/result.h"
-#include "huifang/events/repository.h"
+#include "huifang/events/decision.h"
 #include "huifang/scheduling/v1/events.pb.h"
 #include "huifang/visit/v1/service.pb.h"
 

@@ -98,7 +98,7 @@ bool VisitApp::handles(std::string_view type) {
          type == "intake.CustomerUpdated";
 }
 
-bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch) {
+bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch) {
   std::vector<store::Argv> pending_upserts;
   std::vector<store::AppendRequest> opens;
   size_t unwritten = 0;  // the first event whose writes are still pending
@@ -121,9 +121,9 @@ bus::BatchOutcome VisitApp::apply_batch(std::span<const events::Incoming> batch)
 
 core::Status VisitApp::assign(const events::Envelope& assigned) {
   const auto& a = assigned.scheduling().visit_assigned();
-  auto ex = run(assigned.customer_id(), a.visit_id(), [&](const VisitState& s) -> core::Result<events::Decision> {
+  auto ex = run(assigned.customer_id(), a.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
     // Kept, not published: scheduling already published the assignment.
-    events::Decision d{context_of(s), {}, {}, /*publish=*/false};
+    runtime::Change d(events::Decision{context_of(s), {}, /*publish=*/false});
     if (s.planned && !s.closed && s.agent_id != a.agent_id()) {
       events::Envelope copy;
       *copy.mutable_scheduling() = assigned.scheduling();
@@ -134,17 +134,17 @@ core::Status VisitApp::assign(const events::Envelope& assigned) {
   return ex ? core::ok_status() : core::Status(ex.error());
 }
 
-core::Result<events::Executed> VisitApp::run(const std::string& customer_id, const std::string& visit_id,
+core::Result<runtime::Executed> VisitApp::run(const std::string& customer_id, const std::string& visit_id,
                                              const Decide& decide) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   if (visit_id.empty()) return core::invalid_argument("visit_id", "is required");
   return visits_.execute(customer_id, stream_of(visit_id),
-                         [&](const events::Aggregate<VisitState>& a) -> core::Result<events::Decision> {
+                         [&](const runtime::Aggregate<VisitState>& a) -> core::Result<runtime::Change> {
                            auto d = decide(a.state);
                            if (!d || d->events.empty()) return d;
                            VisitState after = a.state;
                            for (const auto& e : d->events) evolve(after, e);
-                           for (auto& op : index_ops(a.state, after)) d->index_ops.push_back(std::move(op));
+                           for (auto& op : index_ops(a.state, after)) d->read_model.push_back(std::move(op));
                            return d;
                          });
 }
@@ -184,9 +184,9 @@ core::Result<size_t> VisitApp::fire_partition(uint32_t p, int64_t now, size_t ma
     const auto a = member.find('|'), b = member.find('|', a + 1);
     if (a == std::string::npos || b == std::string::npos) return store::bad_reply("timer member '" + member + "'");
     const std::string kind = member.substr(0, a), vid = member.substr(a + 1, b - a - 1), customer = member.substr(b + 1);
-    auto ex = run(customer, vid, [&](const VisitState& s) -> core::Result<events::Decision> {
-      events::Decision d{context_of(s), on_deadline(s, kind == "due" ? Deadline::due : Deadline::overdue),
-                         {{"ZREM", keys::kTimers, {member}}}};
+    auto ex = run(customer, vid, [&](const VisitState& s) -> core::Result<runtime::Change> {
+      runtime::Change d(events::Decision{context_of(s), on_deadline(s, kind == "due" ? Deadline::due : Deadline::overdue)});
+      d.read_model.push_back({"ZREM", keys::kTimers, {member}});
       return d;
     });
     if (!ex) return ex.error();
@@ -227,7 +227,7 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest
 
 core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const v1::RecordAttemptRequest& r) {
   std::optional<calendar::HolidayCalendar> cal;  // read once, only when the visit is known
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<events::Decision> {
+  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
     if (!cal && s.planned) {
       auto c = holidays(s.tenant_id);
       if (!c) return c.error();

@@ -9,8 +9,8 @@
 #include "../domain/catalog.h"
 #include "../domain/visit.h"
 #include "huifang/core/ids.h"
-#include "huifang/events/consume.h"
-#include "huifang/events/repository.h"
+#include "huifang/runtime/consume.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 
 namespace huifang::visit {
@@ -22,7 +22,7 @@ class VisitApp {
   // A consumed batch of scheduling's and intake's events: every plan opens its visit (all in one
   // round trip), a late assignment moves a visit onto the agent's agenda, calendars and contacts
   // are kept as read models. Same contract as bus::BatchOutcome.
-  bus::BatchOutcome apply_batch(std::span<const events::Incoming> batch);
+  bus::BatchOutcome apply_batch(std::span<const runtime::Incoming> batch);
   // The event types apply_batch() acts on (the consumer skips the rest unparsed).
   static bool handles(std::string_view type);
   // Fires the due and overdue timers of `partitions` that are due now; the number fired.
@@ -35,9 +35,9 @@ class VisitApp {
   core::Result<v1::GetVisitResponse> get(const v1::GetVisitRequest& r);
 
  private:
-  using Decide = std::function<core::Result<events::Decision>(const VisitState&)>;
+  using Decide = std::function<core::Result<runtime::Change>(const VisitState&)>;
   // Load → decide → append for one visit, with the read-model writes its change implies.
-  core::Result<events::Executed> run(const std::string& customer_id, const std::string& visit_id, const Decide& decide);
+  core::Result<runtime::Executed> run(const std::string& customer_id, const std::string& visit_id, const Decide& decide);
   // The append that opens a planned visit (no read needed: a visit is opened once).
   store::AppendRequest open(const events::Envelope& planned) const;
   // A visit planned while nobody could take it gets its agent.
@@ -53,7 +53,7 @@ class VisitApp {
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   const core::Clock& clock_;
-  events::Repository<VisitState> visits_;
+  runtime::Repository<VisitState> visits_;
 };
 
 }  // namespace huifang::visit

@@ -66,7 +66,7 @@ class VisitLifeTest : public ::testing::Test {
     return e;
   }
   void consume(const std::vector<events::Envelope>& es) {
-    std::vector<events::Incoming> batch;
+    std::vector<runtime::Incoming> batch;
     for (const auto& e : es) batch.push_back({nullptr, e});
     const auto out = app_->apply_batch(batch);
     ASSERT_FALSE(out.error) << out.error->to_string();

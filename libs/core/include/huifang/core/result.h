@@ -2,6 +2,7 @@
 // Result<T>: a value or a core::Error (std::expected arrives only with C++23). Callers must look:
 // `if (!r) return r.error();` then `*r`. Dereferencing an error is a bug and aborts.
 #include <cstdlib>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -14,6 +15,13 @@ class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like expected
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
+  // A result whose value converts to T, e.g. a domain decision returned where a handler's change
+  // (the decision plus read-model updates) is expected.
+  template <typename U>
+    requires(!std::is_same_v<U, T> && std::is_constructible_v<T, U &&>)
+  Result(Result<U>&& other)  // NOLINT: implicit like the value's own conversion
+      : v_(other ? std::variant<T, Error>(std::in_place_index<0>, T(std::move(*other)))
+                 : std::variant<T, Error>(std::in_place_index<1>, std::move(other).error())) {}
 
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }

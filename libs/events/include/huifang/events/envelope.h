@@ -1,13 +1,17 @@
 #pragma once
 // Building and reading event envelopes (huifang.events.v1.Envelope): the metadata every event
 // carries beside its typed body — id, stream and version, tenant, org unit, customer (the
-// partition key), occurred/recorded times, correlation and causation.
+// partition key), occurred/recorded times, correlation and causation. Knows neither the store nor
+// the bus: both depend on it, not it on them.
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "huifang/core/clock.h"
 #include "huifang/core/ids.h"
+#include "huifang/core/stream_id.h"
 #include "huifang/events/v1/envelope.pb.h"
-#include "huifang/store/event_store.h"
 
 namespace huifang::events {
 
@@ -35,7 +39,7 @@ class EnvelopeFactory {
   EnvelopeFactory(const core::Clock& clock, core::IdGenerator& ids) : clock_(clock), ids_(ids) {}
   // Fills every metadata field; the caller has set the body. `version` is the event's 1-based
   // position in its stream.
-  void stamp(Envelope& e, const EventContext& ctx, const store::StreamId& stream, uint64_t version) const;
+  void stamp(Envelope& e, const EventContext& ctx, const core::StreamId& stream, uint64_t version) const;
   const core::Clock& clock() const { return clock_; }
   std::string new_id() const { return ids_.next(); }
 
@@ -44,8 +48,13 @@ class EnvelopeFactory {
   core::IdGenerator& ids_;
 };
 
-// The inbox mark for consuming `e`: one high-water mark per source stream, keyed by the topic's
-// service so that two services' stream ids can never collide.
-store::InboxMark inbox_mark(const Envelope& e);
+// Which event types ("visit.VisitCompleted") a service acts on. A consumer skips the others after
+// reading only the envelope's first two fields, instead of parsing whole messages it ignores (a
+// service event crosses several topics each group reads only a part of).
+using TypeFilter = std::function<bool(std::string_view type)>;
+
+// The type name of a serialized envelope, read from its first fields without parsing the rest;
+// nullopt when the bytes do not start like an envelope (the caller then parses them whole).
+std::optional<std::string_view> peek_type(std::string_view bytes);
 
 }  // namespace huifang::events

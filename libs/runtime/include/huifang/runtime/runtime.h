@@ -19,7 +19,7 @@
 #include "huifang/core/metrics.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/http.h"
-#include "huifang/events/consume.h"
+#include "huifang/runtime/consume.h"
 #include "huifang/events/envelope.h"
 #include "huifang/outbox/relay.h"
 #include "huifang/runtime/deadlines.h"
@@ -64,14 +64,14 @@ class Runtime {
 
   // Consumes `topics` as the service's group, decoding envelopes; types `handles` refuses are
   // skipped without being parsed (empty = every type).
-  core::Status consume(const std::vector<std::string>& topics, events::EnvelopeHandler handler,
+  core::Status consume(const std::vector<std::string>& topics, EnvelopeHandler handler,
                        events::TypeFilter handles = {});
   // Consumes raw messages (the inbound integration topic carries JSON as well as protobuf).
   core::Status consume_raw(const std::vector<std::string>& topics, const std::string& group, bus::BatchHandler handler);
   // Like consume(), but offsets are the caller's to store on the returned consumer once its own
   // save has made what it applied durable (a projection saved on a timer).
   core::Result<bus::Consumer*> consume_storing_offsets_myself(const std::vector<std::string>& topics,
-                                                              events::EnvelopeHandler handler,
+                                                              EnvelopeHandler handler,
                                                               events::TypeFilter handles = {});
 
   // Every `interval`, `fire` gets the logical partitions whose sorted set `suffix` (scores: due

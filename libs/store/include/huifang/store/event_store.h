@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "huifang/core/result.h"
+#include "huifang/core/stream_id.h"
 #include "huifang/store/redis.h"
 
 namespace huifang::store {
@@ -20,10 +21,7 @@ namespace huifang::store {
 // Stable across processes and versions (FNV-1a): the same customer always maps to one partition.
 uint32_t logical_partition(std::string_view partition_key, uint32_t partitions);
 
-struct StreamId {
-  std::string type;  // "customer", "visit", "complaint", "policy", ...
-  std::string id;
-};
+using core::StreamId;
 
 // Named expectations instead of magic numbers.
 struct ExpectedVersion {

@@ -1,4 +1,4 @@
-#include "huifang/events/repository.h"
+#include "huifang/runtime/repository.h"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,11 @@
 
 #include "huifang/testing/redis_server.h"
 
-namespace huifang::events {
+namespace huifang::runtime {
 namespace {
+
+using events::Decision;
+using events::EnvelopeFactory;
 
 // A tiny aggregate: the number of attempts recorded on a visit.
 struct Attempts {
@@ -147,4 +150,4 @@ TEST_F(RepositoryTest, DecideErrorsAreReturnedUnchanged) {
 }
 
 }  // namespace
-}  // namespace huifang::events
+}  // namespace huifang::runtime

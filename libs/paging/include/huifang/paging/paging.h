@@ -8,7 +8,7 @@
 #include "huifang/common/v1/common.pb.h"
 #include "huifang/core/result.h"
 
-namespace huifang::edge {
+namespace huifang::paging {
 
 template <typename T, typename Out>
 core::Status page_into(const std::vector<T>& items, const common::v1::PageRequest& req, Out* out,
@@ -28,4 +28,4 @@ core::Status page_into(const std::vector<T>& items, const common::v1::PageReques
   return core::ok_status();
 }
 
-}  // namespace huifang::edge
+}  // namespace huifang::paging

@@ -1,11 +1,10 @@
-#include "huifang/events/consume.h"
-
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
+#include "huifang/runtime/consume.h"
 
 #include "huifang/bus/lanes.h"
 
-namespace huifang::events {
+namespace huifang::runtime {
+
+using events::Envelope;
 
 EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply) {
   return [apply = std::move(apply)](std::span<const Incoming> in) -> bus::BatchOutcome {
@@ -23,28 +22,8 @@ EnvelopeHandler apply_in_lanes(std::function<core::Status(const Envelope&)> appl
   };
 }
 
-std::optional<std::string_view> peek_type(std::string_view bytes) {
-  using google::protobuf::internal::WireFormatLite;
-  constexpr uint32_t kTypeField = 2;  // Envelope.type; fields are serialized in field-number order
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
-  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
-    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
-    if (field > kTypeField) return std::nullopt;
-    if (field == kTypeField) {
-      uint32_t length = 0;
-      if (WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED || !in.ReadVarint32(&length))
-        return std::nullopt;
-      const auto at = static_cast<size_t>(in.CurrentPosition());
-      if (length > bytes.size() - at) return std::nullopt;
-      return bytes.substr(at, length);
-    }
-    if (!WireFormatLite::SkipField(&in, tag)) return std::nullopt;
-  }
-  return std::nullopt;
-}
-
 bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group,
-                                   TypeFilter handles) {
+                                   events::TypeFilter handles) {
   core::Counter& unknown = metrics.counter("huifang_consumer_unknown_events_total",
                                            "Events of a type this build does not know, skipped", {{"group", group}});
   core::Counter& ignored = metrics.counter("huifang_consumer_ignored_events_total",
@@ -59,7 +38,7 @@ bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistr
     size_t scanned = 0;
     for (; scanned < msgs.size(); ++scanned) {
       if (handles) {
-        const auto type = peek_type(msgs[scanned].value);
+        const auto type = events::peek_type(msgs[scanned].value);
         if (type && !handles(*type)) {
           ignored.inc();
           continue;
@@ -71,7 +50,7 @@ bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistr
                                 "payload is not a huifang.events.v1.Envelope");
         break;
       }
-      if (in.envelope.body_case() == Envelope::BODY_NOT_SET || type_name(in.envelope).ends_with(".Unknown")) {
+      if (in.envelope.body_case() == Envelope::BODY_NOT_SET || events::type_name(in.envelope).ends_with(".Unknown")) {
         unknown.inc();
         continue;
       }
@@ -84,4 +63,4 @@ bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistr
   };
 }
 
-}  // namespace huifang::events
+}  // namespace huifang::runtime

@@ -1,4 +1,4 @@
-#include "huifang/events/consume.h"
+#include "huifang/runtime/consume.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,10 @@
 
 #include "huifang/core/ids.h"
 
-namespace huifang::events {
+namespace huifang::runtime {
 namespace {
+
+using events::Envelope;
 
 bus::Message message(const Envelope& e) {
   bus::Message m;
@@ -46,22 +48,6 @@ TEST(DecodeEnvelopes, UnknownBodiesAreSkippedAndCountedWithoutReachingTheHandler
   EXPECT_FALSE(out.error);
   EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2}));
   EXPECT_NE(metrics.expose().find("huifang_consumer_unknown_events_total{group=\"g\"} 1"), std::string::npos);
-}
-
-TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
-  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
-  core::IdGenerator ids{clock, 1};
-  EnvelopeFactory factory{clock, ids};
-  Envelope e;
-  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
-  factory.stamp(e, {"t", "u", "c", "", "", {}}, {"visit", "v-1"}, 3);
-  const std::string bytes = e.SerializeAsString();
-  EXPECT_EQ(peek_type(bytes), std::optional<std::string_view>("visit.VisitCompleted"));
-  EXPECT_EQ(peek_type("\xff\xff not protobuf"), std::nullopt);
-  EXPECT_EQ(peek_type(bytes.substr(0, 30)), std::nullopt);  // cut short
-  Envelope untyped;
-  untyped.set_tenant_id("t");
-  EXPECT_EQ(peek_type(untyped.SerializeAsString()), std::nullopt);
 }
 
 TEST(DecodeEnvelopes, TypesTheServiceDoesNotHandleAreSkippedUnparsedAndCountAsDone) {
@@ -112,10 +98,12 @@ TEST(DecodeEnvelopes, AHandlerFailureMapsBackToTheMessageIndex) {
 }
 
 }  // namespace
-}  // namespace huifang::events
+}  // namespace huifang::runtime
 
-namespace huifang::events {
+namespace huifang::runtime {
 namespace {
+
+using events::Envelope;
 
 std::vector<Incoming> for_customers(const std::vector<std::string>& customers) {
   std::vector<Incoming> in;
@@ -160,4 +148,4 @@ TEST(ApplyInLanes, DoneIsThePrefixBeforeTheEarliestFailure) {
 }
 
 }  // namespace
-}  // namespace huifang::events
+}  // namespace huifang::runtime

@@ -3,8 +3,6 @@
 // error (retried, then dead-lettered by the consumer loop); an envelope whose body this build does
 // not know (a newer producer's event type) is skipped and counted, for forward compatibility.
 #include <functional>
-#include <optional>
-#include <string_view>
 #include <span>
 #include <vector>
 
@@ -12,7 +10,9 @@
 #include "huifang/core/metrics.h"
 #include "huifang/events/envelope.h"
 
-namespace huifang::events {
+namespace huifang::runtime {
+
+using events::Envelope;
 
 struct Incoming {
   const bus::Message* message;
@@ -30,17 +30,8 @@ EnvelopeHandler apply_each(std::function<core::Status(const Envelope&)> apply);
 // inbox): after a failure, events other lanes already applied are delivered again.
 EnvelopeHandler apply_in_lanes(std::function<core::Status(const Envelope&)> apply, size_t lanes);
 
-// Which event types ("visit.VisitCompleted") a service acts on. A consumer skips the others after
-// reading only the envelope's first two fields, instead of parsing whole messages it ignores (a
-// service event crosses several topics each group reads only a part of).
-using TypeFilter = std::function<bool(std::string_view type)>;
-
-// The type name of a serialized envelope, read from its first fields without parsing the rest;
-// nullopt when the bytes do not start like an envelope (the caller then parses them whole).
-std::optional<std::string_view> peek_type(std::string_view bytes);
-
 // `handles` empty = every type.
 bus::BatchHandler decode_envelopes(EnvelopeHandler handler, core::MetricsRegistry& metrics, const std::string& group,
-                                   TypeFilter handles = {});
+                                   events::TypeFilter handles = {});
 
-}  // namespace huifang::events
+}  // namespace huifang::runtime

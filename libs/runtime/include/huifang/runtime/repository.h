@@ -11,10 +11,13 @@
 
 #include "huifang/core/log.h"
 #include "huifang/core/result.h"
+#include "huifang/events/decision.h"
 #include "huifang/events/envelope.h"
 #include "huifang/store/event_store.h"
 
-namespace huifang::events {
+namespace huifang::runtime {
+
+using events::Envelope;
 
 template <typename State>
 struct Aggregate {
@@ -29,16 +32,21 @@ struct SnapshotCodec {
   std::function<bool(const std::string&, State&)> decode;
 };
 
-// What a decide function returns: new events (bodies set; metadata is stamped here) and the
-// service's index updates, applied atomically with them.
-struct Decision {
-  EventContext context;
-  std::vector<Envelope> events;
-  std::vector<store::IndexOp> index_ops;
-  // False: the events are kept in the stream but not published (a copy of what another service
-  // already published, kept because this aggregate now owns what follows from it).
-  bool publish = true;
+// What a handler appends for one aggregate: the domain's decision and the service's read-model
+// updates that go with it in the same atomic step. Domain code returns only the decision (it
+// converts); the handler, which owns the service's keys, adds the updates.
+struct Change : events::Decision {
+  Change() = default;
+  Change(events::Decision d) : events::Decision(std::move(d)) {}  // NOLINT: implicit by design
+  std::vector<store::IndexOp> read_model;
 };
+
+// The inbox mark for consuming `e`: one high-water mark per source stream, keyed by the topic's
+// service so that two services' stream ids can never collide.
+inline store::InboxMark inbox_mark(const Envelope& e) {
+  const std::string area = e.type().substr(0, e.type().find('.'));
+  return store::InboxMark{area + "/" + e.stream().type() + "/" + e.stream().id(), e.stream_version()};
+}
 
 struct Executed {
   uint64_t version = 0;       // stream version after the command
@@ -51,7 +59,7 @@ class Repository {
  public:
   using Evolve = std::function<void(State&, const Envelope&)>;
 
-  Repository(store::EventStore& store, const EnvelopeFactory& factory, Evolve evolve, SnapshotCodec<State> codec = {})
+  Repository(store::EventStore& store, const events::EnvelopeFactory& factory, Evolve evolve, SnapshotCodec<State> codec = {})
       : store_(store), factory_(factory), evolve_(std::move(evolve)), codec_(std::move(codec)) {}
 
   core::Result<Aggregate<State>> load(const std::string& partition_key, const store::StreamId& stream) const {
@@ -75,7 +83,7 @@ class Repository {
     return agg;
   }
 
-  using Decide = std::function<core::Result<Decision>(const Aggregate<State>&)>;
+  using Decide = std::function<core::Result<Change>(const Aggregate<State>&)>;
 
   // Runs `decide` against the current state and appends what it returns.
   core::Result<Executed> execute(const std::string& partition_key, const store::StreamId& stream, const Decide& decide,
@@ -107,7 +115,7 @@ class Repository {
       Executed out;
       store::AppendRequest req{partition_key,
                                {{stream, store::ExpectedVersion::exactly(agg->version), {}, decision->publish}}, inbox,
-                               decision->index_ops};
+                               decision->read_model};
       for (size_t i = 0; i < decision->events.size(); ++i) {
         Envelope& e = decision->events[i];
         factory_.stamp(e, decision->context, stream, agg->version + i + 1);
@@ -147,9 +155,9 @@ class Repository {
   }
 
   store::EventStore& store_;
-  const EnvelopeFactory& factory_;
+  const events::EnvelopeFactory& factory_;
   Evolve evolve_;
   SnapshotCodec<State> codec_;
 };
 
-}  // namespace huifang::events
+}  // namespace huifang::runtime
