@@ -1,5 +1,7 @@
 #include "huifang/events/envelope.h"
 
+#include <memory>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
@@ -64,6 +66,47 @@ void EnvelopeFactory::stamp(Envelope& e, const EventContext& ctx, const core::St
   e.set_correlation_id(ctx.correlation_id);
   e.set_causation_id(ctx.causation_id);
   e.set_schema_version(1);
+}
+
+std::string stored_form(Envelope& e) {
+  std::unique_ptr<v1::StreamRef> stream(e.has_stream() ? e.release_stream() : nullptr);
+  const uint64_t version = e.stream_version();
+  e.clear_stream_version();
+  std::string out = e.SerializeAsString();
+  if (stream) e.set_allocated_stream(stream.release());
+  e.set_stream_version(version);
+  return out;
+}
+
+bool parse_stored(std::string_view bytes, const core::StreamId& stream, uint64_t version, Envelope& out) {
+  if (!out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return false;
+  out.mutable_stream()->set_type(stream.type);
+  out.mutable_stream()->set_id(stream.id);
+  out.set_stream_version(version);
+  return true;
+}
+
+std::string published_form(std::string_view stored, const core::StreamId& stream, uint64_t version) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr uint32_t kStreamField = 3, kVersionField = 4;  // Envelope.stream, Envelope.stream_version
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(stored.data()), static_cast<int>(stored.size()));
+  size_t insert_at = 0;
+  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
+    const uint32_t field = WireFormatLite::GetTagFieldNumber(tag);
+    if (field == kStreamField || field == kVersionField) return std::string(stored);  // stored whole
+    if (field > kVersionField) break;
+    if (!WireFormatLite::SkipField(&in, tag)) return std::string(stored);  // not ours to mend
+    insert_at = static_cast<size_t>(in.CurrentPosition());
+  }
+  Envelope where;
+  where.mutable_stream()->set_type(stream.type);
+  where.mutable_stream()->set_id(stream.id);
+  where.set_stream_version(version);
+  const std::string fields = where.SerializeAsString();
+  std::string out;
+  out.reserve(stored.size() + fields.size());
+  out.append(stored.substr(0, insert_at)).append(fields).append(stored.substr(insert_at));
+  return out;
 }
 
 std::optional<std::string_view> peek_type(std::string_view bytes) {

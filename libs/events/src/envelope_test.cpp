@@ -37,6 +37,34 @@ TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
   EXPECT_EQ(peek_type(untyped.SerializeAsString()), std::nullopt);
 }
 
+TEST(Envelope, StoredWithoutStreamAndVersionAndPublishedWhole) {
+  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
+  core::IdGenerator ids{clock, 1};
+  EnvelopeFactory factory{clock, ids};
+  Envelope e;
+  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
+  factory.stamp(e, {"t", "u", "c", "corr", "cause", {}}, {"visit", "v-1"}, 7);
+  const std::string whole = e.SerializeAsString();
+
+  const std::string stored = stored_form(e);
+  EXPECT_EQ(e.SerializeAsString(), whole) << "the envelope is left as it was";
+  Envelope bare;
+  ASSERT_TRUE(bare.ParseFromString(stored));
+  EXPECT_FALSE(bare.has_stream());
+  EXPECT_EQ(bare.stream_version(), 0u);
+  EXPECT_EQ(stored.size() + 2 + 2 + 7 + 5, whole.size());  // StreamRef{"visit","v-1"} and version 7 are all it lost
+
+  Envelope loaded;
+  ASSERT_TRUE(parse_stored(stored, {"visit", "v-1"}, 7, loaded));
+  EXPECT_EQ(loaded.SerializeAsString(), whole);
+  EXPECT_FALSE(parse_stored("\xff\xff not protobuf", {"visit", "v-1"}, 7, loaded));
+
+  // The relay's bytes are the whole envelope's, field for field, so readers see no difference.
+  EXPECT_EQ(published_form(stored, {"visit", "v-1"}, 7), whole);
+  EXPECT_EQ(peek_type(published_form(stored, {"visit", "v-1"}, 7)), std::optional<std::string_view>("visit.VisitCompleted"));
+  EXPECT_EQ(published_form(whole, {"visit", "other"}, 9), whole) << "stored whole by an earlier version: as it is";
+}
+
 TEST(Envelope, TimestampsRoundTripIncludingBeforeTheEpoch) {
   for (int64_t us : {int64_t{0}, int64_t{1'500'000}, int64_t{-1'500'000}, int64_t{1'767'571'200'123'456}}) {
     EXPECT_EQ(core::to_micros(from_proto(to_proto(core::from_micros(us)))), us);

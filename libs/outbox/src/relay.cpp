@@ -14,7 +14,8 @@ using store::Reply;
 // keeps no second copy of an event, and the relay still reads in one round trip. Every key shares
 // the partition's hash tag (one Redis Cluster slot). Entries that carry their payload ('p') are
 // published as they are.
-// KEYS[1] outbox; ARGV[1] last published id ('' = none), ARGV[2] count → id, key, payload, ...
+// KEYS[1] outbox; ARGV[1] last published id ('' = none), ARGV[2] count
+//   → per entry: id, Kafka key, payload, stream key (false if it carries its payload), index.
 const store::Script& read_script() {
   static const store::Script script(R"lua(
 local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
@@ -29,6 +30,8 @@ for _, e in ipairs(redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2])) d
   out[#out + 1] = e[1]
   out[#out + 1] = k or false
   out[#out + 1] = p or false
+  out[#out + 1] = (s and i) and s or false
+  out[#out + 1] = (s and i) and i or false
 end
 return out
 )lua");
@@ -145,12 +148,20 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
   std::vector<std::vector<Entry>> entries(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) {
     const Reply& r = (*ranges)[i];
-    if (r.type != Reply::Type::array || r.elements.size() % 3 != 0) return bad_reply("outbox read: " + r.str);
-    if (r.elements.size() / 3 >= options_.batch) wake(parts[i]);  // more is waiting
-    for (size_t j = 0; j < r.elements.size(); j += 3) {
-      if (r.elements[j + 1].type != Reply::Type::string) return bad_reply("outbox entry without a key");
-      if (r.elements[j + 2].type != Reply::Type::string) return bad_reply("outbox points at a missing event");
-      entries[i].push_back(Entry{r.elements[j].str, r.elements[j + 1].str, r.elements[j + 2].str, false});
+    constexpr size_t kFields = 5;
+    if (r.type != Reply::Type::array || r.elements.size() % kFields != 0) return bad_reply("outbox read: " + r.str);
+    if (r.elements.size() / kFields >= options_.batch) wake(parts[i]);  // more is waiting
+    for (size_t j = 0; j < r.elements.size(); j += kFields) {
+      const auto& f = r.elements;
+      if (f[j + 1].type != Reply::Type::string) return bad_reply("outbox entry without a key");
+      if (f[j + 2].type != Reply::Type::string) return bad_reply("outbox points at a missing event");
+      std::string payload = f[j + 2].str;
+      if (options_.to_publish && f[j + 3].type == Reply::Type::string) {
+        auto published = options_.to_publish(f[j + 3].str, std::stoull(f[j + 4].str), std::move(payload));
+        if (!published) return bad_reply("outbox entry " + f[j].str + ": " + published.error().message);
+        payload = std::move(*published);
+      }
+      entries[i].push_back(Entry{f[j].str, f[j + 1].str, std::move(payload), false});
     }
   }
 

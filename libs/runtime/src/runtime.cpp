@@ -32,7 +32,7 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"kafka-bootstrap", "", "Kafka bootstrap servers (host:port,...)"},
       {"kafka-bootstrap-file", ".huifang/broker.addr", "file with the bootstrap address (embedded broker)"},
       {"kafka-properties", "", "extra librdkafka properties k=v,k=v (security.protocol, sasl.*, ssl.*)"},
-      {"outbox-retention", "7d", "how long published events stay republishable"},
+      {"outbox-retention", "7d", "how long published events stay republishable (and the inbox remembers a source stream: at least 1h)"},
       {"instance-id", "", "this instance's name among several of the service (empty = name@grpc-listen)"},
       {"lease-ttl", "5s", "how long an instance's claim on a partition's relay and timers lasts unrenewed"},
       {"log-level", "info", "debug, info, warn or error"},
@@ -99,8 +99,14 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   auto snap = c.get_int("snapshot-every", 0, 1'000'000);
   if (!snap) return snap.error();
   rt->pool_ = std::make_unique<store::RedisPool>(ro, static_cast<int>(*pool));
-  rt->store_ = std::make_unique<store::EventStore>(
-      *rt->pool_, store::StoreOptions{c.get("key-prefix"), static_cast<uint32_t>(*partitions), static_cast<uint32_t>(*snap)});
+  auto retention = c.get_duration("outbox-retention");
+  if (!retention) return retention.error();
+  if (*retention < std::chrono::hours(1)) return core::invalid_argument("outbox-retention", "must be at least 1h");
+  store::StoreOptions store_options{c.get("key-prefix"), static_cast<uint32_t>(*partitions), static_cast<uint32_t>(*snap)};
+  // Nothing older than the outboxes' retention can be delivered again (a republish resends only
+  // what they hold), so the inbox remembers each source stream that long after its last message.
+  store_options.inbox_period = std::chrono::duration_cast<std::chrono::seconds>(*retention);
+  rt->store_ = std::make_unique<store::EventStore>(*rt->pool_, std::move(store_options));
   if (c.get("clock-file").empty()) {
     rt->clock_ = std::make_unique<core::SystemClock>();
   } else {
@@ -119,10 +125,14 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   auto producer = bus::Producer::create(rt->kafka_);
   if (!producer) return producer.error();
   rt->producer_ = std::move(*producer);
-  auto retention = c.get_duration("outbox-retention");
-  if (!retention) return retention.error();
   outbox::RelayOptions relay_options{spec.topic};
   relay_options.retention = std::chrono::duration_cast<std::chrono::hours>(*retention);
+  relay_options.to_publish = [store = rt->store_.get()](std::string_view key, uint64_t index,
+                                                        std::string stored) -> core::Result<std::string> {
+    auto stream = store->stream_of_key(key);
+    if (!stream) return store::bad_reply("'" + std::string(key) + "' is not a stream of " + store->prefix());
+    return events::published_form(stored, *stream, index + 1);
+  };
   rt->relay_ = std::make_unique<outbox::Relay>(*rt->store_, *rt->producer_, rt->metrics_, *rt->clock_, relay_options);
   outbox::Relay* relay = rt->relay_.get();
   rt->store_->add_append_listener([relay](uint32_t partition) { relay->wake(partition); });

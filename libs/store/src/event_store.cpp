@@ -32,6 +32,15 @@ std::string EventStore::stream_key(uint32_t partition, const StreamId& stream) c
   return key(partition, "s:" + stream.type + ":" + stream.id);
 }
 
+std::optional<StreamId> EventStore::stream_of_key(std::string_view k) const {
+  const auto at = k.find("}:s:");
+  if (!k.starts_with(options_.prefix + ":{") || at == std::string_view::npos) return std::nullopt;
+  const std::string_view rest = k.substr(at + 4);
+  const auto colon = rest.find(':');
+  if (colon == 0 || colon == std::string_view::npos || colon + 1 == rest.size()) return std::nullopt;
+  return StreamId{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
+}
+
 std::vector<uint32_t> EventStore::all_partitions() const {
   std::vector<uint32_t> all(options_.partitions);
   for (uint32_t p = 0; p < all.size(); ++p) all[p] = p;
@@ -73,10 +82,24 @@ core::Result<LoadedStream> EventStore::load(std::string_view partition_key, cons
   return out;
 }
 
-std::pair<Argv, Argv> EventStore::script_call(const AppendRequest& r, uint32_t p) const {
-  Argv keys{key(p, "outbox"), key(p, "inbox")};
+int64_t EventStore::inbox_generation() const {
+  if (options_.inbox_period.count() <= 0) return -1;
+  static const core::SystemClock system;
+  const core::Clock& clock = options_.wall_clock ? *options_.wall_clock : system;
+  return core::to_micros(clock.now()) / 1'000'000 / options_.inbox_period.count();
+}
+
+std::pair<Argv, Argv> EventStore::script_call(const AppendRequest& r, uint32_t p, int64_t generation) const {
+  // This period's inbox, the one before, and the single unbounded inbox of earlier versions (read
+  // only, so marks written before an upgrade still count).
+  const std::string legacy = key(p, "inbox");
+  Argv keys = generation < 0
+                  ? Argv{key(p, "outbox"), legacy, legacy, legacy}
+                  : Argv{key(p, "outbox"), key(p, "inbox:" + std::to_string(generation)),
+                         key(p, "inbox:" + std::to_string(generation - 1)), legacy};
+  const int64_t ttl = generation < 0 ? 0 : 2 * options_.inbox_period.count();
   Argv args{r.inbox ? r.inbox->source : std::string(), r.inbox ? std::to_string(r.inbox->version) : "0",
-            r.partition_key, std::to_string(r.streams.size()), std::to_string(r.index_ops.size())};
+            r.partition_key, std::to_string(r.streams.size()), std::to_string(r.index_ops.size()), std::to_string(ttl)};
   for (const auto& s : r.streams) {
     keys.push_back(stream_key(p, s.stream));
     args.push_back(std::to_string(s.expected.value));
@@ -126,9 +149,10 @@ std::vector<core::Result<AppendResult>> EventStore::append_batch(const std::vect
   std::vector<std::pair<Argv, Argv>> calls;
   std::vector<uint32_t> parts;
   calls.reserve(requests.size());
+  const int64_t generation = inbox_generation();
   for (const auto& r : requests) {
     parts.push_back(partition_of(r.partition_key));
-    calls.push_back(script_call(r, parts.back()));
+    calls.push_back(script_call(r, parts.back(), generation));
   }
   std::vector<core::Result<AppendResult>> out;
   out.reserve(requests.size());

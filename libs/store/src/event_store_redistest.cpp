@@ -57,6 +57,15 @@ TEST_F(EventStoreTest, KeysCarryThePartitionHashTag) {
   EXPECT_EQ(logical_partition("customer-42", 16), p);  // stable, pure function
 }
 
+TEST_F(EventStoreTest, AStreamKeyNamesItsStreamBack) {
+  const auto stream = store_->stream_of_key(store_->stream_key(3, {"plan", "se:1"}));
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->type, "plan");
+  EXPECT_EQ(stream->id, "se:1");
+  EXPECT_FALSE(store_->stream_of_key(store_->key(3, "outbox")));
+  EXPECT_FALSE(store_->stream_of_key("other:{p3}:s:plan:x"));
+}
+
 TEST_F(EventStoreTest, StaleExpectedVersionIsAConflictAndWritesNothing) {
   ASSERT_TRUE(store_->append(req("c1", "v1", ExpectedVersion::no_stream(), {"a"})));
   auto r = store_->append(req("c1", "v1", ExpectedVersion::no_stream(), {"b"}));
@@ -108,6 +117,41 @@ TEST_F(EventStoreTest, InboxRefusesTheSameSourceVersionTwice) {
   r.inbox->version = 4;
   EXPECT_TRUE(store_->append(r));
   EXPECT_EQ(store_->load("c1", {"visit", "v1"})->version, 2u);
+}
+
+// The inbox is bounded: a mark is kept in its period's hash, read for that period and the next,
+// and the hash expires after two periods. Marks from before periods existed are still read.
+TEST_F(EventStoreTest, InboxRemembersASourceForAPeriodAfterItsLastMessageThenForgetsIt) {
+  core::ManualClock wall{core::from_micros(1'767'571'200'000'000)};  // 2026-01-05 00:00 UTC
+  StoreOptions o{"visit", 16, 5};
+  o.inbox_period = std::chrono::hours(1);
+  o.wall_clock = &wall;
+  EventStore store(*pool_, o);
+  auto from = [](uint64_t version) {
+    return AppendRequest{"c1", {{{"visit", "v1"}, ExpectedVersion::any(), {"e"}}}, InboxMark{"src/1", version}, {}};
+  };
+  auto duplicate = [&](uint64_t version) {
+    auto r = store.append(from(version));
+    return !r && r.error().code == errc::duplicate_message;
+  };
+  ASSERT_TRUE(store.append(from(1)));
+  EXPECT_TRUE(duplicate(1));
+  const std::string inbox_key = store.key(store.partition_of("c1"), "inbox:" + std::to_string(1'767'571'200 / 3600));
+  const int ttl = std::stoi(server_->cli("TTL '" + inbox_key + "'"));
+  EXPECT_GT(ttl, 3600);
+  EXPECT_LE(ttl, 7200);
+
+  wall.advance(std::chrono::minutes(70));  // the next period: the previous one is still read
+  EXPECT_TRUE(duplicate(1));
+  ASSERT_TRUE(store.append(from(2)));
+  wall.advance(std::chrono::minutes(50));  // two periods after v1 was written, one after v2
+  EXPECT_TRUE(duplicate(2));
+  wall.advance(std::chrono::hours(2));  // longer than anything can be redelivered: forgotten
+  EXPECT_FALSE(duplicate(2));
+
+  server_->cli("HSET '" + store.key(store.partition_of("c1"), "inbox") + "' src/1 9");  // an earlier version's mark
+  EXPECT_TRUE(duplicate(9));
+  EXPECT_FALSE(duplicate(10));
 }
 
 TEST_F(EventStoreTest, SnapshotPlusLaterEventsIsWhatLoadReturns) {
@@ -176,6 +220,78 @@ TEST_F(EventStoreTest, AcknowledgedAppendsSurviveRedisKillAndRestart) {
     EXPECT_EQ(loaded->version, 1u);
   }
   EXPECT_TRUE(store_->append(req("c0", "v0", ExpectedVersion::exactly(1), {"after-restart"})));
+}
+
+// fault: Redis killed (-9) while a consumer group-commits batches of appends (one pipelined
+// append_batch per consumed batch, each request carrying its inbox mark). The connection re-sends
+// a pipeline cut by the kill, and the consumer re-sends any batch that still did not come back
+// whole, as a redelivery would; requests that had landed come back as duplicates. Each request
+// is one script, so it lands all or nothing: in the end every message was applied exactly once —
+// its events in its stream, its read-model update and its outbox entry once each, none missing.
+TEST_F(EventStoreTest, GroupCommitsCutByAKillAreAppliedExactlyOnceAfterRedelivery) {
+  // Batches large enough that Redis takes many event-loop turns (and fsyncs) over each, so the
+  // kill lands inside one: its first requests are durable, their replies lost.
+  constexpr int kSources = 50, kPerSource = 60, kBatch = 1000;
+  struct Message {
+    int source;
+    uint64_t version;
+  };
+  std::vector<Message> messages;  // interleaved across sources, each source's in order
+  for (int v = 1; v <= kPerSource; ++v)
+    for (int s = 0; s < kSources; ++s) messages.push_back({s, static_cast<uint64_t>(v)});
+  auto request = [](const Message& m) {
+    const std::string c = "c" + std::to_string(m.source);
+    return AppendRequest{c,
+                         {{{"visit", "v" + std::to_string(m.source)}, ExpectedVersion::any(),
+                           {"e" + std::to_string(m.version), "f" + std::to_string(m.version)}}},
+                         InboxMark{"intake/customer/" + c, m.version},
+                         {{"HINCRBY", "applied", {c, "1"}}}};
+  };
+
+  std::atomic<size_t> committed{0};
+  std::atomic<int> failed_batches{0}, duplicates{0};
+  std::thread consumer([&] {
+    while (committed < messages.size()) {
+      const size_t from = committed, to = std::min(messages.size(), from + kBatch);
+      std::vector<AppendRequest> batch;
+      for (size_t i = from; i < to; ++i) batch.push_back(request(messages[i]));
+      bool whole = true;
+      for (const auto& r : store_->append_batch(batch))
+        if (r) continue;
+        else if (r.error().code == errc::duplicate_message) ++duplicates;  // landed before the cut
+        else whole = false;
+      if (whole) {
+        committed = to;
+      } else {
+        ++failed_batches;  // the consumer stores no offset: the whole batch comes again
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  });
+  while (std::stoul(server_->cli("DBSIZE")) < 20) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const size_t at_kill = committed;
+  server_->kill_and_restart();
+  consumer.join();
+
+  ASSERT_LT(at_kill, messages.size()) << "the kill must land while batches are being committed";
+  size_t outbox_entries = 0;
+  for (int s = 0; s < kSources; ++s) {
+    const std::string c = "c" + std::to_string(s);
+    auto loaded = store_->load(c, {"visit", "v" + std::to_string(s)}, /*use_snapshot=*/false);
+    ASSERT_TRUE(loaded) << loaded.error().to_string();
+    ASSERT_EQ(loaded->events.size(), 2u * kPerSource) << c;
+    for (int v = 1; v <= kPerSource; ++v) {
+      EXPECT_EQ(loaded->events[2 * (v - 1)], "e" + std::to_string(v)) << c;
+      EXPECT_EQ(loaded->events[2 * (v - 1) + 1], "f" + std::to_string(v)) << c;
+    }
+    const uint32_t p = store_->partition_of(c);
+    EXPECT_EQ(server_->cli("HGET '" + store_->key(p, "applied") + "' " + c), std::to_string(kPerSource) + "\n") << c;
+  }
+  for (uint32_t p : store_->all_partitions())
+    outbox_entries += std::stoul(server_->cli("XLEN '" + store_->key(p, "outbox") + "'"));
+  EXPECT_EQ(outbox_entries, messages.size() * 2);
+  RecordProperty("failed_batches", failed_batches.load());
+  RecordProperty("duplicates", duplicates.load());
 }
 
 TEST_F(EventStoreTest, BatchAppendReportsEachRequestOnItsOwn) {

@@ -330,12 +330,12 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const v1::GetComplaint
   if (!loaded) return loaded.error();
   if (loaded->version == 0) return not_found(r.complaint_id());
   v1::GetComplaintResponse resp;
+  auto events = runtime::events_of(*loaded, {"complaint", r.complaint_id()});
+  if (!events) return events.error();
   ComplaintState s;
-  for (const auto& bytes : loaded->events) {
-    events::Envelope* e = resp.add_history();
-    if (!e->ParseFromString(bytes))
-      return core::make_error(core::make_error_code(core::errc::internal), "corrupt event in complaint " + r.complaint_id());
-    evolve(s, *e);
+  for (auto& e : *events) {
+    evolve(s, e);
+    *resp.add_history() = std::move(e);
   }
   *resp.mutable_complaint() = summary_of(s);
   return resp;

@@ -293,7 +293,7 @@ bus::BatchOutcome IntakeApp::record_service_events(std::span<const v1::RecordSer
     const store::StreamId stream{"service_event", candidate->service_event_id()};
     events::Envelope& e = decided->decision.events.at(0);
     factory_.stamp(e, decided->decision.context, stream, 1);
-    appends.push_back({r.customer_id(), {{stream, store::ExpectedVersion::no_stream(), {e.SerializeAsString()}}}, std::nullopt, {}});
+    appends.push_back({r.customer_id(), {{stream, store::ExpectedVersion::no_stream(), {events::stored_form(e)}}}, std::nullopt, {}});
   }
   auto appended = store_.append_batch(appends);
   for (size_t i = 0; i < appended.size(); ++i) {

@@ -364,7 +364,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
   store::StreamAppend decisions{{"plan", rec.service_event_id()}, store::ExpectedVersion::no_stream(), {}};
   auto stamp = [&](Envelope env, const store::StreamId& stream, uint64_t version) {
     factory_.stamp(env, ctx, stream, version);
-    return env.SerializeAsString();
+    return events::stored_form(env);
   };
   for (const auto& v : outcomes) {
     v1::SchedulingEvent body;
@@ -589,10 +589,10 @@ core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string
                                                                std::string_view only_visit) {
   auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
   if (!loaded) return loaded.error();
+  auto events = runtime::events_of(*loaded, {"plan", service_event_id});
+  if (!events) return events.error();
   std::vector<v1::Explanation> out;
-  for (const auto& bytes : loaded->events) {
-    Envelope e;
-    if (!e.ParseFromString(bytes)) return store::bad_reply("corrupt event in plan/" + service_event_id);
+  for (const auto& e : *events) {
     if (!only_visit.empty() && visit_of(e) != only_visit) continue;
     for (auto& x : explain(e)) out.push_back(std::move(x));
   }

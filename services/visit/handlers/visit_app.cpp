@@ -68,7 +68,7 @@ store::AppendRequest VisitApp::open(const events::Envelope& planned) const {
     for (auto& e : follow) {
       factory_.stamp(e, context_of(after), stream_of(id), 2 + published.events.size());
       evolve(after, e);
-      published.events.push_back(e.SerializeAsString());
+      published.events.push_back(events::stored_form(e));
     }
     req.streams.push_back(std::move(published));
   }
@@ -266,10 +266,10 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const v1::GetVisitRequest& r) {
   auto loaded = store_.load(r.customer_id(), stream_of(r.visit_id()), false);
   if (!loaded) return loaded.error();
   v1::GetVisitResponse resp;
+  auto events = runtime::events_of(*loaded, stream_of(r.visit_id()));
+  if (!events) return events.error();
   VisitState s;
-  for (const auto& bytes : loaded->events) {
-    events::Envelope e;
-    if (!e.ParseFromString(bytes)) return store::bad_reply("corrupt event in visit/" + r.visit_id());
+  for (const auto& e : *events) {
     evolve(s, e);
     if (e.visit().has_visit_attempted()) *resp.add_attempts() = e.visit().visit_attempted();
   }

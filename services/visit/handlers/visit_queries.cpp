@@ -4,6 +4,7 @@
 
 #include "huifang/calendar/calling_slots.h"
 #include "huifang/events/envelope.h"
+#include "huifang/runtime/repository.h"
 #include "huifang/store/errc.h"
 #include "keys.h"
 
@@ -125,10 +126,10 @@ core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& 
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   auto loaded = store_.load(customer_id, {"visit", visit_id}, /*use_snapshot=*/false);
   if (!loaded) return loaded.error();
+  auto events = runtime::events_of(*loaded, {"visit", visit_id});
+  if (!events) return events.error();
   std::vector<Explanation> out;
-  for (const auto& bytes : loaded->events) {
-    events::Envelope e;
-    if (!e.ParseFromString(bytes)) return store::bad_reply("corrupt event in visit/" + visit_id);
+  for (const auto& e : *events) {
     if (auto x = explain_event(e)) out.push_back(std::move(*x));
   }
   if (out.empty())

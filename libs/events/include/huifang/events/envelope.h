@@ -48,6 +48,19 @@ class EnvelopeFactory {
   core::IdGenerator& ids_;
 };
 
+// Stored events leave out what the stream's key and the event's position already say: the
+// stream and the version (30 to 70 bytes of every stored event). Consumers still get whole
+// envelopes: the relay puts both back into what it publishes, and loads put them back on parsing.
+//
+// The bytes to store for a stamped envelope; `e` is left as it was.
+std::string stored_form(Envelope& e);
+// A stored event read back whole. False when the bytes are not an envelope.
+bool parse_stored(std::string_view bytes, const core::StreamId& stream, uint64_t version, Envelope& out);
+// The bytes to publish for a stored event: its stream and version inserted after the type, where
+// a whole envelope has them (so a reader of the first fields still finds the type first). Bytes
+// that carry them already (stored by an earlier version) come back unchanged.
+std::string published_form(std::string_view stored, const core::StreamId& stream, uint64_t version);
+
 // Which event types ("visit.VisitCompleted") a service acts on. A consumer skips the others after
 // reading only the envelope's first two fields, instead of parsing whole messages it ignores (a
 // service event crosses several topics each group reads only a part of).

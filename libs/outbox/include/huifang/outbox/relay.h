@@ -11,9 +11,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "huifang/bus/kafka.h"
 #include "huifang/core/clock.h"
@@ -29,6 +31,10 @@ struct RelayOptions {
   std::chrono::milliseconds scan_every{1000};  // every partition looked at, woken or not
   std::chrono::hours retention{24 * 7};   // how long published entries stay republishable
   std::chrono::milliseconds trim_every{60'000};  // how often entries past the retention are deleted
+  // What to publish for an entry that points at a stored event (its stream's key and 0-based
+  // index): the store keeps events without what the key and position say, and this puts it
+  // back. Empty: publish the stored bytes.
+  std::function<core::Result<std::string>(std::string_view stream_key, uint64_t index, std::string stored)> to_publish{};
 };
 
 class Relay {

@@ -54,6 +54,18 @@ struct Executed {
   std::vector<Envelope> events;  // what was appended, stamped
 };
 
+// The events of a loaded stream (those after its snapshot), parsed whole: the store keeps them
+// without their stream and version, which are put back here.
+inline core::Result<std::vector<Envelope>> events_of(const store::LoadedStream& loaded, const store::StreamId& stream) {
+  std::vector<Envelope> out(loaded.events.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    if (!events::parse_stored(loaded.events[i], stream, loaded.snapshot_version + i + 1, out[i]))
+      return core::make_error(store::make_error_code(store::errc::bad_reply),
+                              "corrupt event " + std::to_string(loaded.snapshot_version + i + 1) + " in " + stream.type +
+                                  "/" + stream.id);
+  return out;
+}
+
 template <typename State>
 class Repository {
  public:
@@ -72,13 +84,9 @@ class Repository {
       loaded = store_.load(partition_key, stream, /*use_snapshot=*/false);
       if (!loaded) return loaded.error();
     }
-    for (const auto& bytes : loaded->events) {
-      Envelope e;
-      if (!e.ParseFromString(bytes))
-        return core::make_error(store::make_error_code(store::errc::bad_reply),
-                                "corrupt event in " + stream.type + "/" + stream.id);
-      evolve_(agg.state, e);
-    }
+    auto events = events_of(*loaded, stream);
+    if (!events) return events.error();
+    for (const auto& e : *events) evolve_(agg.state, e);
     agg.version = loaded->version;
     return agg;
   }
@@ -119,7 +127,7 @@ class Repository {
       for (size_t i = 0; i < decision->events.size(); ++i) {
         Envelope& e = decision->events[i];
         factory_.stamp(e, decision->context, stream, agg->version + i + 1);
-        req.streams[0].events.push_back(e.SerializeAsString());
+        req.streams[0].events.push_back(events::stored_form(e));
       }
       if (req.streams[0].events.empty() && req.index_ops.empty() && !inbox) {
         if (guess) continue;

@@ -5,6 +5,7 @@
 // the stored events, so payloads are not kept twice), the inbox high-water mark for messages that
 // came from Kafka, and the service's own index updates. Keys carry the logical partition of the
 // partition key (the customer id) as a hash tag: `<prefix>:{p17}:...`.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "huifang/core/clock.h"
 #include "huifang/core/result.h"
 #include "huifang/core/stream_id.h"
 #include "huifang/store/redis.h"
@@ -41,7 +43,8 @@ struct StreamAppend {
 };
 
 // The Kafka message a command came from, identified by its source stream and version (not by
-// offset: offsets restart when the embedded broker does, and relays may republish).
+// offset: offsets restart when the embedded broker does, and relays may republish). The inbox
+// keeps one high-water mark per source stream, for as long as a message could come again.
 struct InboxMark {
   std::string source;  // e.g. "visit/0190..." — one high-water mark per source stream
   uint64_t version;
@@ -77,6 +80,13 @@ struct StoreOptions {
   std::string prefix;           // the service's key prefix, e.g. "visit" (its ACL user owns prefix:*)
   uint32_t partitions = 64;     // logical partitions; fixed for the life of the data
   uint32_t snapshot_every = 50; // save a snapshot when a stream crosses a multiple of this
+  // How long the inbox must remember a source stream after its last message: at least as long as
+  // anything can deliver it again (the outboxes' retention, which bounds a republish). Marks live
+  // in one hash per period, read for this period and the one before and dropped by Redis after
+  // two, so the inbox no longer grows with every stream ever consumed. Zero: one hash, kept forever.
+  std::chrono::seconds inbox_period{0};
+  // Wall time for the inbox periods (Redis expires keys in wall time too); null = the system's.
+  const core::Clock* wall_clock = nullptr;
 };
 
 class EventStore {
@@ -99,6 +109,8 @@ class EventStore {
   // Key layout, for the service's own index reads and for the relay.
   std::string key(uint32_t partition, std::string_view suffix) const;
   std::string stream_key(uint32_t partition, const StreamId& stream) const;
+  // The stream a key of stream_key() names; nullopt for any other key.
+  std::optional<StreamId> stream_of_key(std::string_view key) const;
   uint32_t partition_of(std::string_view partition_key) const;
   uint32_t partitions() const { return options_.partitions; }
   // 0 .. partitions()-1, for passes over every partition.
@@ -111,7 +123,8 @@ class EventStore {
   void add_append_listener(std::function<void(uint32_t partition)> listener) { listeners_.push_back(std::move(listener)); }
 
  private:
-  std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition) const;
+  std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition, int64_t inbox_generation) const;
+  int64_t inbox_generation() const;
   core::Result<AppendResult> parse(const Reply& reply, const AppendRequest& r) const;
 
   RedisPool& pool_;
