@@ -1,6 +1,7 @@
 #include "huifang/store/event_store.h"
 
 #include "append_lua.h"  // generated from append.lua by CMake
+#include "group_commit.h"
 
 namespace huifang::store {
 uint32_t logical_partition(std::string_view key, uint32_t partitions) {
@@ -13,7 +14,13 @@ uint32_t logical_partition(std::string_view key, uint32_t partitions) {
 }
 
 EventStore::EventStore(RedisPool& pool, StoreOptions options)
-    : pool_(pool), options_(std::move(options)), append_script_(std::string(kAppendLua)) {}
+    : pool_(pool),
+      options_(std::move(options)),
+      append_script_(std::string(kAppendLua)),
+      group_(std::make_unique<GroupCommit>([this](std::span<const AppendRequest* const> r) { return send(r); },
+                                           std::max<size_t>(1, options_.max_group))) {}
+
+EventStore::~EventStore() = default;
 
 uint32_t EventStore::partition_of(std::string_view partition_key) const {
   return logical_partition(partition_key, options_.partitions);
@@ -140,19 +147,25 @@ core::Result<AppendResult> EventStore::parse(const Reply& reply, const AppendReq
   return bad_reply("append script: unknown reply " + tag);
 }
 
-core::Result<AppendResult> EventStore::append(const AppendRequest& request) {
-  auto results = append_batch({request});
-  return std::move(results[0]);
-}
+core::Result<AppendResult> EventStore::append(const AppendRequest& request) { return group_->append(request); }
+
+GroupCommitStats EventStore::group_commit_stats() const { return group_->stats(); }
 
 std::vector<core::Result<AppendResult>> EventStore::append_batch(const std::vector<AppendRequest>& requests) {
+  std::vector<const AppendRequest*> all;
+  all.reserve(requests.size());
+  for (const auto& r : requests) all.push_back(&r);
+  return send(all);
+}
+
+std::vector<core::Result<AppendResult>> EventStore::send(std::span<const AppendRequest* const> requests) {
   std::vector<std::pair<Argv, Argv>> calls;
   std::vector<uint32_t> parts;
   calls.reserve(requests.size());
   const int64_t generation = inbox_generation();
-  for (const auto& r : requests) {
-    parts.push_back(partition_of(r.partition_key));
-    calls.push_back(script_call(r, parts.back(), generation));
+  for (const AppendRequest* r : requests) {
+    parts.push_back(partition_of(r->partition_key));
+    calls.push_back(script_call(*r, parts.back(), generation));
   }
   std::vector<core::Result<AppendResult>> out;
   out.reserve(requests.size());
@@ -165,7 +178,7 @@ std::vector<core::Result<AppendResult>> EventStore::append_batch(const std::vect
     return out;
   }
   for (size_t i = 0; i < requests.size(); ++i) {
-    out.push_back(parse((*replies)[i], requests[i]));
+    out.push_back(parse((*replies)[i], *requests[i]));
     if (out.back())
       for (const auto& listener : listeners_) listener(parts[i]);
   }

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,6 +78,12 @@ struct LoadedStream {
   std::vector<std::string> events;      // events after the snapshot
 };
 
+// How single appends were grouped (EventStore::append): requests ÷ groups is the mean group.
+struct GroupCommitStats {
+  uint64_t groups = 0;
+  uint64_t requests = 0;
+};
+
 struct StoreOptions {
   std::string prefix;           // the service's key prefix, e.g. "visit" (its ACL user owns prefix:*)
   uint32_t partitions = 64;     // logical partitions; fixed for the life of the data
@@ -87,17 +95,23 @@ struct StoreOptions {
   std::chrono::seconds inbox_period{0};
   // Wall time for the inbox periods (Redis expires keys in wall time too); null = the system's.
   const core::Clock* wall_clock = nullptr;
+  // Most single appends sent in one round trip when callers append at the same time.
+  size_t max_group = 256;
 };
+
+class GroupCommit;
 
 class EventStore {
  public:
   EventStore(RedisPool& pool, StoreOptions options);
+  ~EventStore();
 
   // The latest snapshot (if any and `use_snapshot`) and the events after it.
   core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream, bool use_snapshot = true);
   // errc::version_conflict (retryable) or errc::duplicate_message (already applied: not an error
-  // for a consumer) come back as errors.
+  // for a consumer) come back as errors. Concurrent callers share round trips (group commit).
   core::Result<AppendResult> append(const AppendRequest& request);
+  GroupCommitStats group_commit_stats() const;
   // Many appends in one round trip (for consumers and the gRPC edge under load): fsync cost is
   // shared by the batch. Each request succeeds or fails on its own.
   std::vector<core::Result<AppendResult>> append_batch(const std::vector<AppendRequest>& requests);
@@ -123,6 +137,7 @@ class EventStore {
   void add_append_listener(std::function<void(uint32_t partition)> listener) { listeners_.push_back(std::move(listener)); }
 
  private:
+  std::vector<core::Result<AppendResult>> send(std::span<const AppendRequest* const> requests);
   std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition, int64_t inbox_generation) const;
   int64_t inbox_generation() const;
   core::Result<AppendResult> parse(const Reply& reply, const AppendRequest& r) const;
@@ -131,6 +146,7 @@ class EventStore {
   StoreOptions options_;
   Script append_script_;
   std::vector<std::function<void(uint32_t)>> listeners_;
+  std::unique_ptr<GroupCommit> group_;
 };
 
 }  // namespace huifang::store
