@@ -5,30 +5,31 @@
 namespace huifang::events {
 namespace {
 
-TEST(Envelope, StampFillsMetadataAndDerivesTheTypeFromTheBody) {
-  core::ManualClock clock(core::from_micros(1'767'571'200'000'000));
-  core::IdGenerator ids(clock, 1);
-  EnvelopeFactory factory(clock, ids);
+const core::ManualClock kClock{core::from_micros(1'767'571'200'000'000)};
+
+// A visit completion stamped as a service would stamp it.
+Envelope stamped_completion(const std::string& visit_id, const EventContext& ctx, uint64_t version) {
+  core::IdGenerator ids{kClock, 1};
+  EnvelopeFactory factory{kClock, ids};
   Envelope e;
-  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v1");
-  factory.stamp(e, {"t1", "ou-7", "c-9", "corr", "cause", {}}, {"visit", "v1"}, 3);
+  e.mutable_visit()->mutable_visit_completed()->set_visit_id(visit_id);
+  factory.stamp(e, ctx, {"visit", visit_id}, version);
+  return e;
+}
+
+TEST(Envelope, StampFillsMetadataAndDerivesTheTypeFromTheBody) {
+  const Envelope e = stamped_completion("v1", {"t1", "ou-7", "c-9", "corr", "cause", {}}, 3);
   EXPECT_EQ(e.type(), "visit.VisitCompleted");
   EXPECT_TRUE(core::is_uuid_v7(e.event_id()));
   EXPECT_EQ(e.stream().type(), "visit");
   EXPECT_EQ(e.stream_version(), 3u);
   EXPECT_EQ(e.customer_id(), "c-9");
-  EXPECT_EQ(from_proto(e.recorded_at()), clock.now());
-  EXPECT_EQ(from_proto(e.occurred_at()), clock.now());  // occurred defaults to now
+  EXPECT_EQ(from_proto(e.recorded_at()), kClock.now());
+  EXPECT_EQ(from_proto(e.occurred_at()), kClock.now());  // occurred defaults to now
 }
 
 TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
-  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
-  core::IdGenerator ids{clock, 1};
-  EnvelopeFactory factory{clock, ids};
-  Envelope e;
-  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
-  factory.stamp(e, {"t", "u", "c", "", "", {}}, {"visit", "v-1"}, 3);
-  const std::string bytes = e.SerializeAsString();
+  const std::string bytes = stamped_completion("v-1", {"t", "u", "c", "", "", {}}, 3).SerializeAsString();
   EXPECT_EQ(peek_type(bytes), std::optional<std::string_view>("visit.VisitCompleted"));
   EXPECT_EQ(peek_type("\xff\xff not protobuf"), std::nullopt);
   EXPECT_EQ(peek_type(bytes.substr(0, 30)), std::nullopt);  // cut short
@@ -38,12 +39,7 @@ TEST(PeekType, ReadsTheTypeOfAStampedEnvelopeWithoutParsingIt) {
 }
 
 TEST(Envelope, StoredWithoutStreamAndVersionAndPublishedWhole) {
-  core::ManualClock clock{core::from_micros(1'767'571'200'000'000)};
-  core::IdGenerator ids{clock, 1};
-  EnvelopeFactory factory{clock, ids};
-  Envelope e;
-  e.mutable_visit()->mutable_visit_completed()->set_visit_id("v-1");
-  factory.stamp(e, {"t", "u", "c", "corr", "cause", {}}, {"visit", "v-1"}, 7);
+  Envelope e = stamped_completion("v-1", {"t", "u", "c", "corr", "cause", {}}, 7);
   const std::string whole = e.SerializeAsString();
 
   const std::string stored = stored_form(e);
