@@ -11,6 +11,7 @@
 
 #include "huifang/core/result.h"
 #include "huifang/runtime/repository.h"
+#include "huifang/store/event_store.h"
 #include "huifang/intake/v1/service.pb.h"
 #include "../domain/customer.h"
 #include "../domain/service_event.h"

@@ -3,6 +3,7 @@
 // customer plans and explanations.
 #include "huifang/edge/caller.h"
 #include "huifang/runtime/repository.h"
+#include "huifang/store/event_store.h"
 #include "huifang/outbox/relay.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "planning.h"

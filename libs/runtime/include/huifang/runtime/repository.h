@@ -13,7 +13,8 @@
 #include "huifang/core/result.h"
 #include "huifang/events/decision.h"
 #include "huifang/events/envelope.h"
-#include "huifang/store/event_store.h"
+#include "huifang/store/errc.h"
+#include "huifang/store/event_log.h"
 
 namespace huifang::runtime {
 
@@ -71,7 +72,7 @@ class Repository {
  public:
   using Evolve = std::function<void(State&, const Envelope&)>;
 
-  Repository(store::EventStore& store, const events::EnvelopeFactory& factory, Evolve evolve, SnapshotCodec<State> codec = {})
+  Repository(store::EventLog& store, const events::EnvelopeFactory& factory, Evolve evolve, SnapshotCodec<State> codec = {})
       : store_(store), factory_(factory), evolve_(std::move(evolve)), codec_(std::move(codec)) {}
 
   core::Result<Aggregate<State>> load(const std::string& partition_key, const store::StreamId& stream) const {
@@ -162,7 +163,7 @@ class Repository {
                             last.message + " (gave up after " + std::to_string(attempts) + " attempts)");
   }
 
-  store::EventStore& store_;
+  store::EventLog& store_;
   const events::EnvelopeFactory& factory_;
   Evolve evolve_;
   SnapshotCodec<State> codec_;

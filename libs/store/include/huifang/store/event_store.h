@@ -18,65 +18,13 @@
 #include "huifang/core/clock.h"
 #include "huifang/core/result.h"
 #include "huifang/core/stream_id.h"
+#include "huifang/store/event_log.h"
 #include "huifang/store/redis.h"
 
 namespace huifang::store {
 
 // Stable across processes and versions (FNV-1a): the same customer always maps to one partition.
 uint32_t logical_partition(std::string_view partition_key, uint32_t partitions);
-
-using core::StreamId;
-
-// Named expectations instead of magic numbers.
-struct ExpectedVersion {
-  int64_t value;
-  static constexpr ExpectedVersion any() { return {-1}; }
-  static constexpr ExpectedVersion no_stream() { return {0}; }
-  static constexpr ExpectedVersion exactly(uint64_t v) { return {static_cast<int64_t>(v)}; }
-};
-
-struct StreamAppend {
-  StreamId stream;
-  ExpectedVersion expected;
-  std::vector<std::string> events;  // serialized envelopes, in order
-  // False for events the service keeps but must not publish (e.g. the copy of a plan another
-  // service already published, which starts the aggregate that now owns it): no outbox entry.
-  bool publish = true;
-};
-
-// The Kafka message a command came from, identified by its source stream and version (not by
-// offset: offsets restart when the embedded broker does, and relays may republish). The inbox
-// keeps one high-water mark per source stream, for as long as a message could come again.
-struct InboxMark {
-  std::string source;  // e.g. "visit/0190..." — one high-water mark per source stream
-  uint64_t version;
-};
-
-// A write to one of the service's own index keys, applied in the same atomic step. `key` is a
-// suffix under this partition's tag; the command must be one the script allows.
-struct IndexOp {
-  std::string command;  // HSET HDEL ZADD ZREM SADD SREM SET DEL HINCRBY INCRBY
-  std::string key;
-  std::vector<std::string> args;
-};
-
-struct AppendRequest {
-  std::string partition_key;  // customer id (or the aggregate's own id where there is none)
-  std::vector<StreamAppend> streams;
-  std::optional<InboxMark> inbox;
-  std::vector<IndexOp> index_ops;
-};
-
-struct AppendResult {
-  std::vector<uint64_t> versions;  // the new version of each stream, in request order
-};
-
-struct LoadedStream {
-  uint64_t version = 0;                 // number of events in the stream
-  std::optional<std::string> snapshot;  // state as of snapshot_version, if one was saved
-  uint64_t snapshot_version = 0;
-  std::vector<std::string> events;      // events after the snapshot
-};
 
 // How single appends were grouped (EventStore::append): requests ÷ groups is the mean group.
 struct GroupCommitStats {
@@ -101,24 +49,21 @@ struct StoreOptions {
 
 class GroupCommit;
 
-class EventStore {
+class EventStore final : public EventLog {
  public:
   EventStore(RedisPool& pool, StoreOptions options);
-  ~EventStore();
+  ~EventStore() override;
 
-  // The latest snapshot (if any and `use_snapshot`) and the events after it.
-  core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream, bool use_snapshot = true);
-  // errc::version_conflict (retryable) or errc::duplicate_message (already applied: not an error
-  // for a consumer) come back as errors. Concurrent callers share round trips (group commit).
-  core::Result<AppendResult> append(const AppendRequest& request);
+  using EventLog::load;
+  core::Result<LoadedStream> load(std::string_view partition_key, const StreamId& stream, bool use_snapshot) override;
+  // Concurrent callers share round trips (group commit).
+  core::Result<AppendResult> append(const AppendRequest& request) override;
   GroupCommitStats group_commit_stats() const;
-  // Many appends in one round trip (for consumers and the gRPC edge under load): fsync cost is
-  // shared by the batch. Each request succeeds or fails on its own.
-  std::vector<core::Result<AppendResult>> append_batch(const std::vector<AppendRequest>& requests);
-  // Snapshots are a cache: written after an append that crossed a snapshot boundary.
+  // One round trip (for consumers and the gRPC edge under load): the fsync is shared by the batch.
+  std::vector<core::Result<AppendResult>> append_batch(const std::vector<AppendRequest>& requests) override;
   core::Status save_snapshot(std::string_view partition_key, const StreamId& stream, uint64_t version,
-                             const std::string& state);
-  bool snapshot_due(uint64_t old_version, uint64_t new_version) const;
+                             const std::string& state) override;
+  bool snapshot_due(uint64_t old_version, uint64_t new_version) const override;
 
   // Key layout, for the service's own index reads and for the relay.
   std::string key(uint32_t partition, std::string_view suffix) const;
