@@ -276,6 +276,32 @@ TEST_F(Backbone, OutboxEntriesThatCarryTheirEventGoOutAsTheyAre) {
   expect_each_once_in_order(1, 2);
 }
 
+// An event Kafka can never take (here 2 MB against the producer's 1 MB limit) is set aside with
+// the reason, counted and shown in health, and the events after it in its partition still flow.
+TEST_F(Backbone, AnEventKafkaCanNeverTakeIsSetAsideAndTheRestFlows) {
+  record(2, 2);
+  const std::string huge = "visit/cust-0|3 " + std::string(2 * 1024 * 1024, 'x');
+  ASSERT_TRUE(upstream_->append({"cust-0", {{{"visit", "cust-0"}, store::ExpectedVersion::exactly(2), {huge}}}, {}, {}}));
+  ASSERT_TRUE(upstream_->append(
+      {"cust-0", {{{"visit", "cust-0"}, store::ExpectedVersion::exactly(3), {"visit/cust-0|4"}}}, {}, {}}));
+  auto published = relay_->publish_once();
+  ASSERT_TRUE(published) << published.error().to_string();
+  EXPECT_EQ(*published, 5u);
+  EXPECT_EQ(relay_->set_aside_since_start(), 1u);
+  const std::string aside = upstream_->key(upstream_->partition_of("cust-0"), "outbox-set-aside");
+  EXPECT_EQ(redis_.cli("XLEN '" + aside + "'"), "1\n");
+  const std::string record = redis_.cli("XRANGE '" + aside + "' - +");
+  EXPECT_NE(record.find("too large"), std::string::npos) << record;
+  EXPECT_NE(record.find(upstream_->stream_key(upstream_->partition_of("cust-0"), {"visit", "cust-0"})), std::string::npos);
+  EXPECT_NE(metrics_.expose().find("huifang_relay_set_aside_total{topic=\"huifang.visit.v1\"} 1"), std::string::npos);
+  EXPECT_EQ(*relay_->publish_once(), 0u) << "the cursor moved past it";
+
+  auto consumer = make_consumer("down");
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, {"down"}, [&](auto m) { return apply(m); });
+  ASSERT_TRUE(testing::wait_until([&] { return loop.run_once(100ms), applied_ == 5; }, 30s));
+  EXPECT_EQ(applied_for("cust-0"), (std::vector<std::string>{"visit/cust-0|1", "visit/cust-0|2", "visit/cust-0|4"}));
+}
+
 TEST_F(Backbone, ARunningRelayPublishesWhatAppendsWakeAndTrimsPastTheRetention) {
   outbox::RelayOptions options{kTopic};
   options.scan_every = std::chrono::hours(1);  // only wakes make it look

@@ -14,6 +14,7 @@ class Category final : public std::error_category {
       case errc::produce_failed: return "produce failed";
       case errc::offset_gap: return "offset gap: the broker no longer holds the next offsets";
       case errc::decode_failed: return "message could not be decoded";
+      case errc::message_rejected: return "message can never be published";
     }
     return "unknown bus error";
   }
@@ -26,6 +27,7 @@ class Category final : public std::error_category {
       case errc::produce_failed: return condition::internal;
       case errc::offset_gap: return condition::internal;
       case errc::decode_failed: return condition::invalid_argument;
+      case errc::message_rejected: return condition::invalid_argument;
     }
     return condition::internal;
   }

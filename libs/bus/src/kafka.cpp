@@ -14,6 +14,20 @@ namespace {
 
 core::Error bus_error(errc e, std::string msg) { return core::make_error(make_error_code(e), std::move(msg)); }
 
+// Errors about this one message (it can never be published as it is) are told apart from errors
+// about the topic or the cluster, so a relay can set the one message aside and go on.
+errc produce_error(rd_kafka_resp_err_t e) {
+  switch (e) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+      return errc::message_rejected;
+    default:
+      return errc::produce_failed;
+  }
+}
+
 core::Result<rd_kafka_conf_t*> make_conf(const KafkaOptions& o, const std::map<std::string, std::string>& defaults) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
@@ -79,7 +93,7 @@ struct Producer::Impl {
     if (m->err) {
       const bool retriable = m->err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT || m->err == RD_KAFKA_RESP_ERR__TRANSPORT ||
                              m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN;
-      (*cb)(bus_error(retriable ? errc::broker_unavailable : errc::produce_failed, rd_kafka_err2str(m->err)));
+      (*cb)(bus_error(retriable ? errc::broker_unavailable : produce_error(m->err), rd_kafka_err2str(m->err)));
     } else {
       (*cb)(core::ok_status());
     }
@@ -131,7 +145,7 @@ core::Status Producer::produce(const std::string& topic, const std::string& key,
     }
     if (hdrs) rd_kafka_headers_destroy(hdrs);
     delete cb;
-    return bus_error(errc::produce_failed, "produce to " + topic + ": " + rd_kafka_err2str(e));
+    return bus_error(produce_error(e), "produce to " + topic + ": " + rd_kafka_err2str(e));
   }
 }
 

@@ -1,6 +1,8 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <httplib.h>
 
 #include "huifang/edge/handle.h"
@@ -78,6 +80,15 @@ TEST(HttpServer, ServesMetricsHealthAndAddedRoutes) {
   EXPECT_NE(m->body.find("huifang_test_total 5"), std::string::npos);
   EXPECT_EQ(client.Get("/healthz")->body, "ok\n");
   EXPECT_EQ(client.Get("/hello?name=ops")->body, "hi ops");
+  // A check with something to say makes health "degraded", one line each; a quiet one adds none.
+  std::atomic<int> set_aside{0};
+  (*http)->add_health_check([] { return std::string(); });
+  (*http)->add_health_check([&] { return set_aside ? std::to_string(set_aside) + " event(s) set aside" : ""; });
+  EXPECT_EQ(client.Get("/healthz")->body, "ok\n");
+  set_aside = 2;
+  auto h = client.Get("/healthz");
+  EXPECT_EQ(h->status, 200);
+  EXPECT_EQ(h->body, "degraded:\n- 2 event(s) set aside\n");
 }
 
 }  // namespace

@@ -42,7 +42,10 @@ struct Entry {
   std::string id;
   std::string key;
   std::string payload;
+  std::string stream_key;  // where the event is stored ('' for entries that carry it)
+  std::string index;
   bool delivered = false;
+  std::optional<std::string> rejected;  // why Kafka can never take it: it is set aside
 };
 
 }  // namespace
@@ -57,6 +60,10 @@ Relay::Relay(store::EventStore& store, bus::Producer& producer, core::MetricsReg
                                  {{"topic", options_.topic}})),
       failures_(metrics.counter("huifang_relay_failures_total", "Relay passes that could not publish everything",
                                 {{"topic", options_.topic}})),
+      set_aside_(metrics.counter("huifang_relay_set_aside_total",
+                                 "Outbox events Kafka can never take (too large, malformed), set aside in "
+                                 "<service>:{pN}:outbox-set-aside instead of blocking their partition",
+                                 {{"topic", options_.topic}})),
       woken_(store.partitions(), false) {}
 
 void Relay::wake(uint32_t partition) {
@@ -161,7 +168,9 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
         if (!published) return bad_reply("outbox entry " + f[j].str + ": " + published.error().message);
         payload = std::move(*published);
       }
-      entries[i].push_back(Entry{f[j].str, f[j + 1].str, std::move(payload), false});
+      const bool stored = f[j + 3].type == Reply::Type::string;
+      entries[i].push_back(Entry{f[j].str, f[j + 1].str, std::move(payload), stored ? f[j + 3].str : std::string(),
+                                 stored ? f[j + 4].str : std::string(), false, std::nullopt});
     }
   }
 
@@ -173,8 +182,13 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
     for (auto& e : part) {
       auto st = producer_.produce(options_.topic, e.key, e.payload, [&e](const core::Status& s) {
         e.delivered = s.ok();
+        if (!s && s.error().code == bus::errc::message_rejected) e.rejected = s.error().message;
         if (!s) core::log::warn("relay delivery failed", {{"error", s.error().to_string()}});
       });
+      if (!st && st.error().code == bus::errc::message_rejected) {
+        e.rejected = st.error().message;
+        continue;
+      }
       if (!st) {
         refused = st.error();
         break;
@@ -184,25 +198,46 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
     if (refused) break;
   }
   while (producer_.in_flight() > 0) producer_.poll(std::chrono::milliseconds(50));
-  if (refused) return *refused;
-  if (produced == 0) return size_t{0};
+  if (refused) {
+    failures_.inc();
+    return *refused;
+  }
 
   size_t acknowledged = 0;
   bool all = true;
   std::vector<std::pair<uint32_t, std::string>> moved;
+  std::vector<store::Argv> aside;
   for (size_t i = 0; i < parts.size(); ++i) {
-    // Advance over the delivered prefix only: order per partition is kept on the next pass.
+    // Advance over the delivered prefix only: order per partition is kept on the next pass. An
+    // entry Kafka can never take is set aside (kept, with why) rather than blocking the rest.
     const std::string* last = nullptr;
     for (const auto& e : entries[i]) {
-      if (!e.delivered) {
+      if (!e.delivered && !e.rejected) {
         all = false;
         wake(parts[i]);
         break;
       }
+      if (e.rejected) {
+        aside.push_back({"XADD", store_.key(parts[i], "outbox-set-aside"), "*", "entry", e.id, "s", e.stream_key, "i",
+                         e.index, "k", e.key, "bytes", std::to_string(e.payload.size()), "reason", *e.rejected});
+        core::log::error("relay set an event aside: Kafka can never take it",
+                         {{"topic", options_.topic}, {"entry", e.id}, {"stream", e.stream_key},
+                          {"bytes", std::to_string(e.payload.size())}, {"reason", *e.rejected}});
+      } else {
+        ++acknowledged;
+      }
       last = &e.id;
-      ++acknowledged;
     }
     if (last && advance) moved.emplace_back(parts[i], *last);
+  }
+  if (!aside.empty()) {
+    // Recorded before the cursor moves past them: a set-aside event is never just skipped.
+    auto r = conn->pipeline(aside);
+    if (!r) return r.error();
+    for (const auto& reply : *r)
+      if (reply.is_error()) return bad_reply("outbox set-aside: " + reply.str);
+    set_aside_.inc(aside.size());
+    set_aside_since_start_ += aside.size();
   }
   if (!moved.empty()) {
     if (auto st = save_cursors(*conn, moved); !st) return st.error();

@@ -217,6 +217,12 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
     return 1;
   }
   for (auto& [path, handler] : routes_) (*http)->get(path, std::move(handler));
+  (*http)->add_health_check([this]() -> std::string {
+    const uint64_t n = relay_->set_aside_since_start();
+    if (n == 0) return "";
+    return "the relay set " + std::to_string(n) + " event(s) aside since start: Kafka can never take them (see " +
+           store_->prefix() + ":{pN}:outbox-set-aside and huifang_relay_set_aside_total)";
+  });
   auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, services);
   if (!grpc_server) {
     core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});

@@ -13,6 +13,7 @@ enum class errc {
   produce_failed,      // a message was permanently rejected (too large, unknown topic, ...)
   offset_gap,          // the broker no longer has the offsets we need (retention/mock limits)
   decode_failed,       // a payload is not what its topic promises
+  message_rejected,    // this message can never be published (too large, malformed); others can
 };
 const std::error_category& category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }

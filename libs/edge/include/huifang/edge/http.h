@@ -28,6 +28,9 @@ class HttpServer {
   ~HttpServer();
   // Adds a GET route; call before traffic arrives.
   void get(const std::string& path, HttpHandler handler);
+  // What /healthz says besides "ok": each non-empty answer of `problem` is a line after "degraded:"
+  // (the process still serves, so the status stays 200). Call before traffic arrives.
+  void add_health_check(std::function<std::string()> problem);
   int port() const { return port_; }
   void stop();
 

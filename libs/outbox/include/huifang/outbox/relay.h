@@ -44,6 +44,10 @@ class Relay {
 
   // One pass over every partition; the number of events the broker acknowledged.
   core::Result<size_t> publish_once();
+  // Events set aside since this relay started because Kafka can never take them (too large,
+  // malformed): kept in the partition's `outbox-set-aside` stream with the reason, never skipped
+  // silently, never blocking the events after them.
+  uint64_t set_aside_since_start() const { return set_aside_since_start_.load(); }
   // Until `stop` is set. Woken early by wake().
   void run(const std::atomic<bool>& stop);
   // Several instances of a service: relay only the partitions whose lease this one holds, and
@@ -85,6 +89,8 @@ class Relay {
   RelayOptions options_;
   core::Counter& published_;
   core::Counter& failures_;
+  core::Counter& set_aside_;
+  std::atomic<uint64_t> set_aside_since_start_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<bool> woken_;  // per partition, under mu_
