@@ -1,5 +1,7 @@
 #include "huifang/events/envelope.h"
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 
 #include <google/protobuf/io/coded_stream.h>
@@ -22,7 +24,18 @@ google::protobuf::Timestamp to_proto(core::Timestamp t) {
 }
 
 core::Timestamp from_proto(const google::protobuf::Timestamp& t) {
-  return core::from_micros(t.seconds() * 1'000'000 + t.nanos() / 1000);
+  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / 1'000'000 - 1;
+  const int64_t seconds = std::clamp<int64_t>(t.seconds(), -kMaxSeconds, kMaxSeconds);
+  return core::from_micros(seconds * 1'000'000 + std::clamp(t.nanos(), -999'999'999, 999'999'999) / 1000);
+}
+
+core::Status check_time(const google::protobuf::Timestamp& t, std::string_view field) {
+  constexpr int64_t kYear2200 = 7'258'118'400;  // 2200-01-01T00:00:00Z
+  if (t.seconds() < 0 || t.seconds() >= kYear2200 || t.nanos() < 0 || t.nanos() > 999'999'999)
+    return core::invalid_argument(std::string(field), "must be a time from 1970-01-01 to before 2200-01-01 UTC (got " +
+                                                          std::to_string(t.seconds()) + " s, " + std::to_string(t.nanos()) +
+                                                          " ns since 1970)");
+  return core::ok_status();
 }
 
 namespace {

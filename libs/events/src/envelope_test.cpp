@@ -61,6 +61,27 @@ TEST(Envelope, StoredWithoutStreamAndVersionAndPublishedWhole) {
   EXPECT_EQ(published_form(whole, {"visit", "other"}, 9), whole) << "stored whole by an earlier version: as it is";
 }
 
+TEST(Envelope, TimesOutsideWhatPeopleMeanAreRefusedAndNeverOverflow) {
+  google::protobuf::Timestamp t;
+  t.set_seconds(1'767'571'200);
+  EXPECT_TRUE(check_time(t, "at"));
+  for (int64_t s : {int64_t{-1}, int64_t{7'258'118'400}, int64_t{9'200'000'000'000'000}, int64_t{-9'200'000'000'000'000}}) {
+    t.set_seconds(s);
+    auto st = check_time(t, "occurred_at");
+    ASSERT_FALSE(st) << s;
+    EXPECT_EQ(st.error().field, "occurred_at");
+  }
+  t.set_seconds(0);
+  t.set_nanos(-1);
+  EXPECT_FALSE(check_time(t, "at"));
+  // Whatever got past an edge: the conversion saturates instead of wrapping round.
+  t.set_nanos(0);
+  t.set_seconds(9'200'000'000'000'000);
+  EXPECT_GT(from_proto(t), core::from_micros(0));
+  t.set_seconds(-9'200'000'000'000'000);
+  EXPECT_LT(from_proto(t), core::from_micros(0));
+}
+
 TEST(Envelope, TimestampsRoundTripIncludingBeforeTheEpoch) {
   for (int64_t us : {int64_t{0}, int64_t{1'500'000}, int64_t{-1'500'000}, int64_t{1'767'571'200'123'456}}) {
     EXPECT_EQ(core::to_micros(from_proto(to_proto(core::from_micros(us)))), us);

@@ -37,6 +37,10 @@ core::Result<Filter> filter_of(const Projection& p, const v1::FigureQuery& q) {
   f.org_unit_id = q.org_unit_id();
   f.category = q.category();
   if (q.has_period()) {
+    if (q.period().has_from())
+      if (auto st = events::check_time(q.period().from(), "period.from"); !st) return st.error();
+    if (q.period().has_to())
+      if (auto st = events::check_time(q.period().to(), "period.to"); !st) return st.error();
     if (q.period().has_from()) f.from_day = p.local_day(events::from_proto(q.period().from()));
     if (q.period().has_to()) f.to_day = p.local_day(events::from_proto(q.period().to()) - core::Duration(1)) + 1;
     if (f.to_day <= f.from_day) return core::invalid_argument("period", "'to' must be after 'from'");

@@ -121,6 +121,8 @@ core::Result<events::Decision> decide_open(const ComplaintState& s, v1::Complain
   if (opened.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   if (opened.org_unit_id().empty()) return core::invalid_argument("org_unit_id", "is required");
   if (opened.category().empty()) return core::invalid_argument("category", "is required");
+  if (opened.has_promised_reply_at())
+    if (auto st = events::check_time(opened.promised_reply_at(), "promised_reply_at"); !st) return st.error();
   if (opened.issue_key().empty()) opened.set_issue_key(opened.category());
   ComplaintState next;
   next.opened = opened;

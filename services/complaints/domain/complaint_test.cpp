@@ -64,6 +64,9 @@ TEST(Complaint, WrongTransitionsAreFailedPreconditionsWithAClearMessage) {
   EXPECT_EQ(r.error().message, "cannot resolve a complaint that is opened");
   EXPECT_EQ(decide_follow_up(s, true, "v", kMonday10).error().kind(), core::condition::failed_precondition);
   EXPECT_EQ(decide_open(s, opened()).error().kind(), core::condition::already_exists);
+  auto far = opened();
+  far.mutable_promised_reply_at()->set_seconds(9'200'000'000'000'000);
+  EXPECT_EQ(decide_open({}, far).error().field, "promised_reply_at");
   EXPECT_EQ(decide_assign(s, "").error().field, "handler_id");
 }
 

@@ -69,6 +69,10 @@ TEST(IntakeValidation, ServiceEventNeedsCategoryShapeAndTime) {
   EXPECT_EQ(validate_service_event(r).error().field, "category");
   r.set_category("hospital.inpatient_discharged");
   EXPECT_EQ(validate_service_event(r).error().field, "occurred_at");
+  r.mutable_occurred_at()->set_seconds(9'200'000'000'000'000);  // would overflow microseconds
+  EXPECT_EQ(validate_service_event(r).error().field, "occurred_at");
+  r.mutable_occurred_at()->set_seconds(-9'200'000'000'000'000);
+  EXPECT_EQ(validate_service_event(r).error().field, "occurred_at");
   r.mutable_occurred_at()->set_seconds(1'767'571'200);
   EXPECT_TRUE(validate_service_event(r));
 }

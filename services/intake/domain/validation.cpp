@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "huifang/events/envelope.h"
+
 namespace huifang::intake {
 namespace {
 
@@ -90,6 +92,7 @@ core::Status validate_service_event(const v1::RecordServiceEventRequest& r) {
   if (r.category().find('.') == std::string::npos)
     return core::invalid_argument("category", "'" + r.category() + "' is not of the form industry.trigger (e.g. hospital.inpatient_discharged)");
   if (!r.has_occurred_at()) return core::invalid_argument("occurred_at", "is required");
+  if (auto st = events::check_time(r.occurred_at(), "occurred_at"); !st) return st;
   if (r.idempotency_key().size() > 200) return core::invalid_argument("idempotency_key", "is longer than 200 characters");
   return core::ok_status();
 }

@@ -216,6 +216,7 @@ core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::Rec
   if (r.outcome() == v1::ATTEMPT_OUTCOME_UNSPECIFIED) return core::invalid_argument("outcome", "is required");
   if (r.outcome() == v1::ATTEMPT_OUTCOME_NOT_CONVENIENT) {
     if (!r.has_callback_at()) return core::invalid_argument("callback_at", "is required when the customer says it is not convenient");
+    if (auto st = events::check_time(r.callback_at(), "callback_at"); !st) return st.error();
     if (r.reason().empty()) return core::invalid_argument("reason", "is required when the customer says it is not convenient");
   }
   if (r.outcome() == v1::ATTEMPT_OUTCOME_REFUSED && r.reason().empty())

@@ -86,6 +86,8 @@ TEST(VisitDecide, NotConvenientNeedsTheCustomersTimeAndReasonAndRequestsACallbac
   r.set_agent_id("a-1");
   r.set_outcome(v1::ATTEMPT_OUTCOME_NOT_CONVENIENT);
   EXPECT_EQ(decide_attempt(planned(), r, {}, kNow).error().field, "callback_at");
+  r.mutable_callback_at()->set_seconds(-9'200'000'000'000'000);  // no callback in the year -291,000
+  EXPECT_EQ(decide_attempt(planned(), r, {}, kNow).error().field, "callback_at");
   r.mutable_callback_at()->set_seconds(1'767'650'000);
   EXPECT_EQ(decide_attempt(planned(), r, {}, kNow).error().field, "reason");
   r.set_reason("driving");

@@ -10,6 +10,7 @@
 
 #include "huifang/core/clock.h"
 #include "huifang/core/ids.h"
+#include "huifang/core/result.h"
 #include "huifang/core/stream_id.h"
 #include "huifang/events/v1/envelope.pb.h"
 
@@ -28,7 +29,12 @@ struct EventContext {
 };
 
 google::protobuf::Timestamp to_proto(core::Timestamp t);
+// Saturates at the ends of what core::Timestamp holds (about ±292,000 years): never overflows,
+// whatever a caller sent. Edges check the range first (check_time) and refuse what is absurd.
 core::Timestamp from_proto(const google::protobuf::Timestamp& t);
+// A time a person or an integration may give: from 1970-01-01 to before 2200-01-01 UTC, with valid
+// nanoseconds. INVALID_ARGUMENT naming `field` otherwise.
+core::Status check_time(const google::protobuf::Timestamp& t, std::string_view field);
 
 // The envelope's type name, derived from the body case ("visit.VisitCompleted"): one source of
 // truth, so a type string can never disagree with the body.
