@@ -26,7 +26,7 @@ TEST(EdgeHandle, RunsTheBodyWithTheCallerAndMapsItsError) {
   grpc::ServerContext ctx;
   auto auth = trusted_metadata_authenticator();
   std::string seen;
-  auto st = handle(&ctx, *auth, "Test", [&](const Caller& c) -> core::Status {
+  auto st = handle(&ctx, *auth, "Test", nullptr, [&](const Caller& c) -> core::Status {
     seen = c.subject;
     return core::make_error(core::make_error_code(core::errc::not_found), "customer c-9 not found");
   });
@@ -37,7 +37,7 @@ TEST(EdgeHandle, RunsTheBodyWithTheCallerAndMapsItsError) {
 
 TEST(EdgeHandle, AnEscapedExceptionBecomesInternal) {
   grpc::ServerContext ctx;
-  auto st = handle(&ctx, *trusted_metadata_authenticator(), "Boom",
+  auto st = handle(&ctx, *trusted_metadata_authenticator(), "Boom", nullptr,
                    [](const Caller&) -> core::Status { throw std::runtime_error("bug"); });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
 }

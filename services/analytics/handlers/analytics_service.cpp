@@ -14,7 +14,7 @@ namespace {
 template <typename Req, typename Resp, typename Fn>
 grpc::Status answer(grpc::ServerContext* ctx, const edge::Authenticator& auth, const AnalyticsApp& app, const char* rpc,
                     const Req& req, Resp* resp, Fn fn) {
-  return reply(ctx, auth, rpc, resp, [&](const Caller&) { return app.read([&](const Projection& p) { return fn(p, req); }); });
+  return reply(ctx, auth, rpc, req, resp, [&](const Caller&) { return app.read([&](const Projection& p) { return fn(p, req); }); });
 }
 }  // namespace
 
@@ -47,11 +47,11 @@ grpc::Status AnalyticsService::ExportReport(grpc::ServerContext* ctx, const v1::
 }
 
 grpc::Status AnalyticsService::Rebuild(grpc::ServerContext* ctx, const v1::RebuildRequest* req, v1::RebuildResponse* resp) {
-  return reply(ctx, auth_, "Rebuild", resp, [&](const Caller&) { return app_.rebuild(req->republish()); });
+  return reply(ctx, auth_, "Rebuild", *req, resp, [&](const Caller&) { return app_.rebuild(req->republish()); });
 }
-grpc::Status AnalyticsService::GetProjectionStatus(grpc::ServerContext* ctx, const v1::GetProjectionStatusRequest*,
+grpc::Status AnalyticsService::GetProjectionStatus(grpc::ServerContext* ctx, const v1::GetProjectionStatusRequest* req,
                                                    v1::ProjectionStatus* resp) {
-  return edge::handle(ctx, auth_, "GetProjectionStatus", [&](const Caller&) {
+  return edge::handle(ctx, auth_, "GetProjectionStatus", req, [&](const Caller&) {
     *resp = app_.status();
     return core::ok_status();
   });

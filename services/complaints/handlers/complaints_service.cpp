@@ -10,38 +10,38 @@ using edge::reply;
 
 grpc::Status ComplaintsService::OpenComplaint(grpc::ServerContext* ctx, const v1::OpenComplaintRequest* req,
                                               v1::OpenComplaintResponse* resp) {
-  return reply(ctx, auth_, "OpenComplaint", resp, [&](const Caller& c) { return app_.open(*req, c.tenant_id); });
+  return reply(ctx, auth_, "OpenComplaint", *req, resp, [&](const Caller& c) { return app_.open(*req, c.tenant_id); });
 }
 grpc::Status ComplaintsService::ListComplaints(grpc::ServerContext* ctx, const v1::ListComplaintsRequest* req,
                                                v1::ListComplaintsResponse* resp) {
-  return reply(ctx, auth_, "ListComplaints", resp, [&](const Caller&) { return app_.list(*req); });
+  return reply(ctx, auth_, "ListComplaints", *req, resp, [&](const Caller&) { return app_.list(*req); });
 }
 grpc::Status ComplaintsService::GetComplaint(grpc::ServerContext* ctx, const v1::GetComplaintRequest* req,
                                              v1::GetComplaintResponse* resp) {
-  return reply(ctx, auth_, "GetComplaint", resp, [&](const Caller&) { return app_.get(*req); });
+  return reply(ctx, auth_, "GetComplaint", *req, resp, [&](const Caller&) { return app_.get(*req); });
 }
 grpc::Status ComplaintsService::AssignComplaint(grpc::ServerContext* ctx, const v1::AssignComplaintRequest* req,
                                                 v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AssignComplaint", resp, [&](const Caller& c) { return app_.assign(*req, c.subject); });
+  return reply(ctx, auth_, "AssignComplaint", *req, resp, [&](const Caller& c) { return app_.assign(*req, c.subject); });
 }
 grpc::Status ComplaintsService::StartInvestigation(grpc::ServerContext* ctx, const v1::CaseActionRequest* req,
                                                    v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "StartInvestigation", resp, [&](const Caller&) { return app_.start_investigation(*req); });
+  return reply(ctx, auth_, "StartInvestigation", *req, resp, [&](const Caller&) { return app_.start_investigation(*req); });
 }
 grpc::Status ComplaintsService::AddNote(grpc::ServerContext* ctx, const v1::AddNoteRequest* req, v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AddNote", resp, [&](const Caller& c) { return app_.add_note(*req, c.subject); });
+  return reply(ctx, auth_, "AddNote", *req, resp, [&](const Caller& c) { return app_.add_note(*req, c.subject); });
 }
 grpc::Status ComplaintsService::ResolveComplaint(grpc::ServerContext* ctx, const v1::ResolveComplaintRequest* req,
                                                  v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "ResolveComplaint", resp, [&](const Caller&) { return app_.resolve(*req); });
+  return reply(ctx, auth_, "ResolveComplaint", *req, resp, [&](const Caller&) { return app_.resolve(*req); });
 }
 grpc::Status ComplaintsService::EscalateComplaint(grpc::ServerContext* ctx, const v1::EscalateComplaintRequest* req,
                                                   v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "EscalateComplaint", resp, [&](const Caller&) { return app_.escalate(*req); });
+  return reply(ctx, auth_, "EscalateComplaint", *req, resp, [&](const Caller&) { return app_.escalate(*req); });
 }
 grpc::Status ComplaintsService::ListRepeatFlags(grpc::ServerContext* ctx, const v1::ListRepeatFlagsRequest* req,
                                                 v1::ListRepeatFlagsResponse* resp) {
-  return reply(ctx, auth_, "ListRepeatFlags", resp, [&](const Caller&) { return app_.repeat_flags(*req); });
+  return reply(ctx, auth_, "ListRepeatFlags", *req, resp, [&](const Caller&) { return app_.repeat_flags(*req); });
 }
 grpc::Status ComplaintsService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                                 v1::RepublishEventsResponse* resp) {

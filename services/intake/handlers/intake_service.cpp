@@ -34,7 +34,7 @@ v1::ImportRowResult row_result(uint32_t row, const core::Status& st, const std::
 
 grpc::Status IntakeService::DefineOrgUnit(grpc::ServerContext* ctx, const v1::DefineOrgUnitRequest* req,
                                           v1::DefineOrgUnitResponse* resp) {
-  return edge::handle(ctx, auth_, "DefineOrgUnit", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "DefineOrgUnit", req, [&](const edge::Caller&) {
     return then([&] { return app_.define_org_unit(req->tenant_id(), req->org_unit()); },
                 [&](const v1::OrgUnit& u) { *resp->mutable_org_unit() = u; });
   });
@@ -42,7 +42,7 @@ grpc::Status IntakeService::DefineOrgUnit(grpc::ServerContext* ctx, const v1::De
 
 grpc::Status IntakeService::ListOrgUnits(grpc::ServerContext* ctx, const v1::ListOrgUnitsRequest* req,
                                          v1::ListOrgUnitsResponse* resp) {
-  return edge::handle(ctx, auth_, "ListOrgUnits", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListOrgUnits", req, [&](const edge::Caller&) -> core::Status {
     auto units = app_.list_org_units(req->tenant_id(), req->under_org_unit_id());
     if (!units) return units.error();
     return paging::page_into(*units, req->page(), resp->mutable_org_units(), resp->mutable_page());
@@ -51,7 +51,7 @@ grpc::Status IntakeService::ListOrgUnits(grpc::ServerContext* ctx, const v1::Lis
 
 grpc::Status IntakeService::RegisterAgent(grpc::ServerContext* ctx, const v1::RegisterAgentRequest* req,
                                           v1::RegisterAgentResponse* resp) {
-  return edge::handle(ctx, auth_, "RegisterAgent", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "RegisterAgent", req, [&](const edge::Caller&) {
     return then([&] { return app_.register_agent(req->tenant_id(), req->agent(), false); },
                 [&](const v1::Agent& a) { *resp->mutable_agent() = a; });
   });
@@ -59,7 +59,7 @@ grpc::Status IntakeService::RegisterAgent(grpc::ServerContext* ctx, const v1::Re
 
 grpc::Status IntakeService::UpdateAgent(grpc::ServerContext* ctx, const v1::UpdateAgentRequest* req,
                                         v1::UpdateAgentResponse* resp) {
-  return edge::handle(ctx, auth_, "UpdateAgent", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "UpdateAgent", req, [&](const edge::Caller&) {
     return then([&] { return app_.register_agent(req->tenant_id(), req->agent(), true); },
                 [&](const v1::Agent& a) { *resp->mutable_agent() = a; });
   });
@@ -67,7 +67,7 @@ grpc::Status IntakeService::UpdateAgent(grpc::ServerContext* ctx, const v1::Upda
 
 grpc::Status IntakeService::ListAgents(grpc::ServerContext* ctx, const v1::ListAgentsRequest* req,
                                        v1::ListAgentsResponse* resp) {
-  return edge::handle(ctx, auth_, "ListAgents", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListAgents", req, [&](const edge::Caller&) -> core::Status {
     auto agents = app_.list_agents(req->tenant_id(), req->org_unit_id());
     if (!agents) return agents.error();
     return paging::page_into(*agents, req->page(), resp->mutable_agents(), resp->mutable_page());
@@ -76,7 +76,7 @@ grpc::Status IntakeService::ListAgents(grpc::ServerContext* ctx, const v1::ListA
 
 grpc::Status IntakeService::CreateCustomer(grpc::ServerContext* ctx, const v1::CreateCustomerRequest* req,
                                            v1::CreateCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "CreateCustomer", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "CreateCustomer", req, [&](const edge::Caller&) {
     return then([&] { return app_.create_customer(req->customer()); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
@@ -84,7 +84,7 @@ grpc::Status IntakeService::CreateCustomer(grpc::ServerContext* ctx, const v1::C
 
 grpc::Status IntakeService::UpdateCustomer(grpc::ServerContext* ctx, const v1::UpdateCustomerRequest* req,
                                            v1::UpdateCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "UpdateCustomer", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "UpdateCustomer", req, [&](const edge::Caller&) {
     return then([&] { return app_.update_customer(req->customer()); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
@@ -92,7 +92,7 @@ grpc::Status IntakeService::UpdateCustomer(grpc::ServerContext* ctx, const v1::U
 
 grpc::Status IntakeService::GetCustomer(grpc::ServerContext* ctx, const v1::GetCustomerRequest* req,
                                         v1::GetCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "GetCustomer", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "GetCustomer", req, [&](const edge::Caller&) {
     return then([&] { return app_.get_customer(req->tenant_id(), req->customer_id()); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
@@ -100,7 +100,7 @@ grpc::Status IntakeService::GetCustomer(grpc::ServerContext* ctx, const v1::GetC
 
 grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::ListCustomersRequest* req,
                                           v1::ListCustomersResponse* resp) {
-  return edge::handle(ctx, auth_, "ListCustomers", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListCustomers", req, [&](const edge::Caller&) -> core::Status {
     auto customers = app_.list_customers(*req);
     if (!customers) return customers.error();
     return paging::page_into(*customers, req->page(), resp->mutable_customers(), resp->mutable_page());
@@ -109,14 +109,14 @@ grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::Li
 
 grpc::Status IntakeService::SetConsent(grpc::ServerContext* ctx, const v1::SetConsentRequest* req,
                                        v1::SetConsentResponse* resp) {
-  return edge::handle(ctx, auth_, "SetConsent", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "SetConsent", req, [&](const edge::Caller&) {
     return then([&] { return app_.set_consent(*req); }, [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
 }
 
 grpc::Status IntakeService::RecordServiceEvent(grpc::ServerContext* ctx, const v1::RecordServiceEventRequest* req,
                                                v1::RecordServiceEventResponse* resp) {
-  return edge::handle(ctx, auth_, "RecordServiceEvent", [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "RecordServiceEvent", req, [&](const edge::Caller&) {
     return then([&] { return app_.record_service_event(*req); },
                 [&](const v1::RecordServiceEventResponse& r) { *resp = r; });
   });
@@ -124,10 +124,14 @@ grpc::Status IntakeService::RecordServiceEvent(grpc::ServerContext* ctx, const v
 
 grpc::Status IntakeService::ImportCustomers(
     grpc::ServerContext* ctx, grpc::ServerReaderWriter<v1::ImportRowResult, v1::ImportCustomerRow>* stream) {
-  return edge::handle(ctx, auth_, "ImportCustomers", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ImportCustomers", nullptr, [&](const edge::Caller&) -> core::Status {
     v1::ImportCustomerRow row;
     while (stream->Read(&row)) {
       // A bad row is reported and the import goes on; only infrastructure failures stop it.
+      if (auto st = edge::check_bounds(row); !st) {
+        stream->Write(row_result(row.row(), st, ""));
+        continue;
+      }
       auto r = app_.create_customer(row.customer());
       if (!r && r.error().kind() == core::condition::unavailable) return r.error();
       stream->Write(row_result(row.row(), r ? core::ok_status() : core::Status(r.error()), row.customer().id()));
@@ -138,11 +142,15 @@ grpc::Status IntakeService::ImportCustomers(
 
 grpc::Status IntakeService::ImportServiceEvents(
     grpc::ServerContext* ctx, grpc::ServerReaderWriter<v1::ImportRowResult, v1::RecordServiceEventRequest>* stream) {
-  return edge::handle(ctx, auth_, "ImportServiceEvents", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ImportServiceEvents", nullptr, [&](const edge::Caller&) -> core::Status {
     v1::RecordServiceEventRequest req;
     uint32_t row = 0;
     while (stream->Read(&req)) {
       ++row;
+      if (auto st = edge::check_bounds(req); !st) {
+        stream->Write(row_result(row, st, ""));
+        continue;
+      }
       auto r = app_.record_service_event(req);
       if (!r && r.error().kind() == core::condition::unavailable) return r.error();
       stream->Write(row_result(row, r ? core::ok_status() : core::Status(r.error()), r ? r->service_event_id() : ""));

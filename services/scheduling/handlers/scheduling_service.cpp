@@ -71,7 +71,7 @@ core::Result<std::vector<v1::PolicyPublished>> SchedulingService::versions(const
 
 grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::PutPolicyRequest* req,
                                           v1::PutPolicyResponse* resp) {
-  return edge::handle(ctx, auth_, "PutPolicy", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "PutPolicy", req, [&](const edge::Caller&) -> core::Status {
     if (req->tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
     auto parsed = parse_policy(req->yaml());
     if (!parsed) return core::invalid_argument("yaml." + parsed.error().field, parsed.error().message);
@@ -113,7 +113,7 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
 
 grpc::Status SchedulingService::GetPolicy(grpc::ServerContext* ctx, const v1::GetPolicyRequest* req,
                                           v1::GetPolicyResponse* resp) {
-  return edge::handle(ctx, auth_, "GetPolicy", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "GetPolicy", req, [&](const edge::Caller&) -> core::Status {
     auto vs = versions(req->tenant_id(), req->policy_id());
     if (!vs) return vs.error();
     if (vs->empty()) return not_found("policy " + req->policy_id() + " does not exist");
@@ -126,7 +126,7 @@ grpc::Status SchedulingService::GetPolicy(grpc::ServerContext* ctx, const v1::Ge
 
 grpc::Status SchedulingService::ListPolicyVersions(grpc::ServerContext* ctx, const v1::ListPolicyVersionsRequest* req,
                                                    v1::ListPolicyVersionsResponse* resp) {
-  return edge::handle(ctx, auth_, "ListPolicyVersions", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListPolicyVersions", req, [&](const edge::Caller&) -> core::Status {
     std::vector<std::string> ids;
     if (!req->policy_id().empty()) {
       ids.push_back(req->policy_id());
@@ -152,7 +152,7 @@ grpc::Status SchedulingService::ListPolicyVersions(grpc::ServerContext* ctx, con
 
 grpc::Status SchedulingService::DiffPolicyVersions(grpc::ServerContext* ctx, const v1::DiffPolicyVersionsRequest* req,
                                                    v1::DiffPolicyVersionsResponse* resp) {
-  return edge::handle(ctx, auth_, "DiffPolicyVersions", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "DiffPolicyVersions", req, [&](const edge::Caller&) -> core::Status {
     auto vs = versions(req->tenant_id(), req->policy_id());
     if (!vs) return vs.error();
     for (uint64_t v : {req->from_version(), req->to_version()})
@@ -164,7 +164,7 @@ grpc::Status SchedulingService::DiffPolicyVersions(grpc::ServerContext* ctx, con
 
 grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, const v1::PutHolidayCalendarRequest* req,
                                                    v1::PutHolidayCalendarResponse*) {
-  return edge::handle(ctx, auth_, "PutHolidayCalendar", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "PutHolidayCalendar", req, [&](const edge::Caller&) -> core::Status {
     const auto& c = req->calendar();
     if (c.tenant_id().empty()) return core::invalid_argument("calendar.tenant_id", "is required");
     if (c.year() < 2000 || c.year() > 2100) return core::invalid_argument("calendar.year", "must be within 2000..2100");
@@ -190,7 +190,7 @@ grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, con
 
 grpc::Status SchedulingService::GetHolidayCalendar(grpc::ServerContext* ctx, const v1::GetHolidayCalendarRequest* req,
                                                    v1::GetHolidayCalendarResponse* resp) {
-  return edge::handle(ctx, auth_, "GetHolidayCalendar", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "GetHolidayCalendar", req, [&](const edge::Caller&) -> core::Status {
     auto conn = store_.pool().lease();
     auto r = conn->command({"HGET", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::kCalendars),
                             std::to_string(req->year())});
@@ -213,7 +213,7 @@ grpc::Status SchedulingService::GetCustomerPlan(grpc::ServerContext*, const v1::
 
 grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1::ExplainVisitRequest* req,
                                              v1::ExplainResponse* resp) {
-  return edge::handle(ctx, auth_, "ExplainVisit", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller&) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
     auto x = planning_.explain_visit(req->customer_id(), req->visit_id());
     if (!x) return x.error();
@@ -224,7 +224,7 @@ grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1:
 
 grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, const v1::ExplainServiceEventRequest* req,
                                                     v1::ExplainResponse* resp) {
-  return edge::handle(ctx, auth_, "ExplainServiceEvent", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ExplainServiceEvent", req, [&](const edge::Caller&) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
     auto x = planning_.explain_service_event(req->customer_id(), req->service_event_id());
     if (!x) return x.error();

@@ -1,7 +1,8 @@
 #pragma once
 // Every RPC body runs inside `handle`: it establishes the caller, refuses calls whose deadline has
-// already passed or that were cancelled, runs the body, maps its core::Error to a gRPC status, and
-// turns an escaped exception (a bug) into INTERNAL with a log line instead of killing the server.
+// already passed or that were cancelled, refuses a request with an oversized field (bounds.h),
+// runs the body, maps its core::Error to a gRPC status, and turns an escaped exception (a bug)
+// into INTERNAL with a log line instead of killing the server.
 #include <grpcpp/server_context.h>
 
 #include <exception>
@@ -9,18 +10,24 @@
 
 #include "huifang/core/log.h"
 #include "huifang/core/result.h"
+#include "huifang/edge/bounds.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/status.h"
 
 namespace huifang::edge {
 
+// For a unary RPC, `request` is bounds-checked once the caller is known. A streaming RPC passes
+// nullptr and checks each message it reads.
 template <typename Body>  // Body: core::Status(const Caller&)
-grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc, Body&& body) {
+grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc,
+                    const google::protobuf::Message* request, Body&& body) {
   if (ctx->IsCancelled()) return {grpc::StatusCode::CANCELLED, "call cancelled by the client"};
   if (ctx->deadline() <= std::chrono::system_clock::now())
     return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call was handled"};
   auto caller = auth.authenticate(*ctx);
   if (!caller) return to_grpc_status(caller.error());
+  if (request)
+    if (auto st = check_bounds(*request); !st) return to_grpc_status(st.error());
   try {
     core::Status st = body(*caller);
     if (!st) return to_grpc_status(st.error());
@@ -34,8 +41,9 @@ grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::st
 // The common shape of a query or command RPC: `fn` (called with the caller) returns
 // core::Result<Resp>, whose value becomes the response.
 template <typename Resp, typename Fn>
-grpc::Status reply(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc, Resp* resp, Fn&& fn) {
-  return handle(ctx, auth, rpc, [&](const Caller& caller) -> core::Status {
+grpc::Status reply(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc,
+                   const google::protobuf::Message& request, Resp* resp, Fn&& fn) {
+  return handle(ctx, auth, rpc, &request, [&](const Caller& caller) -> core::Status {
     auto r = fn(caller);
     if (!r) return r.error();
     *resp = std::move(*r);

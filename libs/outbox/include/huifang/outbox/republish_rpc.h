@@ -11,7 +11,7 @@ namespace huifang::outbox {
 template <typename Req, typename Resp>
 grpc::Status republish_rpc(grpc::ServerContext* ctx, const edge::Authenticator& auth, Relay& relay, const Req& req,
                            Resp* resp) {
-  return edge::handle(ctx, auth, "RepublishEvents", [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth, "RepublishEvents", &req, [&](const edge::Caller&) -> core::Status {
     auto pending = relay.republish(req.has_from() ? std::optional(events::from_proto(req.from())) : std::nullopt);
     if (!pending) return pending.error();
     resp->set_pending(*pending);
