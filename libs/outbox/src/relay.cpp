@@ -176,7 +176,6 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
 
   // Produce everything, then wait for every delivery report before touching cursors (the reports
   // write into `entries`, so nothing returns before they are all in, not even a failed produce).
-  size_t produced = 0;
   std::optional<core::Error> refused;
   for (auto& part : entries) {
     for (auto& e : part) {
@@ -193,7 +192,6 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
         refused = st.error();
         break;
       }
-      ++produced;
     }
     if (refused) break;
   }
