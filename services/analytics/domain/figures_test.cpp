@@ -1,4 +1,5 @@
 #include "figures.h"
+#include "reports.h"
 
 #include <gtest/gtest.h>
 
@@ -45,6 +46,14 @@ TEST(Figures, KpiLosesAPointPerFivePointsBelowTheStandard) {
   EXPECT_EQ(kpi_points_lost(0.75, 0.80), 1u);  // exactly 5
   EXPECT_EQ(kpi_points_lost(0.69, 0.80), 2u);  // 11 points
   EXPECT_EQ(kpi_points_lost(0.0, 1.0), 20u);
+}
+
+TEST(Reports, NamesThatLookLikeFormulasStayTextInCsv) {
+  Table t{"title", {"单位 Unit", "应回访 Due"}, {{"=HYPERLINK(\"http://x\",\"y\")", "3"}, {"@SUM(A1)", "1"}, {"North", "2"}}};
+  const std::string csv = to_csv(t);
+  EXPECT_NE(csv.find("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",3\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("'@SUM(A1),1\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\r\nNorth,2\r\n"), std::string::npos) << csv;
 }
 
 }  // namespace

@@ -65,7 +65,12 @@ std::string to_csv(const Table& t) {
   out << "\xEF\xBB\xBF";
   auto line = [&](const std::vector<std::string>& cells) {
     for (size_t i = 0; i < cells.size(); ++i) {
-      const std::string& c = cells[i];
+      // A spreadsheet program runs a cell that starts like a formula; an org unit's name that
+      // does is kept as text by a leading apostrophe (figures never start so).
+      const std::string& raw = cells[i];
+      const std::string c = !raw.empty() && std::string_view("=+-@\t\r").find(raw[0]) != std::string_view::npos
+                                ? "'" + raw
+                                : raw;
       if (i) out << ',';
       if (c.find_first_of(",\"\n") != std::string::npos) {
         out << '"';

@@ -36,12 +36,17 @@ function tiles(o, c) {
       c.follow_ups_due && o.follow_up_within_3_days_rate < 1],
   ];
   document.getElementById('tiles').innerHTML = items.map(([k, v, bad]) =>
-    `<div class="tile${bad ? ' bad' : ''}"><div class="v">${v}</div><div class="k">${k}</div></div>`).join('');
+    `<div class="tile${bad ? ' bad' : ''}"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`).join('');
+}
+
+// Names, ids and categories come from tenants' data: they are shown as text, never as markup.
+function esc(v) {
+  return String(v ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]);
 }
 
 function crumbs() {
   document.getElementById('crumbs').innerHTML = state.path.map((p, i) =>
-    `<a data-i="${i}">${p.label}</a>`).join(' › ');
+    `<a data-i="${i}">${esc(p.label)}</a>`).join(' › ');
   document.querySelectorAll('#crumbs a').forEach((a) => a.onclick = () => {
     state.path = state.path.slice(0, Number(a.dataset.i) + 1);
     refresh();
@@ -89,7 +94,7 @@ async function refresh() {
                { name: '标准 Standard', type: 'line', data: agents.agents.map((a) => a.standard) }],
     }, true);
     document.getElementById('overdue').innerHTML = '<tr><th>回访 Visit</th><th>单位 Unit</th><th>坐席 Agent</th><th>类别 Category</th><th>截止 Due by</th></tr>' +
-      overdue.visits.map((v) => `<tr><td>${v.visit_id}</td><td>${v.org_unit_id}</td><td>${v.agent_id}</td><td>${v.category}</td><td>${(v.due_by || '').slice(0, 16)}</td></tr>`).join('');
+      overdue.visits.map((v) => `<tr><td>${esc(v.visit_id)}</td><td>${esc(v.org_unit_id)}</td><td>${esc(v.agent_id)}</td><td>${esc(v.category)}</td><td>${esc((v.due_by || '').slice(0, 16))}</td></tr>`).join('');
     for (const kind of ['monthly', 'quarterly'])
       for (const format of ['csv', 'xlsx'])
         document.getElementById(`${kind}-${format}`).href = '/reports/summary?' + query({ kind, format });
@@ -122,7 +127,7 @@ async function drill(org) {
 async function start() {
   const t = await (await fetch('/api/tenants')).json();
   const sel = document.getElementById('tenant');
-  sel.innerHTML = t.tenants.map((x) => `<option>${x}</option>`).join('');
+  sel.innerHTML = t.tenants.map((x) => `<option>${esc(x)}</option>`).join('');
   const wanted = new URLSearchParams(location.search).get('tenant');
   state.tenant = wanted && t.tenants.includes(wanted) ? wanted : t.tenants[0] || '';
   sel.value = state.tenant;
