@@ -113,7 +113,11 @@ core::Result<std::vector<PastComplaint>> ComplaintsApp::history(const std::strin
     if (!cases) return cases.error();
     for (const auto& r : cases->elements) {
       v1::Complaint c;
-      if (r.type != store::Reply::Type::string || !c.ParseFromString(r.str)) continue;
+      if (r.type != store::Reply::Type::string) continue;  // an id whose case is not indexed yet
+      if (!c.ParseFromString(r.str)) {
+        core::log::warn("unreadable complaint record skipped", {{"bytes", std::to_string(r.str.size())}});
+        continue;
+      }
       by_id[c.complaint_id()] = {c.complaint_id(), c.customer_id(), events::from_proto(c.opened_at()), c.issue_key(), ""};
     }
   }
@@ -304,7 +308,10 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
   for (const auto& reply : *replies)
     for (const auto& v : reply.elements) {
       v1::Complaint c;
-      if (!c.ParseFromString(v.str)) continue;
+      if (!c.ParseFromString(v.str)) {
+        core::log::warn("unreadable complaint record skipped", {{"bytes", std::to_string(v.str.size())}});
+        continue;
+      }
       const auto opened = events::from_proto(c.opened_at());
       if (!r.org_unit_id().empty() && c.org_unit_id() != r.org_unit_id()) continue;
       if (!r.state().empty() && c.state() != r.state()) continue;
@@ -384,7 +391,10 @@ core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::
   for (const auto& reply : *replies)
     for (const auto& v : reply.elements) {
       v1::RepeatFlagged f;
-      if (!f.ParseFromString(v.str)) continue;
+      if (!f.ParseFromString(v.str)) {
+        core::log::warn("unreadable repeat flag record skipped", {{"bytes", std::to_string(v.str.size())}});
+        continue;
+      }
       if (r.kind() != v1::REPEAT_KIND_UNSPECIFIED && f.kind() != r.kind()) continue;
       if (!r.org_unit_id().empty() && f.org_unit_id() != r.org_unit_id()) continue;
       out.push_back(std::move(f));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../domain/validation.h"
+#include "huifang/core/log.h"
 #include "huifang/edge/bounds.h"
 
 namespace huifang::intake {
@@ -186,7 +187,10 @@ core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::List
     if (!values) return values.error();
     for (const auto& v : *values) {
       v1::Customer c;
-      if (!c.ParseFromString(v)) continue;
+      if (!c.ParseFromString(v)) {
+        core::log::warn("unreadable customer record skipped", {{"bytes", std::to_string(v.size())}});
+        continue;
+      }
       if (!r.tenant_id().empty() && c.tenant_id() != r.tenant_id()) continue;
       if (!r.org_unit_id().empty() && c.org_unit_id() != r.org_unit_id()) continue;
       if (!r.tier().empty() && c.tier() != r.tier()) continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "huifang/core/log.h"
+
 namespace huifang::scheduling {
 namespace {
 
@@ -9,7 +11,10 @@ namespace {
 std::optional<intake::v1::Customer> customer_of(const store::Reply& r) {
   if (r.type != store::Reply::Type::string) return std::nullopt;
   intake::v1::Customer c;
-  c.ParseFromString(r.str);
+  if (!c.ParseFromString(r.str)) {
+    core::log::warn("unreadable customer record: treated as unknown", {{"bytes", std::to_string(r.str.size())}});
+    return std::nullopt;
+  }
   return c;
 }
 
@@ -17,7 +22,10 @@ std::vector<AgentInfo> agents_of(const store::Reply& r) {
   std::vector<AgentInfo> out;
   for (const auto& v : r.elements) {
     intake::v1::Agent a;
-    if (!a.ParseFromString(v.str)) continue;
+    if (!a.ParseFromString(v.str)) {
+      core::log::warn("unreadable agent record skipped", {{"bytes", std::to_string(v.str.size())}});
+      continue;
+    }
     const bool manager = a.role() == common::v1::ROLE_MANAGER || a.role() == common::v1::ROLE_SUPERVISOR;
     out.push_back({a.id(), a.org_unit_id(), manager, a.daily_capacity(), a.active(),
                    std::vector<std::string>(a.skills().begin(), a.skills().end())});
@@ -35,7 +43,10 @@ HolidayCalendar calendar_of(const store::Reply& r) {
   HolidayCalendar cal;
   for (const auto& v : r.elements) {
     v1::CalendarPublished c;
-    if (!c.ParseFromString(v.str)) continue;
+    if (!c.ParseFromString(v.str)) {
+      core::log::warn("unreadable calendar record skipped", {{"bytes", std::to_string(v.str.size())}});
+      continue;
+    }
     cal.holidays.insert(c.holidays().begin(), c.holidays().end());
     cal.working_days.insert(c.working_days().begin(), c.working_days().end());
   }
