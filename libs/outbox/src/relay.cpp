@@ -162,13 +162,15 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
       const auto& f = r.elements;
       if (f[j + 1].type != Reply::Type::string) return bad_reply("outbox entry without a key");
       if (f[j + 2].type != Reply::Type::string) return bad_reply("outbox points at a missing event");
-      std::string payload = f[j + 2].str;
-      if (options_.to_publish && f[j + 3].type == Reply::Type::string) {
-        auto published = options_.to_publish(f[j + 3].str, std::stoull(f[j + 4].str), std::move(payload));
+      const bool stored = f[j + 3].type == Reply::Type::string;  // false: the entry carries its payload
+      std::string payload;
+      if (stored && options_.to_publish) {
+        auto published = options_.to_publish(f[j + 3].str, std::stoull(f[j + 4].str), f[j + 2].str);
         if (!published) return bad_reply("outbox entry " + f[j].str + ": " + published.error().message);
         payload = std::move(*published);
+      } else {
+        payload = f[j + 2].str;
       }
-      const bool stored = f[j + 3].type == Reply::Type::string;
       entries[i].push_back(Entry{f[j].str, f[j + 1].str, std::move(payload), stored ? f[j + 3].str : std::string(),
                                  stored ? f[j + 4].str : std::string(), false, std::nullopt});
     }

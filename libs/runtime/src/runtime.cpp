@@ -128,7 +128,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   outbox::RelayOptions relay_options{spec.topic};
   relay_options.retention = std::chrono::duration_cast<std::chrono::hours>(*retention);
   relay_options.to_publish = [store = rt->store_.get()](std::string_view key, uint64_t index,
-                                                        std::string stored) -> core::Result<std::string> {
+                                                        std::string_view stored) -> core::Result<std::string> {
     auto stream = store->stream_of_key(key);
     if (!stream) return store::bad_reply("'" + std::string(key) + "' is not a stream of " + store->prefix());
     return events::published_form(stored, *stream, index + 1);
@@ -147,7 +147,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   return rt;
 }
 
-core::Status Runtime::consume(const std::vector<std::string>& topics, runtime::EnvelopeHandler handler,
+core::Status Runtime::consume(const std::vector<std::string>& topics, EnvelopeHandler handler,
                               events::TypeFilter handles) {
   return consume_raw(topics, spec_.name,
                      runtime::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)));
@@ -161,7 +161,7 @@ core::Status Runtime::consume_raw(const std::vector<std::string>& topics, const 
 }
 
 core::Result<bus::Consumer*> Runtime::consume_storing_offsets_myself(const std::vector<std::string>& topics,
-                                                                     runtime::EnvelopeHandler handler,
+                                                                     EnvelopeHandler handler,
                                                                      events::TypeFilter handles) {
   return add_loop(topics, spec_.name, runtime::decode_envelopes(std::move(handler), metrics_, spec_.name, std::move(handles)),
                   false);

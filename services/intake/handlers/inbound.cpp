@@ -3,12 +3,14 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "huifang/core/hash.h"
-
+#include "huifang/edge/bounds.h"
 #include "huifang/events/envelope.h"
 
 namespace huifang::intake {
 
-core::Result<inbound::v1::InboundServiceEvent> parse_inbound(const std::string& payload) {
+namespace {
+
+core::Result<inbound::v1::InboundServiceEvent> decode_inbound(const std::string& payload) {
   inbound::v1::InboundServiceEvent e;
   const size_t first = payload.find_first_not_of(" \t\r\n");
   if (first != std::string::npos && payload[first] == '{') {
@@ -21,6 +23,16 @@ core::Result<inbound::v1::InboundServiceEvent> parse_inbound(const std::string& 
   if (env.ParseFromString(payload) && env.has_inbound()) return env.inbound();
   if (e.ParseFromString(payload) && !e.customer_id().empty()) return e;
   return core::invalid_argument("payload", "neither JSON nor a protobuf InboundServiceEvent/Envelope");
+}
+
+}  // namespace
+
+// The inbound topic is an edge like the gRPC ones: what arrives is bounded before it is used.
+core::Result<inbound::v1::InboundServiceEvent> parse_inbound(const std::string& payload) {
+  auto e = decode_inbound(payload);
+  if (!e) return e;
+  if (auto st = edge::check_bounds(*e); !st) return st.error();
+  return e;
 }
 
 v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent& e, const std::string& payload,

@@ -4,7 +4,6 @@
 
 #include "../domain/validation.h"
 #include "huifang/core/log.h"
-#include "huifang/edge/bounds.h"
 
 namespace huifang::intake {
 namespace {
@@ -230,7 +229,6 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
 core::Result<v1::ServiceEventRecorded> IntakeApp::recorded_for(const v1::RecordServiceEventRequest& r,
                                                                const store::Reply& customer, const store::Reply* org_unit) {
   if (auto st = validate_service_event(r); !st) return st.error();
-  if (auto st = edge::check_bounds(r); !st) return st.error();  // the inbound topic has no gRPC edge
   if (customer.is_error()) return store::bad_reply("customer index: " + customer.str);
   auto c = indexed_customer(customer.type == store::Reply::Type::string ? customer.str : std::string(), r.tenant_id(),
                             r.customer_id(), "customer_id");

@@ -292,5 +292,17 @@ TEST_F(IntakeEdge, InboundTopicAcceptsJsonAndProtobufAndDeadLettersMalformed) {
   EXPECT_TRUE(resp.replayed());
 }
 
+// The inbound topic is bounded like the gRPC edge: an oversized field is refused by name, so the
+// consumer loop dead-letters the message with that reason.
+TEST(InboundParse, AnOversizedFieldIsRefusedByItsName) {
+  const std::string ok = R"({"tenantId":"t","customerId":"p-1","category":"hospital.x","source_system":"HIS"})";
+  EXPECT_TRUE(parse_inbound(ok));
+  const std::string huge = R"({"tenantId":"t","customerId":"p-1","category":"hospital.x","sourceSystem":")" +
+                           std::string(5'000, 'x') + R"("})";
+  auto parsed = parse_inbound(huge);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().field, "source_system");
+}
+
 }  // namespace
 }  // namespace huifang::intake

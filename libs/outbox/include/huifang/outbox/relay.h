@@ -34,7 +34,7 @@ struct RelayOptions {
   // What to publish for an entry that points at a stored event (its stream's key and 0-based
   // index): the store keeps events without what the key and position say, and this puts it
   // back. Empty: publish the stored bytes.
-  std::function<core::Result<std::string>(std::string_view stream_key, uint64_t index, std::string stored)> to_publish{};
+  std::function<core::Result<std::string>(std::string_view stream_key, uint64_t index, std::string_view stored)> to_publish{};
 };
 
 class Relay {

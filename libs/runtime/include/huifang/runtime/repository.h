@@ -61,9 +61,8 @@ inline core::Result<std::vector<Envelope>> events_of(const store::LoadedStream& 
   std::vector<Envelope> out(loaded.events.size());
   for (size_t i = 0; i < out.size(); ++i)
     if (!events::parse_stored(loaded.events[i], stream, loaded.snapshot_version + i + 1, out[i]))
-      return core::make_error(store::make_error_code(store::errc::bad_reply),
-                              "corrupt event " + std::to_string(loaded.snapshot_version + i + 1) + " in " + stream.type +
-                                  "/" + stream.id);
+      return store::bad_reply("corrupt event " + std::to_string(loaded.snapshot_version + i + 1) + " in " +
+                              stream.type + "/" + stream.id);
   return out;
 }
 
