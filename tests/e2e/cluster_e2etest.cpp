@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -44,11 +45,14 @@ bool port_free(int port) {
   return ok;
 }
 
-// A base such that base+1 .. base+5 are free.
+// A base such that base+1 .. base+5 are free, below the kernel's ephemeral ports (32768 and up by
+// default): a base taken from that range could be taken again by an outgoing connection of the
+// cluster's own processes between this choice and the last service's bind (seen: complaints
+// failed to listen on base+4 while the others were already connected to Redis and the broker).
 int free_base() {
+  static std::mt19937 rng(static_cast<unsigned>(::getpid()));  // one sequence: each call its own base
   for (int tries = 0; tries < 200; ++tries) {
-    const int base = (testing::free_port() / 10) * 10;
-    if (base < 1024 || base > 65000) continue;
+    const int base = 20'000 + static_cast<int>(rng() % 1'200) * 10;  // 20000 .. 31990
     bool ok = true;
     for (int i = 1; i <= 5 && ok; ++i) ok = port_free(base + i);
     if (ok) return base;
