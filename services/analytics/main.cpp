@@ -1,9 +1,12 @@
 // huifang-analytics: the projection service — satisfaction dashboards, figures, reports, rebuild.
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
+
 #include "handlers/analytics_service.h"
 #include "handlers/dashboard.h"
 #include "huifang/core/log.h"
+#include "huifang/edge/client.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/runtime/runtime.h"
@@ -14,10 +17,23 @@ namespace {
 
 using namespace huifang;
 
+// Analytics' own credential for calling the other services, read at each use so that whatever
+// renews it (a sidecar, ./scripts/up) only has to replace the file.
+core::Result<std::string> service_token(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (path.empty() || !in || !std::getline(in, token) || token.empty())
+    return core::make_error(core::make_error_code(core::errc::failed_precondition),
+                            "no service token in '" + path + "' (--service-token-file): cannot ask for a republish");
+  return token;
+}
+
 // Asks one service to republish its outbox (the embedded broker forgets everything on restart).
 template <typename Service, typename Req, typename Resp>
-core::Status republish(const std::string& name, const std::string& address) {
-  auto stub = Service::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+core::Status republish(const std::string& name, const std::string& address, const std::string& token_file) {
+  auto token = service_token(token_file);
+  if (!token) return token.error();
+  auto stub = Service::NewStub(edge::bearer_channel(address, *token));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   Req req;
@@ -41,7 +57,8 @@ int main(int argc, char** argv) {
                                  {"intake-grpc", "127.0.0.1:7101", "intake's gRPC address (rebuild with republish)"},
                                  {"scheduling-grpc", "127.0.0.1:7102", "scheduling's gRPC address"},
                                  {"visit-grpc", "127.0.0.1:7103", "visit's gRPC address"},
-                                 {"complaints-grpc", "127.0.0.1:7104", "complaints' gRPC address"}}},
+                                 {"complaints-grpc", "127.0.0.1:7104", "complaints' gRPC address"},
+                                 {"service-token-file", "", "analytics' own bearer token (role service) for asking the others to republish"}}},
                                argc, argv),
       "huifang-analytics");
   const auto& cfg = rt->config();
@@ -53,16 +70,16 @@ int main(int argc, char** argv) {
   options.topics = topics;
   options.republish = [&cfg] {
     if (auto st = republish<intake::v1::IntakeService, intake::v1::RepublishEventsRequest, intake::v1::RepublishEventsResponse>(
-            "intake", cfg.get("intake-grpc")); !st)
+            "intake", cfg.get("intake-grpc"), cfg.get("service-token-file")); !st)
       return st;
     if (auto st = republish<scheduling::v1::SchedulingService, scheduling::v1::RepublishEventsRequest,
-                            scheduling::v1::RepublishEventsResponse>("scheduling", cfg.get("scheduling-grpc")); !st)
+                            scheduling::v1::RepublishEventsResponse>("scheduling", cfg.get("scheduling-grpc"), cfg.get("service-token-file")); !st)
       return st;
     if (auto st = republish<visit::v1::VisitService, visit::v1::RepublishEventsRequest, visit::v1::RepublishEventsResponse>(
-            "visit", cfg.get("visit-grpc")); !st)
+            "visit", cfg.get("visit-grpc"), cfg.get("service-token-file")); !st)
       return st;
     return republish<complaints::v1::ComplaintService, complaints::v1::RepublishEventsRequest,
-                     complaints::v1::RepublishEventsResponse>("complaints", cfg.get("complaints-grpc"));
+                     complaints::v1::RepublishEventsResponse>("complaints", cfg.get("complaints-grpc"), cfg.get("service-token-file"));
   };
   analytics::ProjectionStore store(rt->redis(), cfg.get("key-prefix"));
   analytics::AnalyticsApp app(store, options);

@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include <filesystem>
 #include <iostream>
 
 namespace huifang::ctl {
@@ -27,21 +28,59 @@ const char* code_name(grpc::StatusCode c) {
 
 }  // namespace
 
-Client::Client(const Endpoints& e, Identity id, std::chrono::seconds timeout)
+Client::Client(const Endpoints& e, Identity id, Credentials credentials, std::chrono::seconds timeout)
     : intake(intake::v1::IntakeService::NewStub(channel(e.intake))),
       scheduling(scheduling::v1::SchedulingService::NewStub(channel(e.scheduling))),
       visit(visit::v1::VisitService::NewStub(channel(e.visit))),
       complaints(complaints::v1::ComplaintService::NewStub(channel(e.complaints))),
       analytics(analytics::v1::AnalyticsService::NewStub(channel(e.analytics))),
-      id_(std::move(id)),
-      timeout_(timeout) {}
+      credentials_(std::move(credentials)),
+      timeout_(timeout) {
+  if (!credentials_.token.empty()) {
+    token_ = credentials_.token;
+    return;
+  }
+  // Without a local key the calls go unauthenticated and the edge says so (failed() adds a hint).
+  if (std::filesystem::exists(credentials_.key_dir + "/signing-key.pem")) act_as(id);
+}
+
+bool Client::act_as(const Identity& id) {
+  if (!issuer_) {
+    if (!std::filesystem::exists(credentials_.key_dir + "/signing-key.pem")) {
+      std::cerr << "huifangctl: no local signing key in '" << credentials_.key_dir
+                << "' (--key-dir; ./scripts/up makes it) to sign in as " << (id.caller.empty() ? id.role : id.caller) << '\n';
+      return false;
+    }
+    auto issuer = auth::open_local_issuer(credentials_.key_dir);
+    if (!issuer) {
+      std::cerr << "huifangctl: " << issuer.error().message << '\n';
+      return false;
+    }
+    issuer_ = std::make_shared<const auth::LocalIssuer>(std::move(*issuer));
+  }
+  auth::TokenRequest r;
+  r.claims.role = !id.role.empty() ? id.role : id.tenant.empty() ? "operator" : "admin";
+  r.claims.tenant = r.claims.role == "operator" || r.claims.role == "service" ? "" : id.tenant;
+  r.claims.subject = id.caller.empty() ? "huifangctl-" + r.claims.role : id.caller;
+  r.ttl = std::chrono::hours(12);
+  const std::string key = r.claims.role + "/" + r.claims.tenant + "/" + r.claims.subject;
+  if (auto it = minted_.find(key); it != minted_.end()) {
+    token_ = it->second;
+    return true;
+  }
+  auto token = auth::mint_token(*issuer_, r, core::SystemClock().now());
+  if (!token) {
+    std::cerr << "huifangctl: " << token.error().message << '\n';
+    return false;
+  }
+  token_ = minted_[key] = std::move(*token);
+  return true;
+}
 
 std::unique_ptr<grpc::ClientContext> Client::context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + timeout_);
-  if (!id_.caller.empty()) ctx->AddMetadata("x-huifang-caller", id_.caller);
-  if (!id_.role.empty()) ctx->AddMetadata("x-huifang-role", id_.role);
-  if (!id_.tenant.empty()) ctx->AddMetadata("x-huifang-tenant", id_.tenant);
+  if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
   return ctx;
 }
 
@@ -51,6 +90,8 @@ int Client::failed(const std::string& what, const grpc::Status& st) {
     std::cerr << "  (is the cluster running? ./scripts/up starts it; --help lists the address options)\n";
     return kUnreachable;
   }
+  if (st.error_code() == grpc::StatusCode::UNAUTHENTICATED)
+    std::cerr << "  (sign in: --token from your identity provider, or --key-dir where ./scripts/up keeps the local key)\n";
   return kRefused;
 }
 

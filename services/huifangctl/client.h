@@ -1,14 +1,16 @@
 #pragma once
-// huifangctl's connection to the five edges: one channel per service, the caller's identity sent
-// as the metadata the edges' authenticator reads, a deadline on every call, and failures turned
-// into a message a person can act on plus an exit code.
+// huifangctl's connection to the five edges: one channel per service, a bearer token on every call
+// (given with --token, or minted from the local issuer's key that ./scripts/up keeps), a deadline
+// on every call, and failures turned into a message a person can act on plus an exit code.
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "huifang/analytics/v1/service.grpc.pb.h"
+#include "huifang/auth/local_issuer.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
@@ -30,15 +32,25 @@ struct Endpoints {
   std::string analytics = "127.0.0.1:7105";
 };
 
+// Who huifangctl calls as when it mints its own token from the local key.
 struct Identity {
-  std::string caller;  // x-huifang-caller
-  std::string role;    // x-huifang-role
-  std::string tenant;  // x-huifang-tenant
+  std::string caller;  // the token's subject (an agent id for agents)
+  std::string role;    // empty: admin of --tenant, or operator without one
+  std::string tenant;  // the tenant requests are for
+};
+
+struct Credentials {
+  std::string token;    // a token from the identity provider, sent as is
+  std::string key_dir;  // else: the local issuer's directory (embedded default), to mint from
 };
 
 class Client {
  public:
-  Client(const Endpoints& e, Identity id, std::chrono::seconds timeout = std::chrono::seconds(30));
+  Client(const Endpoints& e, Identity id, Credentials credentials, std::chrono::seconds timeout = std::chrono::seconds(30));
+
+  // Calls from now on as `id`, with a token minted from the local key (the demo plays its users
+  // this way). False, with the reason on stderr, when there is no local key.
+  bool act_as(const Identity& id);
 
   std::unique_ptr<intake::v1::IntakeService::Stub> intake;
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> scheduling;
@@ -46,7 +58,7 @@ class Client {
   std::unique_ptr<complaints::v1::ComplaintService::Stub> complaints;
   std::unique_ptr<analytics::v1::AnalyticsService::Stub> analytics;
 
-  // A context with the deadline and the caller's metadata.
+  // A context with the deadline and the caller's token.
   std::unique_ptr<grpc::ClientContext> context() const;
   // Prints why a call failed ("what: NOT_FOUND: complaint x does not exist") and returns the exit code.
   static int failed(const std::string& what, const grpc::Status& st);
@@ -61,7 +73,10 @@ class Client {
   }
 
  private:
-  Identity id_;
+  Credentials credentials_;
+  std::shared_ptr<const auth::LocalIssuer> issuer_;  // opened on first use
+  std::map<std::string, std::string> minted_;        // role/tenant/subject -> token
+  std::string token_;
   std::chrono::seconds timeout_;
 };
 

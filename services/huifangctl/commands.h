@@ -10,10 +10,12 @@ namespace huifang::ctl {
 struct Run {
   Endpoints endpoints;
   Identity identity;
+  Credentials credentials{"", ".huifang/auth"};
   bool json = false;
   int timeout_seconds = 30;
   int code = 0;
-  Client client() const { return Client(endpoints, identity, std::chrono::seconds(timeout_seconds)); }
+  Client client() const { return client_as(identity); }
+  Client client_as(const Identity& id) const { return Client(endpoints, id, credentials, std::chrono::seconds(timeout_seconds)); }
 };
 
 void add_intake_commands(CLI::App& app, Run& run);
@@ -22,6 +24,7 @@ void add_visit_commands(CLI::App& app, Run& run);
 void add_complaint_commands(CLI::App& app, Run& run);
 void add_analytics_commands(CLI::App& app, Run& run);
 void add_demo_command(CLI::App& app, Run& run);
+void add_auth_commands(CLI::App& app, Run& run);
 
 // "2026-11-24" or "2026-11-24T09:30" (UTC+8) or RFC 3339 → Timestamp; false when unreadable.
 bool parse_time(const std::string& text, google::protobuf::Timestamp* out);

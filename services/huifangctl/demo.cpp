@@ -118,6 +118,7 @@ class Demo {
 
   int set_up(const TenantPlan& t, int customers) {
     std::cerr << "demo: " << t.id << ": org tree, agents, " << customers << " customers, policy " << t.pack << '\n';
+    if (!client_.act_as({"demo-admin", "admin", t.id})) return kUsage;  // each demo user signs in with the local key
     for (const auto& u : t.units) {
       intake::v1::DefineOrgUnitRequest r;
       r.set_tenant_id(t.id);
@@ -192,6 +193,7 @@ class Demo {
   }
 
   void record_events(const TenantPlan& t, core::Timestamp at) {
+    if (!client_.act_as({"demo-his", "integration", t.id})) return;  // the hospital's HIS, the RDC's WMS ...
     const auto& people = customers_of_[t.id];
     const double scale = static_cast<double>(people.size()) / 1000.0;
     for (const auto& [category, per_thousand] : t.daily_events) {
@@ -222,6 +224,7 @@ class Demo {
 
   void work_agendas(const TenantPlan& t) {
     for (const auto& agent : agents_[t.id]) {
+      if (!client_.act_as({agent, "agent", t.id})) return;
       scheduling::v1::GetAgendaResponse today;
       for (auto view : {scheduling::v1::AGENDA_VIEW_OVERDUE, scheduling::v1::AGENDA_VIEW_TODAY}) {
         scheduling::v1::GetAgendaRequest r;
@@ -295,6 +298,7 @@ class Demo {
   // Handlers: most cases are taken the same day and resolved within a few days; some wait (and
   // escalate when the same-day or promised-reply deadline passes).
   void handle_complaints(const TenantPlan& t, int day) {
+    if (!client_.act_as({"demo-supervisor", "supervisor", t.id})) return;
     complaints::v1::ListComplaintsRequest r;
     r.set_tenant_id(t.id);
     r.mutable_page()->set_page_size(500);

@@ -13,8 +13,18 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "every command and option");
   app.add_flag("--json", run.json, "print responses as JSON");
   app.add_option("--tenant", run.identity.tenant, "tenant id (also HUIFANG_TENANT)")->envname("HUIFANG_TENANT");
-  app.add_option("--as", run.identity.caller, "who is calling: an agent, handler or user id")->envname("HUIFANG_CALLER");
-  app.add_option("--role", run.identity.role, "caller's role: agent, supervisor, manager, analyst, admin")->envname("HUIFANG_ROLE");
+  app.add_option("--token", run.credentials.token, "bearer token from your identity provider (also HUIFANG_TOKEN)")
+      ->envname("HUIFANG_TOKEN");
+  app.add_option("--key-dir", run.credentials.key_dir,
+                 "without --token: sign in with the local key ./scripts/up keeps here (also HUIFANG_AUTH_DIR)")
+      ->capture_default_str()
+      ->envname("HUIFANG_AUTH_DIR");
+  app.add_option("--as", run.identity.caller, "with the local key: who is calling (an agent, handler or user id)")
+      ->envname("HUIFANG_CALLER");
+  app.add_option("--role", run.identity.role,
+                 "with the local key: the caller's role (agent, supervisor, manager, executive, analyst, auditor, admin, "
+                 "integration, operator; default admin of --tenant, operator without)")
+      ->envname("HUIFANG_ROLE");
   app.add_option("--timeout", run.timeout_seconds, "seconds to wait for each call")->capture_default_str();
   app.add_option("--intake", run.endpoints.intake, "intake gRPC address")->capture_default_str()->envname("HUIFANG_INTAKE_GRPC");
   app.add_option("--scheduling", run.endpoints.scheduling, "scheduling gRPC address")->capture_default_str()->envname("HUIFANG_SCHEDULING_GRPC");
@@ -27,6 +37,7 @@ int main(int argc, char** argv) {
   add_complaint_commands(app, run);
   add_analytics_commands(app, run);
   add_demo_command(app, run);
+  add_auth_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,15 +17,21 @@ void add_visit_commands(CLI::App& app, Run& run) {
     cmd->add_option("--agent", agent, "acting agent (default: --as)");
   };
   auto who = [&run] { return agent.empty() ? run.identity.caller : agent; };
+  // With the local key and no --role, the agent signs in as themself: visits are agents' work.
+  auto as_agent = [&run, who] {
+    Identity id = run.identity;
+    if (id.role.empty()) id = {who(), "agent", run.identity.tenant};
+    return run.client_as(id);
+  };
 
   auto* start = visit->add_subcommand("start", "open the visit: script, survey and contact details (audited)");
   common(start);
-  start->callback([&run, who] {
+  start->callback([&run, who, as_agent] {
     visit::v1::StartVisitRequest r;
     r.set_visit_id(visit_id);
     r.set_customer_id(customer);
     r.set_agent_id(who());
-    auto c = run.client();
+    auto c = as_agent();
     visit::v1::StartVisitResponse resp;
     if ((run.code = c.call("visit start", *c.visit, &Stub::StartVisit, r, &resp)) == 0) render(std::cout, resp, run.json);
   });
@@ -37,7 +43,7 @@ void add_visit_commands(CLI::App& app, Run& run) {
       ->capture_default_str();
   attempt->add_option("--reason", reason, "why (required for not_convenient and refused)");
   attempt->add_option("--callback-at", callback_at, "the time the customer asked for (not_convenient)");
-  attempt->callback([&run, who] {
+  attempt->callback([&run, who, as_agent] {
     visit::v1::RecordAttemptRequest r;
     r.set_visit_id(visit_id);
     r.set_customer_id(customer);
@@ -52,7 +58,7 @@ void add_visit_commands(CLI::App& app, Run& run) {
       std::cerr << "huifangctl: --callback-at: '" << callback_at << "' is not a date or time\n";
       return void(run.code = kUsage);
     }
-    auto c = run.client();
+    auto c = as_agent();
     visit::v1::RecordAttemptResponse resp;
     if ((run.code = c.call("visit attempt", *c.visit, &Stub::RecordAttempt, r, &resp)) == 0) render(std::cout, resp, run.json);
   });
@@ -64,7 +70,7 @@ void add_visit_commands(CLI::App& app, Run& run) {
   survey->add_option("--suggestions", suggestions, "suggestions (建议)");
   survey->add_option("--needs", needs, "needs (需求)");
   survey->add_option("--problem", problems, "a problem the customer raised, not solved on the spot (repeatable)");
-  survey->callback([&run, who] {
+  survey->callback([&run, who, as_agent] {
     visit::v1::SubmitSurveyRequest r;
     r.set_visit_id(visit_id);
     r.set_customer_id(customer);
@@ -88,7 +94,7 @@ void add_visit_commands(CLI::App& app, Run& run) {
     r.set_suggestions(suggestions);
     r.set_needs(needs);
     for (const auto& p : problems) r.add_problems()->set_description(p);
-    auto c = run.client();
+    auto c = as_agent();
     visit::v1::SubmitSurveyResponse resp;
     if ((run.code = c.call("visit survey", *c.visit, &Stub::SubmitSurvey, r, &resp)) == 0) render(std::cout, resp, run.json);
   });
@@ -96,13 +102,13 @@ void add_visit_commands(CLI::App& app, Run& run) {
   auto* complete = visit->add_subcommand("complete", "complete without a survey (care messages, on-site notes)");
   common(complete);
   complete->add_option("--note", note, "what was done");
-  complete->callback([&run, who] {
+  complete->callback([&run, who, as_agent] {
     visit::v1::CompleteVisitRequest r;
     r.set_visit_id(visit_id);
     r.set_customer_id(customer);
     r.set_agent_id(who());
     r.set_note(note);
-    auto c = run.client();
+    auto c = as_agent();
     visit::v1::CompleteVisitResponse resp;
     if ((run.code = c.call("visit complete", *c.visit, &Stub::CompleteVisit, r, &resp)) == 0) std::cout << "completed\n";
   });

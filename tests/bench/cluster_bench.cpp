@@ -28,6 +28,7 @@
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "huifang/visit/v1/service.grpc.pb.h"
+#include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "raw_limits.h"
 #include "redis_breakdown.h"
@@ -79,11 +80,17 @@ Percentiles percentiles(std::vector<double> v) {
 class Bench {
  public:
   explicit Bench(Options o) : o_(std::move(o)) {
-    auto ch = [&](int i) { return grpc::CreateChannel("127.0.0.1:" + std::to_string(o_.grpc_base + i), grpc::InsecureChannelCredentials()); };
-    intake_ = intake::v1::IntakeService::NewStub(ch(1));
-    scheduling_ = scheduling::v1::SchedulingService::NewStub(ch(2));
-    visit_ = visit::v1::VisitService::NewStub(ch(3));
-    analytics_ = analytics::v1::AnalyticsService::NewStub(ch(5));
+    // Signed in with the key ./scripts/up made: the tenant's admin, a supervisor working visits
+    // for its agents, and the platform operator who rebuilds.
+    testing::LocalAuth auth((o_.state / "auth").string());
+    auto ch = [&](int i, const char* role) {
+      return auth.channel("127.0.0.1:" + std::to_string(o_.grpc_base + i), role, std::string(role) == "operator" ? "" : kTenant);
+    };
+    intake_ = intake::v1::IntakeService::NewStub(ch(1, "admin"));
+    scheduling_ = scheduling::v1::SchedulingService::NewStub(ch(2, "admin"));
+    visit_ = visit::v1::VisitService::NewStub(ch(3, "supervisor"));
+    analytics_ = analytics::v1::AnalyticsService::NewStub(ch(5, "admin"));
+    operator_ = analytics::v1::AnalyticsService::NewStub(ch(5, "operator"));
     bootstrap_ = read_file(o_.state / "broker.addr");
     bootstrap_ = bootstrap_.substr(0, bootstrap_.find('\n'));
     producer_ = std::move(*bus::Producer::create({bootstrap_, "bench", {}}));
@@ -426,11 +433,11 @@ rules:
     analytics::v1::RebuildRequest r;
     analytics::v1::RebuildResponse resp;
     const auto start = Clock::now();
-    if (!call([&](auto& c) { return analytics_->Rebuild(&c, r, &resp); })) die("rebuild refused");
+    if (!call([&](auto& c) { return operator_->Rebuild(&c, r, &resp); })) die("rebuild refused");
     analytics::v1::ProjectionStatus s;
     do {
       std::this_thread::sleep_for(100ms);
-      if (!call([&](auto& c) { return analytics_->GetProjectionStatus(&c, sr, &s); })) die("analytics stopped answering during the rebuild");
+      if (!call([&](auto& c) { return operator_->GetProjectionStatus(&c, sr, &s); })) die("analytics stopped answering during the rebuild");
       if (Clock::now() - start > std::chrono::minutes(60)) die("the rebuild did not finish within an hour");
       progress("rebuild folded", start, s.building_events_applied(), 0);
     } while (s.serving_version() != resp.building_version() && s.last_rebuild_error().empty());
@@ -546,6 +553,7 @@ rules:
   std::unique_ptr<scheduling::v1::SchedulingService::Stub> scheduling_;
   std::unique_ptr<visit::v1::VisitService::Stub> visit_;
   std::unique_ptr<analytics::v1::AnalyticsService::Stub> analytics_;
+  std::unique_ptr<analytics::v1::AnalyticsService::Stub> operator_;
   std::string bootstrap_;
   std::unique_ptr<bus::Producer> producer_;
   std::thread observer_;

@@ -23,6 +23,7 @@
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "huifang/testing/redis_server.h"
 #include "huifang/testing/wait.h"
@@ -80,7 +81,7 @@ class Cluster : public ::testing::Test {
         {"HUIFANG_STATE_DIR", state_.string()}, {"HUIFANG_REDIS_PORT", std::to_string(testing::free_port())},
         {"HUIFANG_GRPC_BASE", std::to_string(grpc_base_)}, {"HUIFANG_HTTP_BASE", std::to_string(http_base_)},
         {"HUIFANG_PARTITIONS", "4"}, {"HUIFANG_DEMO_DAYS", "10"}, {"HUIFANG_DEMO_CUSTOMERS", "300"},
-        {"HUIFANG_BUILD_DIR", HUIFANG_BUILD_DIR},
+        {"HUIFANG_BUILD_DIR", HUIFANG_BUILD_DIR}, {"HUIFANG_AUTH_DIR", (state_ / "auth").string()},
         // Analytics saves rarely here, so a kill lands between saves (AnalyticsKilledBetweenSaves…).
         {"HUIFANG_SAVE_INTERVAL", "5s"}};
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
@@ -126,9 +127,11 @@ class Cluster : public ::testing::Test {
     if (!j.is_object() || !j.contains(key)) return 0;
     return j[key].is_string() ? std::stoi(j[key].get<std::string>()) : j[key].get<int>();
   }
+  // A stub calling as the demo hospital's admin, signed with the key ./scripts/up made.
   template <typename Service>
   static std::unique_ptr<typename Service::Stub> stub(int offset) {
-    return Service::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_base_ + offset), grpc::InsecureChannelCredentials()));
+    testing::LocalAuth auth((state_ / "auth").string());
+    return Service::NewStub(auth.channel("127.0.0.1:" + std::to_string(grpc_base_ + offset), "admin", "renmin-hospital"));
   }
 
   static inline fs::path state_;

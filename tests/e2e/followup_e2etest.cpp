@@ -14,6 +14,7 @@
 #include "huifang/events/envelope.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "huifang/testing/redis_server.h"
 #include "huifang/testing/wait.h"
@@ -46,6 +47,7 @@ class FollowUpPath : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() / ("huifang-e2e-" + std::to_string(::getpid())));
     fs::create_directories(*dir_);
     redis_ = new testing::RedisServer();
+    auth_ = new testing::LocalAuth((*dir_ / "auth").string());
     const std::string addr_file = (*dir_ / "broker.addr").string();
     broker_ = new testing::Process(HUIFANG_BIN_DIR "/broker/huifang-broker",
                                    {"--partitions=4", "--bootstrap-file=" + addr_file}, (*dir_ / "broker.log").string());
@@ -57,7 +59,8 @@ class FollowUpPath : public ::testing::Test {
       std::vector<std::string> args = {"--redis-port=" + std::to_string(redis_->port()),
                                        "--kafka-bootstrap=" + *bootstrap_,
                                        "--grpc-listen=127.0.0.1:" + std::to_string(port),
-                                       "--http-listen=127.0.0.1:" + std::to_string(testing::free_port())};
+                                       "--http-listen=127.0.0.1:" + std::to_string(testing::free_port()),
+                                       auth_->jwks_flag()};
       if (std::string(name) == "scheduling") args.push_back("--timer-interval=100ms");
       services_.push_back(new testing::Process(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
                                                (*dir_ / (std::string(name) + ".log")).string()));
@@ -68,14 +71,18 @@ class FollowUpPath : public ::testing::Test {
     services_.clear();
     delete broker_;
     delete redis_;
+    delete auth_;
     delete bootstrap_;
     fs::remove_all(*dir_);
     delete dir_;
   }
 
+  // A stub calling as the tenant's admin, or for visits as a supervisor (who may act for any of
+  // the tenant's agents).
   template <typename Service>
-  static std::unique_ptr<typename Service::Stub> stub(const char* name) {
-    auto ch = grpc::CreateChannel("127.0.0.1:" + std::to_string(ports_[name]), grpc::InsecureChannelCredentials());
+  static std::unique_ptr<typename Service::Stub> stub(const char* name, const std::string& tenant) {
+    const std::string role = std::string(name) == "visit" ? "supervisor" : "admin";
+    auto ch = auth_->channel("127.0.0.1:" + std::to_string(ports_[name]), role, tenant);
     EXPECT_TRUE(ch->WaitForConnected(std::chrono::system_clock::now() + 20s)) << name;
     return Service::NewStub(ch);
   }
@@ -128,8 +135,10 @@ class FollowUpPath : public ::testing::Test {
     ASSERT_TRUE(st.ok()) << st.error_message();
   }
   static std::vector<scheduling::v1::Explanation> explain(scheduling::v1::SchedulingService::Stub& scheduling,
-                                                          const std::string& customer, const std::string& se) {
+                                                          const std::string& tenant, const std::string& customer,
+                                                          const std::string& se) {
     scheduling::v1::ExplainServiceEventRequest r;
+    r.set_tenant_id(tenant);
     r.set_customer_id(customer);
     r.set_service_event_id(se);
     scheduling::v1::ExplainResponse x;
@@ -141,6 +150,7 @@ class FollowUpPath : public ::testing::Test {
   static fs::path* dir_;
   static testing::RedisServer* redis_;
   static testing::Process* broker_;
+  static testing::LocalAuth* auth_;
   static std::string* bootstrap_;
   static std::map<std::string, int> ports_;
   static std::vector<testing::Process*> services_;
@@ -148,15 +158,16 @@ class FollowUpPath : public ::testing::Test {
 fs::path* FollowUpPath::dir_;
 testing::RedisServer* FollowUpPath::redis_;
 testing::Process* FollowUpPath::broker_;
+testing::LocalAuth* FollowUpPath::auth_;
 std::string* FollowUpPath::bootstrap_;
 std::map<std::string, int> FollowUpPath::ports_;
 std::vector<testing::Process*> FollowUpPath::services_;
 
 TEST_F(FollowUpPath, DischargeIsPlannedAssignedRescheduledAndCompletedThroughThePublicEdges) {
   for (auto* s : services_) ASSERT_TRUE(s->running()) << s->log_tail();
-  auto intake = stub<intake::v1::IntakeService>("intake");
-  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling");
-  auto visit = stub<visit::v1::VisitService>("visit");
+  auto intake = stub<intake::v1::IntakeService>("intake", "hosp");
+  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling", "hosp");
+  auto visit = stub<visit::v1::VisitService>("visit", "hosp");
 
   // Admin set-up through intake: org tree, an agent of cardiology, a patient.
   for (auto [id, parent, kind] : {std::tuple{"hosp", "", intake::v1::ORG_UNIT_KIND_ENTERPRISE},
@@ -246,6 +257,7 @@ rules:
   ASSERT_TRUE(testing::wait_until(
       [&] {
         scheduling::v1::GetCustomerPlanRequest r;
+        r.set_tenant_id("hosp");
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
@@ -262,6 +274,7 @@ rules:
   EXPECT_TRUE(testing::wait_until(
       [&] {
         scheduling::v1::ExplainServiceEventRequest r;
+        r.set_tenant_id("hosp");
         r.set_customer_id("patient-1");
         r.set_service_event_id(recorded.service_event_id());
         grpc::ClientContext ctx;
@@ -306,6 +319,7 @@ rules:
   ASSERT_TRUE(testing::wait_until(
       [&] {
         scheduling::v1::GetCustomerPlanRequest r;
+        r.set_tenant_id("hosp");
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
@@ -353,6 +367,7 @@ rules:
   ASSERT_TRUE(testing::wait_until(
       [&] {
         scheduling::v1::GetCustomerPlanRequest r;
+        r.set_tenant_id("hosp");
         r.set_customer_id("patient-1");
         scheduling::v1::GetCustomerPlanResponse resp;
         grpc::ClientContext ctx;
@@ -364,8 +379,8 @@ rules:
 
 
 TEST_F(FollowUpPath, RepairStreamFromTheInboundTopicIsSampledAtItsConfiguredRate) {
-  auto intake = stub<intake::v1::IntakeService>("intake");
-  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling");
+  auto intake = stub<intake::v1::IntakeService>("intake", "prop");
+  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling", "prop");
   org(*intake, "prop", "prop", "");
   org(*intake, "prop", "project-a", "prop");
   agent(*intake, "prop", "keeper-1", "project-a");
@@ -422,7 +437,7 @@ rules:
           intake::v1::RecordServiceEventResponse resp;
           grpc::ClientContext ctx;
           if (!intake->RecordServiceEvent(&ctx, same, &resp).ok() || !resp.replayed()) return false;
-          const auto x = explain(*scheduling, owner, resp.service_event_id());
+          const auto x = explain(*scheduling, "prop", owner, resp.service_event_id());
           if (x.empty()) return false;
           ++decided;
           planned += x[0].outcome() == "planned";
@@ -435,9 +450,9 @@ rules:
 }
 
 TEST_F(FollowUpPath, NearbyTriggersMergeAndThreeUnansweredCallsFallBackToOnSite) {
-  auto intake = stub<intake::v1::IntakeService>("intake");
-  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling");
-  auto visit = stub<visit::v1::VisitService>("visit");
+  auto intake = stub<intake::v1::IntakeService>("intake", "hosp2");
+  auto scheduling = stub<scheduling::v1::SchedulingService>("scheduling", "hosp2");
+  auto visit = stub<visit::v1::VisitService>("visit", "hosp2");
   org(*intake, "hosp2", "hosp2", "");
   org(*intake, "hosp2", "ward-3", "hosp2");
   agent(*intake, "hosp2", "nurse-sun", "ward-3");
@@ -472,12 +487,13 @@ rules:
     ids.push_back(resp.service_event_id());
   }
   std::vector<scheduling::v1::Explanation> second;
-  ASSERT_TRUE(testing::wait_until([&] { return !(second = explain(*scheduling, "patient-7", ids[1])).empty(); }, 60s));
+  ASSERT_TRUE(testing::wait_until([&] { return !(second = explain(*scheduling, "hosp2", "patient-7", ids[1])).empty(); }, 60s));
   EXPECT_EQ(second[0].outcome(), "merged");
   // Three unanswered calls on the merged-into visit: the policy falls back to an on-site visit.
-  const auto first = explain(*scheduling, "patient-7", ids[0]);
+  const auto first = explain(*scheduling, "hosp2", "patient-7", ids[0]);
   ASSERT_FALSE(first.empty());
   scheduling::v1::GetCustomerPlanRequest pr;
+  pr.set_tenant_id("hosp2");
   pr.set_customer_id("patient-7");
   scheduling::v1::GetCustomerPlanResponse plan;
   // The visit service opens the visit when the plan reaches it.

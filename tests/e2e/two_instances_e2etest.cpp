@@ -13,6 +13,7 @@
 
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "huifang/testing/redis_server.h"
 #include "huifang/testing/wait.h"
@@ -34,6 +35,7 @@ class TwoInstances : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("huifang-two-" + std::to_string(::getpid()));
     fs::create_directories(dir_);
+    auth_ = std::make_unique<testing::LocalAuth>((dir_ / "auth").string());
     const std::string addr_file = (dir_ / "broker.addr").string();
     broker_ = std::make_unique<testing::Process>(HUIFANG_BIN_DIR "/broker/huifang-broker",
                                                  std::vector<std::string>{"--partitions=4", "--bootstrap-file=" + addr_file},
@@ -57,14 +59,14 @@ class TwoInstances : public ::testing::Test {
                                      "--http-listen=127.0.0.1:" + std::to_string(i.http),
                                      // A short session, so the group gives up on a killed member soon.
                                      "--kafka-properties=session.timeout.ms=6000,heartbeat.interval.ms=500",
-                                     "--lease-ttl=2s"};
+                                     "--lease-ttl=2s", auth_->jwks_flag()};
     i.process = std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
                                                    (dir_ / (name + std::to_string(n) + ".log")).string());
     return i;
   }
   template <typename Service>
-  static std::unique_ptr<typename Service::Stub> stub(const Instance& i) {
-    auto ch = grpc::CreateChannel("127.0.0.1:" + std::to_string(i.grpc), grpc::InsecureChannelCredentials());
+  std::unique_ptr<typename Service::Stub> stub(const Instance& i) const {
+    auto ch = auth_->channel("127.0.0.1:" + std::to_string(i.grpc), "admin", kTenant);
     EXPECT_TRUE(ch->WaitForConnected(std::chrono::system_clock::now() + 20s));
     return Service::NewStub(ch);
   }
@@ -91,6 +93,7 @@ class TwoInstances : public ::testing::Test {
   fs::path dir_;
   std::string bootstrap_;
   std::unique_ptr<testing::Process> broker_;
+  std::unique_ptr<testing::LocalAuth> auth_;
   Instance intake_, scheduling_[2];
 };
 

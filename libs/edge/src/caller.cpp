@@ -6,33 +6,45 @@ namespace huifang::edge {
 namespace {
 
 constexpr std::pair<Role, const char*> kRoles[] = {
-    {Role::anonymous, "anonymous"}, {Role::agent, "agent"},         {Role::supervisor, "supervisor"},
-    {Role::manager, "manager"},     {Role::executive, "executive"}, {Role::integration, "integration"},
-    {Role::analyst, "analyst"},     {Role::admin, "admin"}};
+    {Role::anonymous, "anonymous"}, {Role::agent, "agent"},       {Role::supervisor, "supervisor"},
+    {Role::manager, "manager"},     {Role::executive, "executive"}, {Role::analyst, "analyst"},
+    {Role::auditor, "auditor"},     {Role::admin, "admin"},         {Role::integration, "integration"},
+    {Role::platform_operator, "operator"},  {Role::service, "service"}};
 
-std::string metadata(const grpc::ServerContext& ctx, const char* key) {
-  const auto& md = ctx.client_metadata();
-  auto it = md.find(key);
-  return it == md.end() ? std::string() : std::string(it->second.data(), it->second.size());
+core::Error unauthenticated(std::string message) {
+  return core::make_error(core::make_error_code(core::errc::unauthenticated), std::move(message));
 }
 
-class TrustedMetadataAuthenticator final : public Authenticator {
+class BearerAuthenticator final : public Authenticator {
  public:
+  BearerAuthenticator(std::shared_ptr<const auth::KeySet> keys, auth::VerifyOptions options, const core::Clock& wall)
+      : keys_(std::move(keys)), options_(std::move(options)), wall_(wall) {}
+
   core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const override {
-    Caller c;
-    c.subject = metadata(ctx, "x-huifang-caller");
-    c.tenant_id = metadata(ctx, "x-huifang-tenant");
-    const std::string role = metadata(ctx, "x-huifang-role");
-    if (role.empty()) {
-      c.role = Role::admin;
-      if (c.subject.empty()) c.subject = "local-admin";
-      return c;
-    }
-    if (!parse_role(role, c.role))
-      return core::make_error(core::make_error_code(core::errc::unauthenticated),
-                              "unknown role '" + role + "' in x-huifang-role");
-    return c;
+    const auto& md = ctx.client_metadata();
+    auto it = md.find("authorization");
+    if (it == md.end()) return unauthenticated("no credentials: send 'authorization: Bearer <token>' (huifangctl auth token makes one)");
+    const std::string_view value(it->second.data(), it->second.size());
+    constexpr std::string_view kScheme = "Bearer ";
+    if (value.substr(0, kScheme.size()) != kScheme) return unauthenticated("authorization must be 'Bearer <token>'");
+    auto claims = auth::verify_token(value.substr(kScheme.size()), *keys_, options_, wall_.now());
+    if (!claims) return claims.error();
+    return caller_from_claims(std::move(*claims));
   }
+
+ private:
+  std::shared_ptr<const auth::KeySet> keys_;
+  auth::VerifyOptions options_;
+  const core::Clock& wall_;
+};
+
+class FixedCallerAuthenticator final : public Authenticator {
+ public:
+  explicit FixedCallerAuthenticator(Caller c) : caller_(std::move(c)) {}
+  core::Result<Caller> authenticate(const grpc::ServerContext&) const override { return caller_; }
+
+ private:
+  Caller caller_;
 };
 
 }  // namespace
@@ -45,7 +57,7 @@ const char* role_name(Role r) {
 
 bool parse_role(std::string_view text, Role& out) {
   for (const auto& [role, name] : kRoles) {
-    if (text == name) {
+    if (text == name && role != Role::anonymous) {
       out = role;
       return true;
     }
@@ -53,8 +65,27 @@ bool parse_role(std::string_view text, Role& out) {
   return false;
 }
 
-std::shared_ptr<Authenticator> trusted_metadata_authenticator() {
-  return std::make_shared<TrustedMetadataAuthenticator>();
+bool is_platform_role(Role r) { return r == Role::platform_operator || r == Role::service; }
+
+core::Result<Caller> caller_from_claims(auth::Claims claims) {
+  Caller c;
+  if (!parse_role(claims.role, c.role)) return unauthenticated("bearer token refused: unknown role");
+  if (is_platform_role(c.role) != claims.tenant.empty())
+    return unauthenticated(is_platform_role(c.role) ? "bearer token refused: a platform role carries no tenant"
+                                                    : "bearer token refused: no tenant claim");
+  c.subject = std::move(claims.subject);
+  c.tenant_id = std::move(claims.tenant);
+  c.org_units = std::move(claims.org_units);
+  return c;
+}
+
+std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
+                                                    auth::VerifyOptions options, const core::Clock& wall) {
+  return std::make_shared<BearerAuthenticator>(std::move(keys), std::move(options), wall);
+}
+
+std::shared_ptr<Authenticator> fixed_caller_authenticator(Caller caller) {
+  return std::make_shared<FixedCallerAuthenticator>(std::move(caller));
 }
 
 }  // namespace huifang::edge

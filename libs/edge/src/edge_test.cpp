@@ -24,20 +24,20 @@ TEST(EdgeStatus, MapsEveryConditionToItsGrpcCode) {
 
 TEST(EdgeHandle, RunsTheBodyWithTheCallerAndMapsItsError) {
   grpc::ServerContext ctx;
-  auto auth = trusted_metadata_authenticator();
+  auto auth = fixed_caller_authenticator({"agent-1", Role::agent, "t", {}});
   std::string seen;
-  auto st = handle(&ctx, *auth, "Test", nullptr, [&](const Caller& c) -> core::Status {
+  auto st = handle(&ctx, *auth, "GetCustomer", nullptr, [&](const Caller& c) -> core::Status {
     seen = c.subject;
     return core::make_error(core::make_error_code(core::errc::not_found), "customer c-9 not found");
   });
-  EXPECT_EQ(seen, "local-admin");
+  EXPECT_EQ(seen, "agent-1");
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(st.error_message(), "customer c-9 not found");
 }
 
 TEST(EdgeHandle, AnEscapedExceptionBecomesInternal) {
   grpc::ServerContext ctx;
-  auto st = handle(&ctx, *trusted_metadata_authenticator(), "Boom", nullptr,
+  auto st = handle(&ctx, *fixed_caller_authenticator({"ops", Role::admin, "t", {}}), "GetCustomer", nullptr,
                    [](const Caller&) -> core::Status { throw std::runtime_error("bug"); });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
 }

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "huifang/auth/local_issuer.h"
 #include "huifang/core/file_clock.h"
 #include "huifang/core/log.h"
 #include "huifang/edge/http.h"
@@ -35,6 +36,9 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"outbox-retention", "7d", "how long published events stay republishable (and the inbox remembers a source stream: at least 1h)"},
       {"instance-id", "", "this instance's name among several of the service (empty = name@grpc-listen)"},
       {"lease-ttl", "5s", "how long an instance's claim on a partition's relay and timers lasts unrenewed"},
+      {"jwks", "", "JWKS file of the identity provider whose tokens callers present (required; ./scripts/up makes a local one)"},
+      {"jwt-issuer", std::string(auth::kLocalIssuer), "the tokens' issuer (iss), e.g. https://idp.example/realms/huifang"},
+      {"jwt-audience", std::string(auth::kAudience), "the audience (aud) tokens must name"},
       {"log-level", "info", "debug, info, warn or error"},
       {"clock-file", "", "simulated time: read the current instant from this file (demo, tests); empty = system clock"},
   };
@@ -143,7 +147,13 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   rt->leases_ = std::make_unique<store::PartitionLeases>(
       *rt->store_, instance, std::chrono::duration_cast<std::chrono::milliseconds>(*lease_ttl));
   rt->relay_->use_leases(*rt->leases_);
-  rt->auth_ = edge::trusted_metadata_authenticator();
+  if (c.get("jwks").empty())
+    return core::invalid_argument("jwks", "every call is authenticated: give the identity provider's JWKS file "
+                                          "(./scripts/up makes one in .huifang/auth/jwks.json)");
+  auto keys = auth::KeySet::load_jwks(c.get("jwks"));
+  if (!keys) return keys.error();
+  rt->auth_ = edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
+                                         {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_);
   return rt;
 }
 

@@ -330,7 +330,7 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
   return resp;
 }
 
-core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const v1::GetComplaintRequest& r) {
+core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const std::string& tenant, const v1::GetComplaintRequest& r) {
   if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   if (r.complaint_id().empty()) return core::invalid_argument("complaint_id", "is required");
   auto loaded = store_.load(r.customer_id(), {"complaint", r.complaint_id()}, false);
@@ -344,14 +344,15 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const v1::GetComplaint
     evolve(s, e);
     *resp.add_history() = std::move(e);
   }
+  if (s.tenant_id != tenant) return not_found(r.complaint_id());
   *resp.mutable_complaint() = summary_of(s);
   return resp;
 }
 
-core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& customer_id, const std::string& complaint_id,
-                                                      const Decide& decide) {
+core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& tenant, const std::string& customer_id,
+                                                      const std::string& complaint_id, const Decide& decide) {
   auto st = run(customer_id, complaint_id, [&](const ComplaintState& s) -> core::Result<runtime::Change> {
-    if (s.state == State::none) return not_found(complaint_id);
+    if (s.state == State::none || s.tenant_id != tenant) return not_found(complaint_id);
     return decide(s);
   });
   if (!st) return st.error();
@@ -360,25 +361,25 @@ core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& custome
   return resp;
 }
 
-core::Result<v1::CaseResponse> ComplaintsApp::assign(const v1::AssignComplaintRequest& r, const std::string& by) {
-  return on_case(r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
+core::Result<v1::CaseResponse> ComplaintsApp::assign(const std::string& tenant, const v1::AssignComplaintRequest& r, const std::string& by) {
+  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
     auto d = decide_assign(s, r.handler_id());
     if (d && !d->events.empty()) d->events[0].mutable_complaints()->mutable_complaint_assigned()->set_assigned_by(by);
     return d;
   });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const v1::CaseActionRequest& r) {
-  return on_case(r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
+core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const std::string& tenant, const v1::CaseActionRequest& r) {
+  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::add_note(const v1::AddNoteRequest& r, const std::string& author) {
-  return on_case(r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_note(s, author, r.text()); });
+core::Result<v1::CaseResponse> ComplaintsApp::add_note(const std::string& tenant, const v1::AddNoteRequest& r, const std::string& author) {
+  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_note(s, author, r.text()); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::resolve(const v1::ResolveComplaintRequest& r) {
-  return on_case(r.customer_id(), r.complaint_id(),
+core::Result<v1::CaseResponse> ComplaintsApp::resolve(const std::string& tenant, const v1::ResolveComplaintRequest& r) {
+  return on_case(tenant, r.customer_id(), r.complaint_id(),
                  [&](const ComplaintState& s) { return decide_resolve(s, r.resolution(), r.effective(), clock_.now()); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::escalate(const v1::EscalateComplaintRequest& r) {
-  return on_case(r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
+core::Result<v1::CaseResponse> ComplaintsApp::escalate(const std::string& tenant, const v1::EscalateComplaintRequest& r) {
+  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
     return decide_escalate(s, r.level(), v1::ESCALATION_REASON_MANUAL, r.detail());
   });
 }

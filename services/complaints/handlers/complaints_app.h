@@ -41,12 +41,13 @@ class ComplaintsApp {
 
   core::Result<v1::OpenComplaintResponse> open(const v1::OpenComplaintRequest& r, const std::string& tenant);
   core::Result<v1::ListComplaintsResponse> list(const v1::ListComplaintsRequest& r);
-  core::Result<v1::GetComplaintResponse> get(const v1::GetComplaintRequest& r);
-  core::Result<v1::CaseResponse> assign(const v1::AssignComplaintRequest& r, const std::string& by);
-  core::Result<v1::CaseResponse> start_investigation(const v1::CaseActionRequest& r);
-  core::Result<v1::CaseResponse> add_note(const v1::AddNoteRequest& r, const std::string& author);
-  core::Result<v1::CaseResponse> resolve(const v1::ResolveComplaintRequest& r);
-  core::Result<v1::CaseResponse> escalate(const v1::EscalateComplaintRequest& r);
+  // Reads and commands on one case for a caller of `tenant`: another tenant's case is NOT_FOUND.
+  core::Result<v1::GetComplaintResponse> get(const std::string& tenant, const v1::GetComplaintRequest& r);
+  core::Result<v1::CaseResponse> assign(const std::string& tenant, const v1::AssignComplaintRequest& r, const std::string& by);
+  core::Result<v1::CaseResponse> start_investigation(const std::string& tenant, const v1::CaseActionRequest& r);
+  core::Result<v1::CaseResponse> add_note(const std::string& tenant, const v1::AddNoteRequest& r, const std::string& author);
+  core::Result<v1::CaseResponse> resolve(const std::string& tenant, const v1::ResolveComplaintRequest& r);
+  core::Result<v1::CaseResponse> escalate(const std::string& tenant, const v1::EscalateComplaintRequest& r);
   core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r);
 
  private:
@@ -57,8 +58,8 @@ class ComplaintsApp {
   // Opens a case (idempotent on its id) with the repeat flags it raises.
   core::Result<ComplaintState> open_case(const std::string& tenant, v1::ComplaintOpened opened,
                                          std::optional<store::InboxMark> inbox);
-  // A handler's command on an existing case (NOT_FOUND when it was never opened).
-  core::Result<v1::CaseResponse> on_case(const std::string& customer_id, const std::string& complaint_id,
+  // A handler's command on an existing case of `tenant` (NOT_FOUND when it was never opened there).
+  core::Result<v1::CaseResponse> on_case(const std::string& tenant, const std::string& customer_id, const std::string& complaint_id,
                                          const Decide& decide);
   core::Status on_visit_completed(const events::Envelope& e);
   std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;

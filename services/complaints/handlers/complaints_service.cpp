@@ -18,26 +18,26 @@ grpc::Status ComplaintsService::ListComplaints(grpc::ServerContext* ctx, const v
 }
 grpc::Status ComplaintsService::GetComplaint(grpc::ServerContext* ctx, const v1::GetComplaintRequest* req,
                                              v1::GetComplaintResponse* resp) {
-  return reply(ctx, auth_, "GetComplaint", *req, resp, [&](const Caller&) { return app_.get(*req); });
+  return reply(ctx, auth_, "GetComplaint", *req, resp, [&](const Caller& c) { return app_.get(c.tenant_id, *req); });
 }
 grpc::Status ComplaintsService::AssignComplaint(grpc::ServerContext* ctx, const v1::AssignComplaintRequest* req,
                                                 v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AssignComplaint", *req, resp, [&](const Caller& c) { return app_.assign(*req, c.subject); });
+  return reply(ctx, auth_, "AssignComplaint", *req, resp, [&](const Caller& c) { return app_.assign(c.tenant_id, *req, c.subject); });
 }
 grpc::Status ComplaintsService::StartInvestigation(grpc::ServerContext* ctx, const v1::CaseActionRequest* req,
                                                    v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "StartInvestigation", *req, resp, [&](const Caller&) { return app_.start_investigation(*req); });
+  return reply(ctx, auth_, "StartInvestigation", *req, resp, [&](const Caller& c) { return app_.start_investigation(c.tenant_id, *req); });
 }
 grpc::Status ComplaintsService::AddNote(grpc::ServerContext* ctx, const v1::AddNoteRequest* req, v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AddNote", *req, resp, [&](const Caller& c) { return app_.add_note(*req, c.subject); });
+  return reply(ctx, auth_, "AddNote", *req, resp, [&](const Caller& c) { return app_.add_note(c.tenant_id, *req, c.subject); });
 }
 grpc::Status ComplaintsService::ResolveComplaint(grpc::ServerContext* ctx, const v1::ResolveComplaintRequest* req,
                                                  v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "ResolveComplaint", *req, resp, [&](const Caller&) { return app_.resolve(*req); });
+  return reply(ctx, auth_, "ResolveComplaint", *req, resp, [&](const Caller& c) { return app_.resolve(c.tenant_id, *req); });
 }
 grpc::Status ComplaintsService::EscalateComplaint(grpc::ServerContext* ctx, const v1::EscalateComplaintRequest* req,
                                                   v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "EscalateComplaint", *req, resp, [&](const Caller&) { return app_.escalate(*req); });
+  return reply(ctx, auth_, "EscalateComplaint", *req, resp, [&](const Caller& c) { return app_.escalate(c.tenant_id, *req); });
 }
 grpc::Status ComplaintsService::ListRepeatFlags(grpc::ServerContext* ctx, const v1::ListRepeatFlagsRequest* req,
                                                 v1::ListRepeatFlagsResponse* resp) {

@@ -87,7 +87,7 @@ class IntakeEdge : public ::testing::Test {
   core::IdGenerator ids_{clock_};
   events::EnvelopeFactory factory_{clock_, ids_};
   core::MetricsRegistry metrics_;
-  std::shared_ptr<edge::Authenticator> auth_ = edge::trusted_metadata_authenticator();
+  std::shared_ptr<edge::Authenticator> auth_ = edge::fixed_caller_authenticator({"admin-a", edge::Role::admin, "hospital-a", {}});
   std::unique_ptr<store::RedisPool> pool_;
   std::unique_ptr<store::EventStore> store_;
   std::unique_ptr<bus::Producer> producer_;

@@ -124,11 +124,11 @@ grpc::Status IntakeService::RecordServiceEvent(grpc::ServerContext* ctx, const v
 
 grpc::Status IntakeService::ImportCustomers(
     grpc::ServerContext* ctx, grpc::ServerReaderWriter<v1::ImportRowResult, v1::ImportCustomerRow>* stream) {
-  return edge::handle(ctx, auth_, "ImportCustomers", nullptr, [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ImportCustomers", nullptr, [&](const edge::Caller& caller) -> core::Status {
     v1::ImportCustomerRow row;
     while (stream->Read(&row)) {
       // A bad row is reported and the import goes on; only infrastructure failures stop it.
-      if (auto st = edge::check_bounds(row); !st) {
+      if (auto st = edge::admit(row, caller); !st) {
         stream->Write(row_result(row.row(), st, ""));
         continue;
       }
@@ -142,12 +142,12 @@ grpc::Status IntakeService::ImportCustomers(
 
 grpc::Status IntakeService::ImportServiceEvents(
     grpc::ServerContext* ctx, grpc::ServerReaderWriter<v1::ImportRowResult, v1::RecordServiceEventRequest>* stream) {
-  return edge::handle(ctx, auth_, "ImportServiceEvents", nullptr, [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ImportServiceEvents", nullptr, [&](const edge::Caller& caller) -> core::Status {
     v1::RecordServiceEventRequest req;
     uint32_t row = 0;
     while (stream->Read(&req)) {
       ++row;
-      if (auto st = edge::check_bounds(req); !st) {
+      if (auto st = edge::admit(req, caller); !st) {
         stream->Write(row_result(row, st, ""));
         continue;
       }

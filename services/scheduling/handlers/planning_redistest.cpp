@@ -157,7 +157,7 @@ class PlanningTest : public ::testing::Test {
   core::ManualClock clock_{local(2026, 9, 25, 10, 0)};
   core::IdGenerator ids_{clock_, 9};
   events::EnvelopeFactory factory_{clock_, ids_};
-  std::shared_ptr<edge::Authenticator> auth_ = edge::trusted_metadata_authenticator();
+  std::shared_ptr<edge::Authenticator> auth_ = edge::fixed_caller_authenticator({"admin-h", edge::Role::admin, "h", {}});
   std::unique_ptr<store::RedisPool> pool_;
   std::unique_ptr<store::EventStore> store_;
   std::unique_ptr<ReadModels> models_;
@@ -293,6 +293,7 @@ TEST_F(PlanningTest, RepairStreamIsSampledAtItsRate) {
     customer(c, "cardiology");
     service_event("rep-" + std::to_string(i), "property.repair_completed", local(2026, 1, 5, 10, 0), c);
     v1::ExplainServiceEventRequest req;
+    req.set_tenant_id("h");
     req.set_customer_id(c);
     req.set_service_event_id("rep-" + std::to_string(i));
     v1::ExplainResponse resp;

@@ -9,6 +9,10 @@ namespace {
 
 store::StreamId stream_of(const std::string& visit_id) { return {"visit", visit_id}; }
 
+core::Error not_found(const std::string& visit_id) {
+  return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " not found");
+}
+
 // What the visit keeps of a plan scheduling published: the body, its tenant and when it was
 // decided. The rest of the envelope (ids, correlation, its stream in scheduling) is
 // scheduling's record, not the visit's, and would cost a few hundred bytes per visit.
@@ -134,6 +138,14 @@ core::Status VisitApp::assign(const events::Envelope& assigned) {
   return ex ? core::ok_status() : core::Status(ex.error());
 }
 
+core::Result<runtime::Executed> VisitApp::act(const std::string& tenant, const std::string& customer_id,
+                                             const std::string& visit_id, const Decide& decide) {
+  return run(customer_id, visit_id, [&](const VisitState& s) -> core::Result<runtime::Change> {
+    if (s.planned && s.tenant_id != tenant) return not_found(visit_id);
+    return decide(s);
+  });
+}
+
 core::Result<runtime::Executed> VisitApp::run(const std::string& customer_id, const std::string& visit_id,
                                              const Decide& decide) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
@@ -195,10 +207,10 @@ core::Result<size_t> VisitApp::fire_partition(uint32_t p, int64_t now, size_t ma
   return fired;
 }
 
-core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest& r) {
+core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, const v1::StartVisitRequest& r) {
   std::string category;
   std::vector<std::string> theme;
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) {
+  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
     category = s.plan.decision().category();
     theme.assign(s.plan.theme_questions().begin(), s.plan.theme_questions().end());
     return decide_start(s, r);
@@ -225,9 +237,9 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const v1::StartVisitRequest
   return resp;
 }
 
-core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const v1::RecordAttemptRequest& r) {
+core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const std::string& tenant, const v1::RecordAttemptRequest& r) {
   std::optional<calendar::HolidayCalendar> cal;  // read once, only when the visit is known
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
+  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
     if (!cal && s.planned) {
       auto c = holidays(s.tenant_id);
       if (!c) return c.error();
@@ -241,8 +253,8 @@ core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const v1::RecordAttemp
   return resp;
 }
 
-core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const v1::SubmitSurveyRequest& r) {
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) {
+core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const std::string& tenant, const v1::SubmitSurveyRequest& r) {
+  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
     std::vector<std::string> dims;
     for (const auto& d : script_for(s.plan.decision().category()).survey) dims.push_back(d.key());
     return decide_survey(s, r, dims, clock_.now(), [this] { return ids_.next(); });
@@ -255,13 +267,13 @@ core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const v1::SubmitSurveyRe
   return resp;
 }
 
-core::Status VisitApp::complete(const v1::CompleteVisitRequest& r) {
-  auto ex = run(r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_complete(s, r, clock_.now()); });
+core::Status VisitApp::complete(const std::string& tenant, const v1::CompleteVisitRequest& r) {
+  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_complete(s, r, clock_.now()); });
   if (!ex) return ex.error();
   return core::ok_status();
 }
 
-core::Result<v1::GetVisitResponse> VisitApp::get(const v1::GetVisitRequest& r) {
+core::Result<v1::GetVisitResponse> VisitApp::get(const std::string& tenant, const v1::GetVisitRequest& r) {
   if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   auto loaded = store_.load(r.customer_id(), stream_of(r.visit_id()), false);
   if (!loaded) return loaded.error();
@@ -275,6 +287,7 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const v1::GetVisitRequest& r) {
   }
   if (!s.planned)
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
+  if (s.tenant_id != tenant) return not_found(r.visit_id());
   resp.set_agent_id(s.agent_id);
   if (s.completed) *resp.mutable_completion() = s.completion;
   resp.set_state(s.completed ? "completed" : s.closed ? "closed" : s.started ? "started" : "planned");

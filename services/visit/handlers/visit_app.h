@@ -28,16 +28,21 @@ class VisitApp {
   // Fires the due and overdue timers of `partitions` that are due now; the number fired.
   core::Result<size_t> fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition = 200);
 
-  core::Result<v1::StartVisitResponse> start(const v1::StartVisitRequest& r);
-  core::Result<v1::RecordAttemptResponse> attempt(const v1::RecordAttemptRequest& r);
-  core::Result<v1::SubmitSurveyResponse> survey(const v1::SubmitSurveyRequest& r);
-  core::Status complete(const v1::CompleteVisitRequest& r);
-  core::Result<v1::GetVisitResponse> get(const v1::GetVisitRequest& r);
+  // Agents' commands and reads, on behalf of a caller of `tenant`: another tenant's visit is
+  // NOT_FOUND, as if it did not exist.
+  core::Result<v1::StartVisitResponse> start(const std::string& tenant, const v1::StartVisitRequest& r);
+  core::Result<v1::RecordAttemptResponse> attempt(const std::string& tenant, const v1::RecordAttemptRequest& r);
+  core::Result<v1::SubmitSurveyResponse> survey(const std::string& tenant, const v1::SubmitSurveyRequest& r);
+  core::Status complete(const std::string& tenant, const v1::CompleteVisitRequest& r);
+  core::Result<v1::GetVisitResponse> get(const std::string& tenant, const v1::GetVisitRequest& r);
 
  private:
   using Decide = std::function<core::Result<runtime::Change>(const VisitState&)>;
   // Load → decide → append for one visit, with the read-model writes its change implies.
   core::Result<runtime::Executed> run(const std::string& customer_id, const std::string& visit_id, const Decide& decide);
+  // run() for a caller of `tenant`: another tenant's visit is not found.
+  core::Result<runtime::Executed> act(const std::string& tenant, const std::string& customer_id,
+                                      const std::string& visit_id, const Decide& decide);
   // The append that opens a planned visit (no read needed: a visit is opened once).
   store::AppendRequest open(const events::Envelope& planned) const;
   // A visit planned while nobody could take it gets its agent.

@@ -87,7 +87,7 @@ class VisitLifeTest : public ::testing::Test {
     r.set_agent_id("a-1");
     r.set_outcome(outcome);
     if (outcome == v1::ATTEMPT_OUTCOME_REFUSED) r.set_reason("not interested");
-    return app_->attempt(r);
+    return app_->attempt("h", r);
   }
   std::vector<std::string> life(const std::string& vid) {
     std::vector<std::string> out;
@@ -158,7 +158,7 @@ TEST_F(VisitLifeTest, TheCustomersCallbackTimeWinsOverTheCallingWindows) {
   r.set_outcome(v1::ATTEMPT_OUTCOME_NOT_CONVENIENT);
   r.set_reason("in a meeting");
   *r.mutable_callback_at() = events::to_proto(local(2026, 1, 13, 19, 30));  // outside every window
-  ASSERT_TRUE(app_->attempt(r));
+  ASSERT_TRUE(app_->attempt("h", r));
   const auto upcoming = *queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
   ASSERT_EQ(upcoming.size(), 1u);
   EXPECT_EQ(text(upcoming[0].scheduled_at()), "2026-01-13 19:30 Tue");
@@ -207,7 +207,7 @@ TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssigne
   start.set_visit_id("v-1");
   start.set_customer_id("p-1");
   start.set_agent_id("a-1");
-  EXPECT_EQ(app_->start(start).error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(app_->start("h", start).error().kind(), core::condition::failed_precondition);
   scheduling::v1::SchedulingEvent assigned;
   assigned.mutable_visit_assigned()->set_visit_id("v-1");
   assigned.mutable_visit_assigned()->set_agent_id("a-1");
@@ -217,8 +217,24 @@ TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssigne
   EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
   EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned", "assigned"}));
   clock_.set(local(2026, 1, 12, 9, 0));
-  EXPECT_TRUE(app_->start(start));
+  EXPECT_TRUE(app_->start("h", start));
   EXPECT_EQ(published(), 2);  // started and the audited read; the assignment was scheduling's to publish
+}
+
+TEST_F(VisitLifeTest, AnotherTenantsCallerFindsNoSuchVisitAndChangesNothing) {
+  consume({planned("v-1")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::StartVisitRequest start;
+  start.set_visit_id("v-1");
+  start.set_customer_id("p-1");
+  start.set_agent_id("a-1");  // even the assigned agent's id, from another tenant
+  EXPECT_EQ(app_->start("other", start).error().kind(), core::condition::not_found);
+  v1::GetVisitRequest get;
+  get.set_visit_id("v-1");
+  get.set_customer_id("p-1");
+  EXPECT_EQ(app_->get("other", get).error().kind(), core::condition::not_found);
+  EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned"}));
+  EXPECT_EQ(app_->get("h", get)->state(), "planned");
 }
 
 TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
@@ -229,7 +245,7 @@ TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
   r.set_customer_id("p-1");
   r.set_agent_id("a-1");
   r.set_note("letter sent");
-  ASSERT_TRUE(app_->complete(r));
+  ASSERT_TRUE(app_->complete("h", r));
   EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   EXPECT_EQ(plan_of_customer().at(0).state(), "completed");
   clock_.set(local(2026, 2, 1, 9, 0));

@@ -5,29 +5,63 @@
 #include "huifang/events/envelope.h"
 
 namespace huifang::visit {
+namespace {
+
+// The request as the verified caller may make it: an agent acts only as themself (the visit must
+// be assigned to them); a supervisor may act for an agent of the tenant.
+template <typename Req>
+core::Result<Req> as_caller(const edge::Caller& caller, const Req& req) {
+  if (caller.role != edge::Role::agent) return req;
+  if (!req.agent_id().empty() && req.agent_id() != caller.subject)
+    return core::make_error(core::make_error_code(core::errc::permission_denied),
+                            "agents act only as themselves: you are signed in as '" + caller.subject + "'", "agent_id");
+  Req mine = req;
+  mine.set_agent_id(caller.subject);
+  return mine;
+}
+
+}  // namespace
 
 grpc::Status VisitService::StartVisit(grpc::ServerContext* ctx, const v1::StartVisitRequest* req, v1::StartVisitResponse* resp) {
-  return edge::reply(ctx, auth_, "StartVisit", *req, resp, [&](const edge::Caller&) { return app_.start(*req); });
+  return edge::reply(ctx, auth_, "StartVisit", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::StartVisitResponse> {
+    auto r = as_caller(c, *req);
+    if (!r) return r.error();
+    return app_.start(c.tenant_id, *r);
+  });
 }
 grpc::Status VisitService::RecordAttempt(grpc::ServerContext* ctx, const v1::RecordAttemptRequest* req,
                                          v1::RecordAttemptResponse* resp) {
-  return edge::reply(ctx, auth_, "RecordAttempt", *req, resp, [&](const edge::Caller&) { return app_.attempt(*req); });
+  return edge::reply(ctx, auth_, "RecordAttempt", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::RecordAttemptResponse> {
+    auto r = as_caller(c, *req);
+    if (!r) return r.error();
+    return app_.attempt(c.tenant_id, *r);
+  });
 }
 grpc::Status VisitService::SubmitSurvey(grpc::ServerContext* ctx, const v1::SubmitSurveyRequest* req,
                                         v1::SubmitSurveyResponse* resp) {
-  return edge::reply(ctx, auth_, "SubmitSurvey", *req, resp, [&](const edge::Caller&) { return app_.survey(*req); });
+  return edge::reply(ctx, auth_, "SubmitSurvey", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::SubmitSurveyResponse> {
+    auto r = as_caller(c, *req);
+    if (!r) return r.error();
+    return app_.survey(c.tenant_id, *r);
+  });
 }
 grpc::Status VisitService::CompleteVisit(grpc::ServerContext* ctx, const v1::CompleteVisitRequest* req,
                                          v1::CompleteVisitResponse*) {
-  return edge::handle(ctx, auth_, "CompleteVisit", req, [&](const edge::Caller&) { return app_.complete(*req); });
+  return edge::handle(ctx, auth_, "CompleteVisit", req, [&](const edge::Caller& c) -> core::Status {
+    auto r = as_caller(c, *req);
+    if (!r) return r.error();
+    return app_.complete(c.tenant_id, *r);
+  });
 }
 grpc::Status VisitService::GetVisit(grpc::ServerContext* ctx, const v1::GetVisitRequest* req, v1::GetVisitResponse* resp) {
-  return edge::reply(ctx, auth_, "GetVisit", *req, resp, [&](const edge::Caller&) { return app_.get(*req); });
+  return edge::reply(ctx, auth_, "GetVisit", *req, resp, [&](const edge::Caller& c) { return app_.get(c.tenant_id, *req); });
 }
 grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling::v1::GetAgendaRequest* req,
                                      scheduling::v1::GetAgendaResponse* resp) {
-  return edge::handle(ctx, auth_, "GetAgenda", req, [&](const edge::Caller&) -> core::Status {
-    auto items = queries_.agenda(req->agent_id(), req->view());
+  return edge::handle(ctx, auth_, "GetAgenda", req, [&](const edge::Caller& c) -> core::Status {
+    auto mine = as_caller(c, *req);
+    if (!mine) return mine.error();
+    auto items = queries_.agenda(mine->agent_id(), mine->view());
     if (!items) return items.error();
     for (auto& i : *items) *resp->add_items() = std::move(i);
     resp->mutable_page()->set_total(resp->items_size());

@@ -1,11 +1,12 @@
 #pragma once
-// Who is calling. Established once per call by the edge, before any handler runs, so that
-// authentication (TLS client certs, signed bearer tokens, API keys) and authorisation per role and
-// org unit can be added in one place without touching handlers.
+// Who is calling. Established once per call by the edge, from verified credentials only, before
+// any handler runs; handlers take the tenant and the acting agent from here, never from a request.
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "huifang/auth/token.h"
+#include "huifang/core/clock.h"
 #include "huifang/core/result.h"
 
 namespace grpc {
@@ -14,28 +15,38 @@ class ServerContext;
 
 namespace huifang::edge {
 
-enum class Role { anonymous, agent, supervisor, manager, executive, integration, analyst, admin };
+// People's roles are bound to one tenant; `operator` (platform operations: rebuilds, republish)
+// and `service` (one service calling another) are platform roles with no tenant.
+enum class Role { anonymous, agent, supervisor, manager, executive, analyst, auditor, admin, integration, platform_operator, service };
 
 struct Caller {
-  std::string subject;                 // agent id, integration name, user name
+  std::string subject;                 // the agent id for agents; user, integration or service name
   Role role = Role::anonymous;
-  std::string tenant_id;               // empty = any tenant (admin tooling on one machine)
-  std::vector<std::string> org_units;  // org units the caller may act on; empty = all
+  std::string tenant_id;               // empty only for platform roles
+  std::vector<std::string> org_units;  // the units (with their subtrees) the caller works in
 };
 
 const char* role_name(Role r);
 bool parse_role(std::string_view text, Role& out);
+bool is_platform_role(Role r);
 
-// Turns a call's metadata into a Caller, or UNAUTHENTICATED/PERMISSION_DENIED as an Error.
+// Turns a call's metadata into a Caller, or UNAUTHENTICATED as an Error.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const = 0;
 };
 
-// The embedded (one-machine) default: trusts `x-huifang-caller` / `x-huifang-role` /
-// `x-huifang-tenant` metadata from loopback clients; a call without them is an admin call from
-// local tooling. Production replaces it with a verifying Authenticator.
-std::shared_ptr<Authenticator> trusted_metadata_authenticator();
+// `authorization: Bearer <JWT>`, verified against `keys` (the IdP's JWKS) with `options`, judged by
+// `wall` — real time, never a service's simulated clock. The token's role must be known and bind
+// a tenant exactly when the role is a tenant's.
+std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
+                                                    auth::VerifyOptions options, const core::Clock& wall);
+
+// Every call is `caller`. For tests that drive handlers in-process; no server is built with it.
+std::shared_ptr<Authenticator> fixed_caller_authenticator(Caller caller);
+
+// The same checks as bearer_authenticator, on claims already verified.
+core::Result<Caller> caller_from_claims(auth::Claims claims);
 
 }  // namespace huifang::edge

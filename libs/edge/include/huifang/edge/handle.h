@@ -1,8 +1,9 @@
 #pragma once
-// Every RPC body runs inside `handle`: it establishes the caller, refuses calls whose deadline has
-// already passed or that were cancelled, refuses a request with an oversized field (bounds.h),
-// runs the body, maps its core::Error to a gRPC status, and turns an escaped exception (a bug)
-// into INTERNAL with a log line instead of killing the server.
+// Every RPC body runs inside `handle`: it refuses calls whose deadline has already passed or that
+// were cancelled, establishes the caller from verified credentials, applies the access table
+// (access.h), refuses a request with an oversized field (bounds.h) or another tenant's id, runs
+// the body, maps its core::Error to a gRPC status, and turns an escaped exception (a bug) into
+// INTERNAL with a log line instead of killing the server.
 #include <grpcpp/server_context.h>
 
 #include <exception>
@@ -10,14 +11,21 @@
 
 #include "huifang/core/log.h"
 #include "huifang/core/result.h"
+#include "huifang/edge/access.h"
 #include "huifang/edge/bounds.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/status.h"
 
 namespace huifang::edge {
 
-// For a unary RPC, `request` is bounds-checked once the caller is known. A streaming RPC passes
-// nullptr and checks each message it reads.
+// What every request passes once its caller is known; streaming RPCs call it per message.
+inline core::Status admit(const google::protobuf::Message& request, const Caller& caller) {
+  if (auto st = check_bounds(request); !st) return st;
+  return check_tenant_fields(request, caller);
+}
+
+// For a unary RPC, `request` is admitted once the caller is known. A streaming RPC passes nullptr
+// and admits each message it reads.
 template <typename Body>  // Body: core::Status(const Caller&)
 grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::string_view rpc,
                     const google::protobuf::Message* request, Body&& body) {
@@ -26,8 +34,9 @@ grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::st
     return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call was handled"};
   auto caller = auth.authenticate(*ctx);
   if (!caller) return to_grpc_status(caller.error());
+  if (auto st = authorize(rpc, *caller); !st) return to_grpc_status(st.error());
   if (request)
-    if (auto st = check_bounds(*request); !st) return to_grpc_status(st.error());
+    if (auto st = admit(*request, *caller); !st) return to_grpc_status(st.error());
   try {
     core::Status st = body(*caller);
     if (!st) return to_grpc_status(st.error());

@@ -108,6 +108,7 @@ class Runtime {
   bus::KafkaOptions kafka_;
   std::unique_ptr<bus::Producer> producer_;
   std::unique_ptr<outbox::Relay> relay_;
+  core::SystemClock wall_clock_;  // tokens expire in real time, whatever the simulated clock says
   std::shared_ptr<edge::Authenticator> auth_;
   struct Loop {
     std::unique_ptr<bus::Consumer> consumer;

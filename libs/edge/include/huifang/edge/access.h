@@ -1,0 +1,31 @@
+#pragma once
+// Who may call what, declared once (src/access.cpp): each RPC and the roles allowed to call it.
+// `handle` applies it before any handler runs; an RPC not in the table is refused (deny by
+// default). Object-level checks (this visit is the caller's tenant's, this agent's) stay with the
+// handler that loads the object, through `same_tenant`.
+#include <google/protobuf/message.h>
+
+#include <string_view>
+#include <vector>
+
+#include "huifang/core/result.h"
+#include "huifang/edge/caller.h"
+
+namespace huifang::edge {
+
+// PERMISSION_DENIED unless `caller`'s role may call `rpc` (the method name, e.g. "GetVisit").
+core::Status authorize(std::string_view rpc, const Caller& caller);
+
+// A tenant's caller names only its own tenant: every `tenant_id` field anywhere in `request` must
+// be the caller's (an empty one too: "every tenant" is nobody's to ask for). Platform callers
+// pass. PERMISSION_DENIED names the field.
+core::Status check_tenant_fields(const google::protobuf::Message& request, const Caller& caller);
+
+// NOT_FOUND (not "forbidden", so ids of other tenants are not confirmed to exist) unless a record
+// of `tenant_id` belongs to the caller's tenant. `what` names it: "visit v-1".
+core::Status same_tenant(const Caller& caller, std::string_view tenant_id, std::string_view what);
+
+// The methods the table lists, for the test that every served RPC has a rule.
+std::vector<std::string_view> listed_rpcs();
+
+}  // namespace huifang::edge

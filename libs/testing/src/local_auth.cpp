@@ -1,0 +1,35 @@
+#include "huifang/testing/local_auth.h"
+
+#include <gtest/gtest.h>
+
+#include "huifang/edge/client.h"
+
+namespace huifang::testing {
+
+LocalAuth::LocalAuth(std::string dir) : dir_(std::move(dir)) {
+  auto issuer = auth::open_local_issuer(dir_);
+  if (!issuer) {
+    ADD_FAILURE() << issuer.error().to_string();
+    return;
+  }
+  issuer_ = std::move(*issuer);
+}
+
+std::string LocalAuth::token(const std::string& role, const std::string& tenant, const std::string& subject,
+                             std::vector<std::string> org_units) const {
+  auth::TokenRequest r;
+  r.claims = {subject, tenant, role, std::move(org_units)};
+  auto t = auth::mint_token(issuer_, r, core::SystemClock().now());
+  if (!t) {
+    ADD_FAILURE() << t.error().to_string();
+    return {};
+  }
+  return *t;
+}
+
+std::shared_ptr<grpc::Channel> LocalAuth::channel(const std::string& address, const std::string& role,
+                                                  const std::string& tenant, const std::string& subject) const {
+  return edge::bearer_channel(address, token(role, tenant, subject));
+}
+
+}  // namespace huifang::testing
