@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   };
   const auto save_interval = runtime::must(cfg.get_duration("save-interval"), "huifang-analytics");
   rt->add_periodic(std::chrono::duration_cast<std::chrono::milliseconds>(save_interval), "projection save", save);
-  for (auto& [path, handler] : analytics::dashboard_routes(app, cfg.get("web-root"))) rt->add_http_route(path, handler);
+  for (auto& r : analytics::dashboard_routes(app, cfg.get("web-root"))) rt->add_signed_in_route(r.path, r.handler, r.page);
   const int code = rt->run({&service});
   app.join_rebuild();
   if (auto saved = app.save(); !saved)  // what the last interval applied; replayed on start if this fails

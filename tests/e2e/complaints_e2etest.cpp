@@ -77,7 +77,8 @@ class ClosedLoop : public ::testing::Test {
   // The dashboard's JSON, as the page fetches it.
   static nlohmann::json dashboard(const std::string& path) {
     httplib::Client http("127.0.0.1", http_["analytics"]);
-    auto r = http.Get((path + (path.find('?') == std::string::npos ? "?" : "&") + "tenant=prop").c_str());
+    auto r = http.Get((path + (path.find('?') == std::string::npos ? "?" : "&") + "tenant=prop").c_str(),
+                      {{"Authorization", "Bearer " + auth_->token("manager", "prop", "e2e")}});
     if (!r || r->status != 200) return nlohmann::json::object();
     return nlohmann::json::parse(r->body, nullptr, false);
   }

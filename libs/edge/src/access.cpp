@@ -81,7 +81,7 @@ constexpr std::array kRules = {
     Rule{"ExportReport", kFigures},
     Rule{"ListOverdueVisits", kSupervisor | kManager | kExecutive | kAdmin},
     Rule{"Rebuild", kOperator},
-    Rule{"GetProjectionStatus", kOperator | kService | kAdmin},
+    Rule{"GetProjectionStatus", kFigures | kOperator | kService},
 };
 
 core::Error denied(std::string message, std::string field = {}) {

@@ -27,7 +27,11 @@ class BearerAuthenticator final : public Authenticator {
     const std::string_view value(it->second.data(), it->second.size());
     constexpr std::string_view kScheme = "Bearer ";
     if (value.substr(0, kScheme.size()) != kScheme) return unauthenticated("authorization must be 'Bearer <token>'");
-    auto claims = auth::verify_token(value.substr(kScheme.size()), *keys_, options_, wall_.now());
+    return verify(value.substr(kScheme.size()));
+  }
+
+  core::Result<Caller> verify(std::string_view token) const override {
+    auto claims = auth::verify_token(token, *keys_, options_, wall_.now());
     if (!claims) return claims.error();
     return caller_from_claims(std::move(*claims));
   }
@@ -42,6 +46,7 @@ class FixedCallerAuthenticator final : public Authenticator {
  public:
   explicit FixedCallerAuthenticator(Caller c) : caller_(std::move(c)) {}
   core::Result<Caller> authenticate(const grpc::ServerContext&) const override { return caller_; }
+  core::Result<Caller> verify(std::string_view) const override { return caller_; }
 
  private:
   Caller caller_;

@@ -5,9 +5,13 @@
 #include <atomic>
 #include <httplib.h>
 
+#include <filesystem>
+
+#include "huifang/auth/local_issuer.h"
 #include "huifang/edge/handle.h"
 #include "huifang/edge/http.h"
 #include "huifang/edge/server.h"
+#include "sign_in.h"
 
 namespace huifang::edge {
 namespace {
@@ -89,6 +93,85 @@ TEST(HttpServer, ServesMetricsHealthAndAddedRoutes) {
   auto h = client.Get("/healthz");
   EXPECT_EQ(h->status, 200);
   EXPECT_EQ(h->body, "degraded:\n- 2 event(s) set aside\n");
+}
+
+TEST(SignIn, FindsTheSessionAmongOtherCookies) {
+  EXPECT_EQ(sign_in::token_in_cookies("a=1; huifang_session=t.o.k; b=2"), "t.o.k");
+  EXPECT_EQ(sign_in::token_in_cookies("huifang_session_x=no; huifang_sessio=no"), "");
+  EXPECT_EQ(sign_in::token_in_cookies(""), "");
+  EXPECT_NE(sign_in::start_session("t").find("HttpOnly; SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(sign_in::login_page("<script>x</script>").find("<script>x"), std::string::npos);  // the reason is text
+}
+
+// The dashboard's side of the edge: nothing but the login page without a session.
+class HttpSignIn : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto issuer = auth::open_local_issuer((std::filesystem::temp_directory_path() /
+                                           ("huifang-http-auth-" + std::to_string(::getpid()))).string());
+    ASSERT_TRUE(issuer);
+    issuer_ = *issuer;
+    auto keys = auth::KeySet::parse_jwks(issuer_.jwks);
+    ASSERT_TRUE(keys);
+    auto http = HttpServer::start("127.0.0.1", 0, metrics_);
+    ASSERT_TRUE(http);
+    http_ = std::move(*http);
+    http_->use_sign_in(bearer_authenticator(std::make_shared<auth::KeySet>(*keys),
+                                            {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_));
+    http_->get_signed_in("/", [](const Caller& c, const HttpParam&) { return HttpResponse{200, "text/html", "page of " + c.subject, ""}; }, true);
+    http_->get_signed_in("/api/x", [](const Caller& c, const HttpParam&) { return HttpResponse{200, "application/json", "{\"t\":\"" + c.tenant_id + "\"}", ""}; }, false);
+  }
+  std::string token(const std::string& subject) {
+    auth::TokenRequest r;
+    r.claims = {subject, "anju", "manager", {}};
+    return *auth::mint_token(issuer_, r, clock_.now());
+  }
+  httplib::Client client() { return httplib::Client("127.0.0.1", http_->port()); }
+
+  core::SystemClock clock_;
+  core::MetricsRegistry metrics_;
+  auth::LocalIssuer issuer_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+TEST_F(HttpSignIn, AStrangerGetsOnlyTheLoginPage) {
+  auto c = client();
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);
+  EXPECT_EQ(page->get_header_value("Location"), "/login");
+  auto data = c.Get("/api/x");
+  EXPECT_EQ(data->status, 401);
+  EXPECT_EQ(data->body.find("anju"), std::string::npos);
+  EXPECT_EQ(c.Get("/api/x", {{"Cookie", "huifang_session=forged.token.here"}})->status, 401);
+  EXPECT_EQ(c.Get("/login")->status, 200);
+  EXPECT_EQ(c.Get("/healthz")->status, 200);  // probes stay open, and say nothing about tenants
+}
+
+TEST_F(HttpSignIn, ATokenSignsInOnceAndTheCookieCarriesTheSession) {
+  auto c = client();
+  auto bad = c.Post("/login", "token=not-a-token", "application/x-www-form-urlencoded");
+  EXPECT_EQ(bad->status, 401);
+  EXPECT_NE(bad->body.find("bearer token refused"), std::string::npos);
+  EXPECT_TRUE(bad->get_header_value("Set-Cookie").empty());
+
+  auto ok = c.Post("/login", "token=" + token("mgr-1"), "application/x-www-form-urlencoded");
+  ASSERT_EQ(ok->status, 303);
+  const std::string cookie = ok->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  const std::string session = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(c.Get("/", {{"Cookie", session}})->body, "page of mgr-1");
+  EXPECT_EQ(c.Get("/api/x", {{"Authorization", "Bearer " + token("script")}})->body, "{\"t\":\"anju\"}");
+  EXPECT_NE(c.Post("/logout", "", "application/x-www-form-urlencoded")->get_header_value("Set-Cookie").find("Max-Age=0"),
+            std::string::npos);
+}
+
+TEST_F(HttpSignIn, ALoginPostedFromAnotherSiteIsRefused) {
+  auto c = client();
+  auto r = c.Post("/login", {{"Origin", "http://evil.example"}}, "token=" + token("mgr-1"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(r->status, 403);
+  EXPECT_TRUE(r->get_header_value("Set-Cookie").empty());
 }
 
 }  // namespace

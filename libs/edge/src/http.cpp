@@ -3,13 +3,52 @@
 #include <httplib.h>
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
 
+#include "sign_in.h"
+
 namespace huifang::edge {
+
+namespace {
+
+// Sign-in forms and query strings are small; nothing larger is read.
+constexpr size_t kMaxRequestBody = 64 * 1024;
+
+void respond(httplib::Response& res, const HttpResponse& r) {
+  res.status = r.status;
+  if (!r.content_disposition.empty()) res.set_header("Content-Disposition", r.content_disposition);
+  res.set_content(r.body, r.content_type);
+}
+
+HttpParam params_of(const httplib::Request& req) {
+  return [&req](const std::string& name) { return req.get_param_value(name); };
+}
+
+// A form posted from another site (login CSRF) names another origin; browsers always send Origin
+// on POST, tools may not (and carry no cookies of ours).
+bool same_origin(const httplib::Request& req) {
+  const std::string origin = req.get_header_value("Origin");
+  return origin.empty() || origin == "http://" + req.get_header_value("Host");
+}
+
+// The caller of a request: `Authorization: Bearer` (scripts), else the session cookie (browsers).
+core::Result<Caller> caller_of(const httplib::Request& req, const Authenticator* verifier) {
+  if (!verifier)
+    return core::make_error(core::make_error_code(core::errc::internal), "sign-in is not set up on this server");
+  const std::string bearer = req.get_header_value("Authorization");
+  const std::string token =
+      bearer.rfind("Bearer ", 0) == 0 ? bearer.substr(7) : sign_in::token_in_cookies(req.get_header_value("Cookie"));
+  if (token.empty()) return core::make_error(core::make_error_code(core::errc::unauthenticated), "not signed in");
+  return verifier->verify(token);
+}
+
+}  // namespace
 
 struct HttpServer::Impl {
   httplib::Server server;
+  std::shared_ptr<const Authenticator> auth;
   std::thread thread;
   std::mutex health_mu;
   std::vector<std::function<std::string()>> health_checks;
@@ -30,6 +69,7 @@ HttpServer::~HttpServer() { stop(); }
 core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host, int port,
                                                             const core::MetricsRegistry& metrics) {
   auto impl = std::make_unique<Impl>();
+  impl->server.set_payload_max_length(kMaxRequestBody);
   impl->server.Get("/metrics", [&metrics](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics.expose(), "text/plain; version=0.0.4");
   });
@@ -47,10 +87,50 @@ core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& h
 
 void HttpServer::get(const std::string& path, HttpHandler handler) {
   impl_->server.Get(path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-    const HttpResponse r = handler([&req](const std::string& name) { return req.get_param_value(name); });
-    res.status = r.status;
-    if (!r.content_disposition.empty()) res.set_header("Content-Disposition", r.content_disposition);
-    res.set_content(r.body, r.content_type);
+    respond(res, handler(params_of(req)));
+  });
+}
+
+void HttpServer::use_sign_in(std::shared_ptr<const Authenticator> auth) {
+  impl_->auth = std::move(auth);
+  const Authenticator* verifier = impl_->auth.get();
+  auto page = [](httplib::Response& res, int status, std::string_view problem) {
+    res.status = status;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(sign_in::login_page(problem), "text/html; charset=utf-8");
+  };
+  impl_->server.Get("/login", [page](const httplib::Request&, httplib::Response& res) { page(res, 200, ""); });
+  impl_->server.Post("/login", [verifier, page](const httplib::Request& req, httplib::Response& res) {
+    if (!same_origin(req)) return page(res, 403, "This form was posted from another site.");
+    std::string token = req.get_param_value("token");
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(0, 1);
+    auto caller = verifier->verify(token);
+    if (!caller) return page(res, 401, caller.error().message);
+    res.set_header("Set-Cookie", sign_in::start_session(token));
+    res.set_redirect("/", 303);
+  });
+  impl_->server.Post("/logout", [](const httplib::Request& req, httplib::Response& res) {
+    if (!same_origin(req)) return;
+    res.set_header("Set-Cookie", sign_in::end_session());
+    res.set_redirect("/login", 303);
+  });
+}
+
+void HttpServer::get_signed_in(const std::string& path, SignedInHandler handler, bool page) {
+  const Authenticator* verifier = impl_->auth.get();
+  impl_->server.Get(path, [verifier, page, handler = std::move(handler)](const httplib::Request& req,
+                                                                        httplib::Response& res) {
+    auto caller = caller_of(req, verifier);
+    if (!caller) {
+      if (page) return res.set_redirect("/login", 303);
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Bearer");
+      return res.set_content(nlohmann::json{{"error", caller.error().message + " (sign in at /login)"}}.dump(),
+                             "application/json; charset=utf-8");
+    }
+    res.set_header("Cache-Control", "no-store");
+    respond(res, handler(*caller, params_of(req)));
   });
 }
 

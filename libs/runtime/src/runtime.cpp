@@ -227,6 +227,8 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
     return 1;
   }
   for (auto& [path, handler] : routes_) (*http)->get(path, std::move(handler));
+  if (!signed_in_routes_.empty()) (*http)->use_sign_in(auth_);
+  for (auto& r : signed_in_routes_) (*http)->get_signed_in(r.path, std::move(r.handler), r.page);
   (*http)->add_health_check([this]() -> std::string {
     const uint64_t n = relay_->set_aside_since_start();
     if (n == 0) return "";

@@ -34,7 +34,10 @@ edge::HttpResponse json(const nlohmann::json& j, int status = 200) {
 }
 
 edge::HttpResponse error(const core::Error& e) {
-  const int status = e.kind() == core::condition::invalid_argument ? 400 : e.kind() == core::condition::not_found ? 404 : 500;
+  const int status = e.kind() == core::condition::invalid_argument    ? 400
+                     : e.kind() == core::condition::not_found         ? 404
+                     : e.kind() == core::condition::permission_denied ? 403
+                                                                      : 500;
   return json(nlohmann::json{{"error", e.field.empty() ? e.message : e.field + ": " + e.message}}, status);
 }
 
@@ -106,41 +109,60 @@ edge::HttpResponse file(const std::string& path, const std::string& type) {
   return r;
 }
 
+// The same rules as the gRPC edge: `rpc`'s row of the access table, and the caller's own tenant
+// (a `tenant` parameter naming another is refused; none means the caller's).
+edge::SignedInHandler as_rpc(std::string rpc, edge::HttpHandler inner) {
+  return [rpc = std::move(rpc), inner = std::move(inner)](const edge::Caller& caller, const Param& param) {
+    if (auto st = edge::authorize(rpc, caller); !st) return error(st.error());
+    const std::string asked = param("tenant");
+    if (!edge::is_platform_role(caller.role) && !asked.empty() && asked != caller.tenant_id)
+      return error(core::make_error(core::make_error_code(core::errc::permission_denied),
+                                    "must be your tenant '" + caller.tenant_id + "'", "tenant"));
+    const std::string tenant = edge::is_platform_role(caller.role) ? asked : caller.tenant_id;
+    return inner([&](const std::string& name) { return name == "tenant" ? tenant : param(name); });
+  };
+}
+
 }  // namespace
 
-std::vector<std::pair<std::string, edge::HttpHandler>> dashboard_routes(AnalyticsApp& app, std::string web_root) {
-  std::vector<std::pair<std::string, edge::HttpHandler>> routes;
+std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_root) {
+  std::vector<DashboardRoute> routes;
   auto asset = [&](const std::string& path, const std::string& name, const std::string& type) {
-    routes.emplace_back(path, [full = web_root + "/" + name, type](const Param&) { return file(full, type); });
+    routes.push_back({path, true, [full = web_root + "/" + name, type](const edge::Caller&, const Param&) {
+                        return file(full, type);
+                      }});
   };
   asset("/", "index.html", "text/html; charset=utf-8");
   asset("/assets/dashboard.js", "dashboard.js", "application/javascript; charset=utf-8");
   asset("/assets/echarts.min.js", "echarts.min.js", "application/javascript; charset=utf-8");
 
-  routes.emplace_back("/api/tenants", [&app](const Param&) {
-    return app.read([](const Projection& p) { return json(nlohmann::json{{"tenants", p.tenants()}}); });
-  });
-  routes.emplace_back("/api/overview", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  // A tenant's people see their own tenant; only the platform sees the list.
+  routes.push_back({"/api/tenants", false, [&app](const edge::Caller& caller, const Param&) {
+                      if (!edge::is_platform_role(caller.role))
+                        return json(nlohmann::json{{"tenants", nlohmann::json::array({caller.tenant_id})}});
+                      return app.read([](const Projection& p) { return json(nlohmann::json{{"tenants", p.tenants()}}); });
+                    }});
+  routes.push_back({"/api/overview", false, as_rpc("GetOverview", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(overview(p, q));
-  }));
-  routes.emplace_back("/api/satisfaction", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  }))});
+  routes.push_back({"/api/satisfaction", false, as_rpc("GetSatisfaction", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(satisfaction(p, q));
-  }));
-  routes.emplace_back("/api/complaints", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  }))});
+  routes.push_back({"/api/complaints", false, as_rpc("GetComplaintStats", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(complaint_stats(p, q));
-  }));
-  routes.emplace_back("/api/agents", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  }))});
+  routes.push_back({"/api/agents", false, as_rpc("GetAgentKpis", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(agent_kpis(p, q));
-  }));
-  routes.emplace_back("/api/visit-rates", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  }))});
+  routes.push_back({"/api/visit-rates", false, as_rpc("GetVisitRates", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::GroupedQuery g;
     *g.mutable_filter() = q;
     const std::string by = param("group");
     g.set_group_by(by == "agent" ? v1::GROUP_BY_AGENT : by == "category" ? v1::GROUP_BY_CATEGORY : v1::GROUP_BY_ORG_UNIT);
     if (!param("granularity").empty()) g.set_granularity(granularity(param("granularity")));
     return answer(visit_rates(p, g));
-  }));
-  routes.emplace_back("/api/trend", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  }))});
+  routes.push_back({"/api/trend", false, as_rpc("GetTrend", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::TrendQuery t;
     *t.mutable_filter() = q;
     t.set_granularity(granularity(param("granularity")));
@@ -149,14 +171,14 @@ std::vector<std::pair<std::string, edge::HttpHandler>> dashboard_routes(Analytic
                  : f == "complaints" ? v1::TREND_FIGURE_COMPLAINTS
                                      : v1::TREND_FIGURE_VISIT_RATE);
     return answer(trend(p, t));
-  }));
-  routes.emplace_back("/api/overdue", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  }))});
+  routes.push_back({"/api/overdue", false, as_rpc("ListOverdueVisits", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     v1::ListOverdueVisitsRequest r;
     *r.mutable_filter() = q;
     r.mutable_page()->set_page_size(100);
     return answer(overdue_visits(p, r));
-  }));
-  routes.emplace_back("/api/org", [&app](const Param& param) {
+  }))});
+  routes.push_back({"/api/org", false, as_rpc("GetOverview", [&app](const Param& param) {
     return app.read([&](const Projection& p) {
       // The drill-down step: the unit's children with labels; a leaf (no children) drills to agents.
       const std::string tenant = param("tenant");
@@ -165,9 +187,9 @@ std::vector<std::pair<std::string, edge::HttpHandler>> dashboard_routes(Analytic
         units.push_back({{"id", id}, {"label", p.org_label(tenant, id)}, {"leaf", p.children(tenant, id).empty()}});
       return json(nlohmann::json{{"org", param("org")}, {"label", p.org_label(tenant, param("org"))}, {"units", units}});
     });
-  });
-  routes.emplace_back("/api/status", [&app](const Param&) { return json(app.status()); });
-  routes.emplace_back("/reports/summary", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  })});
+  routes.push_back({"/api/status", false, as_rpc("GetProjectionStatus", [&app](const Param&) { return json(app.status()); })});
+  routes.push_back({"/reports/summary", false, as_rpc("ExportReport", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::ExportReportRequest r;
     *r.mutable_filter() = q;
     r.set_kind(param("kind") == "quarterly" ? v1::REPORT_KIND_QUARTERLY : v1::REPORT_KIND_MONTHLY_SUMMARY);
@@ -179,7 +201,7 @@ std::vector<std::pair<std::string, edge::HttpHandler>> dashboard_routes(Analytic
     resp.body = file->content();
     resp.content_disposition = "attachment; filename=\"" + file->file_name() + "\"";
     return resp;
-  }));
+  }))});
   return routes;
 }
 

@@ -9,10 +9,18 @@
 #include <vector>
 
 #include "analytics_app.h"
+#include "huifang/edge/access.h"
 #include "huifang/edge/http.h"
 
 namespace huifang::analytics {
 
-std::vector<std::pair<std::string, edge::HttpHandler>> dashboard_routes(AnalyticsApp& app, std::string web_root);
+// Every route is for signed-in callers, under the same access table and tenant rule as the gRPC
+// edge; `page` routes send a visitor who is not signed in to the login page.
+struct DashboardRoute {
+  std::string path;
+  bool page;
+  edge::SignedInHandler handler;
+};
+std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_root);
 
 }  // namespace huifang::analytics

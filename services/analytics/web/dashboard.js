@@ -18,8 +18,15 @@ function query(extra) {
   return p.toString();
 }
 
+// A session that ended (the token expired) goes back to the sign-in page.
+async function fetchSignedIn(url) {
+  const r = await fetch(url);
+  if (r.status === 401) location.href = '/login';
+  return r;
+}
+
 async function get(path, extra) {
-  const r = await fetch(path + '?' + query(extra));
+  const r = await fetchSignedIn(path + '?' + query(extra));
   const body = await r.json();
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
@@ -98,7 +105,7 @@ async function refresh() {
     for (const kind of ['monthly', 'quarterly'])
       for (const format of ['csv', 'xlsx'])
         document.getElementById(`${kind}-${format}`).href = '/reports/summary?' + query({ kind, format });
-    const s = await (await fetch('/api/status')).json();
+    const s = await (await fetchSignedIn('/api/status')).json();
     document.getElementById('status').textContent = ` · 投影版本 projection v${s.serving_version}, ${s.events_applied} events`;
   } catch (e) {
     document.getElementById('error').textContent = '加载失败 Failed to load: ' + e.message;
@@ -125,7 +132,7 @@ async function drill(org) {
 }
 
 async function start() {
-  const t = await (await fetch('/api/tenants')).json();
+  const t = await (await fetchSignedIn('/api/tenants')).json();
   const sel = document.getElementById('tenant');
   sel.innerHTML = t.tenants.map((x) => `<option>${esc(x)}</option>`).join('');
   const wanted = new URLSearchParams(location.search).get('tenant');

@@ -30,11 +30,13 @@ const char* role_name(Role r);
 bool parse_role(std::string_view text, Role& out);
 bool is_platform_role(Role r);
 
-// Turns a call's metadata into a Caller, or UNAUTHENTICATED as an Error.
+// Turns a call's metadata, or a token presented another way (the dashboard's session cookie),
+// into a Caller, or UNAUTHENTICATED as an Error.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const = 0;
+  virtual core::Result<Caller> verify(std::string_view token) const = 0;
 };
 
 // `authorization: Bearer <JWT>`, verified against `keys` (the IdP's JWKS) with `options`, judged by

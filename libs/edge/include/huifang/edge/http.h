@@ -8,6 +8,7 @@
 
 #include "huifang/core/metrics.h"
 #include "huifang/core/result.h"
+#include "huifang/edge/caller.h"
 
 namespace huifang::edge {
 
@@ -18,7 +19,10 @@ struct HttpResponse {
   std::string content_disposition;  // e.g. attachment; filename="report.csv"
 };
 // Query parameters in, response out.
-using HttpHandler = std::function<HttpResponse(const std::function<std::string(const std::string&)>& param)>;
+using HttpParam = std::function<std::string(const std::string&)>;
+using HttpHandler = std::function<HttpResponse(const HttpParam& param)>;
+// The same, for a verified caller.
+using SignedInHandler = std::function<HttpResponse(const Caller& caller, const HttpParam& param)>;
 
 class HttpServer {
  public:
@@ -26,8 +30,15 @@ class HttpServer {
   static core::Result<std::unique_ptr<HttpServer>> start(const std::string& host, int port,
                                                          const core::MetricsRegistry& metrics);
   ~HttpServer();
-  // Adds a GET route; call before traffic arrives.
+  // Adds a GET route open to anyone (health, metrics); call before traffic arrives.
   void get(const std::string& path, HttpHandler handler);
+  // Serves GET/POST /login and POST /logout, verifying tokens with `auth`: a browser signs in
+  // once and carries the token in a session cookie. Call before adding signed-in routes.
+  void use_sign_in(std::shared_ptr<const Authenticator> auth);
+  // Adds a GET route for signed-in callers only (the session cookie, or `Authorization: Bearer`
+  // for scripts). Anyone else gets nothing but a way to sign in: pages redirect to /login, data
+  // answers 401.
+  void get_signed_in(const std::string& path, SignedInHandler handler, bool page);
   // What /healthz says besides "ok": each non-empty answer of `problem` is a line after "degraded:"
   // (the process still serves, so the status stays 200). Call before traffic arrives.
   void add_health_check(std::function<std::string()> problem);

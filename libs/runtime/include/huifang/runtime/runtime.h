@@ -87,6 +87,11 @@ class Runtime {
 
   // Adds a GET route to the service's HTTP endpoint (beside /metrics and /healthz).
   void add_http_route(std::string path, edge::HttpHandler handler) { routes_.emplace_back(std::move(path), std::move(handler)); }
+  // Adds a GET route for signed-in callers (edge::HttpServer::get_signed_in); the server then also
+  // serves the login page.
+  void add_signed_in_route(std::string path, edge::SignedInHandler handler, bool page) {
+    signed_in_routes_.push_back({std::move(path), std::move(handler), page});
+  }
 
   // Starts the relay, the consumers, HTTP and gRPC; blocks until SIGINT/SIGTERM; returns the
   // process exit code.
@@ -120,6 +125,12 @@ class Runtime {
   std::unique_ptr<store::PartitionLeases> leases_;
   std::vector<std::function<void(const std::atomic<bool>&)>> background_;
   std::vector<std::pair<std::string, edge::HttpHandler>> routes_;
+  struct SignedInRoute {
+    std::string path;
+    edge::SignedInHandler handler;
+    bool page;
+  };
+  std::vector<SignedInRoute> signed_in_routes_;
   std::atomic<bool> stop_{false};
   size_t lanes_ = 1;
 };
