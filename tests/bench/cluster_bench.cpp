@@ -80,6 +80,9 @@ Percentiles percentiles(std::vector<double> v) {
 class Bench {
  public:
   explicit Bench(Options o) : o_(std::move(o)) {
+    // redis-cli and redis-benchmark (INFO, DBSIZE, the raw rates) as ./scripts/up's administrator.
+    if (const std::string pw = read_file(o_.state / "secrets" / "redis-admin"); !pw.empty())
+      ::setenv("REDISCLI_AUTH", pw.c_str(), 1);
     // Signed in with the key ./scripts/up made: the tenant's admin, a supervisor working visits
     // for its agents, and the platform operator who rebuilds.
     testing::LocalAuth auth((o_.state / "auth").string());

@@ -15,7 +15,9 @@ double raw_redis(int port, int pipeline, int clients, size_t payload_bytes) {
   const std::string script =
       "local v=redis.call('LLEN',KEYS[1]) redis.call('RPUSH',KEYS[1],ARGV[1]) "
       "redis.call('XADD',KEYS[1]..':o','*','s',KEYS[1],'i',v) redis.call('HSET',KEYS[1]..':i','f',v) return v";
-  const std::string cmd = "redis-benchmark -h 127.0.0.1 -p " + std::to_string(port) + " -n 100000 -r 100000 -c " +
+  // The cluster's Redis admits only its users: the administrator's password comes from
+  // REDISCLI_AUTH (which redis-cli reads by itself), when set.
+  const std::string cmd = "redis-benchmark ${REDISCLI_AUTH:+-a \"$REDISCLI_AUTH\"} -h 127.0.0.1 -p " + std::to_string(port) + " -n 100000 -r 100000 -c " +
                           std::to_string(clients) + " -P " + std::to_string(pipeline) + " -q EVAL \"" + script +
                           "\" 1 raw:{p1}:__rand_int__ " + std::string(payload_bytes, 'x') + " 2>/dev/null";
   const std::string out = testing::shell(cmd).out;

@@ -385,5 +385,33 @@ TEST_F(Cluster, TheDashboardRendersInChromiumWithoutConsoleErrors) {
   EXPECT_GT(fs::file_size(shot), 10000u);
 }
 
+// Last in the suite, after everything above ran through the services: no service was ever refused
+// a command or a key by its Redis user (so the users' command lists are complete), and outside
+// its lane each user, and anyone without the password, is refused.
+TEST_F(Cluster, RedisAdmitsEachServiceToItsOwnKeysAndCommandsOnly) {
+  const std::string redis = "redis-cli --no-auth-warning -h 127.0.0.1 -p " + std::string(std::getenv("HUIFANG_REDIS_PORT"));
+  const std::string admin = "REDISCLI_AUTH=" + slurp(state_ / "secrets" / "redis-admin") + " " + redis;
+  const std::string denials = testing::shell(admin + " ACL LOG").out;
+  EXPECT_EQ(denials.find_first_not_of("\n"), std::string::npos) << "a service was refused by Redis:\n" << denials;
+
+  auto as = [&](const std::string& user, const std::string& command) {
+    return testing::shell("REDISCLI_AUTH=" + slurp(state_ / "secrets" / user) + " " + redis + " --user " + user + " " +
+                          command + " 2>&1").out;
+  };
+  for (const std::string user : {"intake", "scheduling", "visit", "complaints", "analytics"}) {
+    const std::string other = user == "intake" ? "scheduling" : "intake";
+    EXPECT_NE(as(user, "GET " + other + ":{p0}:outbox").find("NOPERM"), std::string::npos) << user;
+    EXPECT_NE(as(user, "KEYS '*'").find("NOPERM"), std::string::npos) << user;
+    EXPECT_NE(as(user, "CONFIG GET dir").find("NOPERM"), std::string::npos) << user;
+    EXPECT_NE(as(user, "FLUSHALL").find("NOPERM"), std::string::npos) << user;
+    EXPECT_NE(as(user, "ACL LIST").find("NOPERM"), std::string::npos) << user;
+    EXPECT_EQ(as(user, "PING"), "PONG\n") << user;  // and its own lane still open
+  }
+  EXPECT_NE(testing::shell(redis + " PING 2>&1").out.find("NOAUTH"), std::string::npos);  // the default user, no password
+  EXPECT_NE(testing::shell("REDISCLI_AUTH=guess " + redis + " PING 2>&1").out.find("WRONGPASS"), std::string::npos);
+  const auto perms = fs::status(state_ / "secrets" / "redis-admin").permissions();
+  EXPECT_EQ(perms & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
+}
+
 }  // namespace
 }  // namespace huifang
