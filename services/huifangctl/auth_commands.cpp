@@ -1,13 +1,19 @@
-// huifangctl auth init / token: the local issuer of the embedded default. `init` makes the signing
-// key and the JWKS the services trust (./scripts/up runs it); `token` mints a token for a user,
-// an integration or a service, for clients other than huifangctl (grpcurl, scripts, the bench).
+// huifangctl auth init / token / api-key: the local issuer of the embedded default. `init` makes
+// the signing key and the JWKS the services trust (./scripts/up runs it); `token` mints a token
+// for a user, an integration or a service, for clients other than huifangctl (grpcurl, scripts,
+// the bench); `api-key` registers an integration's key in the file intake reads.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "commands.h"
+#include "huifang/auth/api_keys.h"
 #include "huifang/auth/local_issuer.h"
 
 namespace huifang::ctl {
+
+void add_api_key_command(CLI::App* group, Run& run);
 
 void add_auth_commands(CLI::App& app, Run& run) {
   static std::vector<std::string> org_units;
@@ -24,6 +30,8 @@ void add_auth_commands(CLI::App& app, Run& run) {
     }
     std::cout << run.credentials.key_dir << "/jwks.json (key " << issuer->kid << ")\n";
   });
+
+  add_api_key_command(group, run);
 
   auto* token = group->add_subcommand("token", "print a token for --as, --role and --tenant, signed with the local key");
   token->add_option("--org-unit", org_units, "org units the caller works in (repeatable)");
@@ -58,6 +66,34 @@ void add_auth_commands(CLI::App& app, Run& run) {
       return;
     }
     std::cout << *minted << '\n';
+  });
+}
+
+void add_api_key_command(CLI::App* group, Run& run) {
+  auto* cmd = group->add_subcommand("api-key", "make an integration's API key for --tenant, named --as (printed once)");
+  cmd->callback([&run] {
+    const Identity& id = run.identity;
+    if (id.tenant.empty() || id.caller.empty()) {
+      std::cerr << "huifangctl auth api-key: give --tenant and --as (the integration's name, e.g. his-gateway)\n";
+      run.code = kUsage;
+      return;
+    }
+    auto made = auth::make_api_key(id.tenant, id.caller);
+    if (!made) {
+      std::cerr << "huifangctl auth api-key: " << made.error().to_string() << '\n';
+      run.code = kUsage;
+      return;
+    }
+    const std::string file = run.credentials.key_dir + "/api-keys";
+    std::ofstream out(file, std::ios::app);
+    if (!(out << made->line << '\n') || !out.flush()) {
+      std::cerr << "huifangctl auth api-key: cannot append to " << file << '\n';
+      run.code = kRefused;
+      return;
+    }
+    std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::cerr << "registered in " << file << " (services pick it up within a second); the key is shown only now:\n";
+    std::cout << made->key << '\n';
   });
 }
 

@@ -22,6 +22,7 @@ const char* code_name(grpc::StatusCode c) {
     case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
     case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
     case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
     default: return "ERROR";
   }
 }
@@ -36,7 +37,7 @@ Client::Client(const Endpoints& e, Identity id, Credentials credentials, std::ch
       analytics(analytics::v1::AnalyticsService::NewStub(channel(e.analytics))),
       credentials_(std::move(credentials)),
       timeout_(timeout) {
-  if (!credentials_.token.empty()) {
+  if (!credentials_.token.empty() || !credentials_.api_key.empty()) {
     token_ = credentials_.token;
     return;
   }
@@ -81,6 +82,7 @@ std::unique_ptr<grpc::ClientContext> Client::context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + timeout_);
   if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
+  else if (!credentials_.api_key.empty()) ctx->AddMetadata("x-api-key", credentials_.api_key);
   return ctx;
 }
 

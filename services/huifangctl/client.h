@@ -40,6 +40,7 @@ struct Identity {
 };
 
 struct Credentials {
+  std::string api_key;  // an integration's API key, sent as is
   std::string token;    // a token from the identity provider, sent as is
   std::string key_dir;  // else: the local issuer's directory (embedded default), to mint from
 };

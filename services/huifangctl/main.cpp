@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.add_option("--tenant", run.identity.tenant, "tenant id (also HUIFANG_TENANT)")->envname("HUIFANG_TENANT");
   app.add_option("--token", run.credentials.token, "bearer token from your identity provider (also HUIFANG_TOKEN)")
       ->envname("HUIFANG_TOKEN");
+  app.add_option("--api-key", run.credentials.api_key, "an integration's API key (also HUIFANG_API_KEY)")
+      ->envname("HUIFANG_API_KEY");
   app.add_option("--key-dir", run.credentials.key_dir,
                  "without --token: sign in with the local key ./scripts/up keeps here (also HUIFANG_AUTH_DIR)")
       ->capture_default_str()

@@ -17,6 +17,7 @@
 #include "huifang/events/envelope.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/broker_process.h"
 #include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "huifang/testing/redis_server.h"
@@ -39,13 +40,10 @@ class ClosedLoop : public ::testing::Test {
     ASSERT_TRUE(core::FileClock::write(clock_file_, kMonday0930));
     redis_ = std::make_unique<testing::RedisServer>();
     auth_ = std::make_unique<testing::LocalAuth>((dir_ / "auth").string());
-    const std::string addr_file = (dir_ / "broker.addr").string();
-    procs_.push_back(std::make_unique<testing::Process>(HUIFANG_BIN_DIR "/broker/huifang-broker",
-                                                        std::vector<std::string>{"--partitions=2", "--bootstrap-file=" + addr_file},
-                                                        (dir_ / "broker.log").string()));
-    ASSERT_TRUE(testing::wait_until([&] { return fs::exists(addr_file) && fs::file_size(addr_file) > 0; }, 10s));
-    std::string bootstrap;
-    std::ifstream(addr_file) >> bootstrap;
+    auto broker = testing::start_broker(HUIFANG_BIN_DIR "/broker/huifang-broker", dir_, 2);
+    ASSERT_FALSE(broker.bootstrap.empty());
+    const std::string bootstrap = broker.bootstrap;
+    procs_.push_back(std::move(broker.process));
     for (const char* name : {"intake", "scheduling", "visit", "complaints", "analytics"}) {
       grpc_[name] = testing::free_port();
       http_[name] = testing::free_port();

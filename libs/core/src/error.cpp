@@ -16,6 +16,7 @@ const char* condition_name(int c) {
     case condition::unavailable: return "unavailable";
     case condition::deadline_exceeded: return "deadline exceeded";
     case condition::internal: return "internal";
+    case condition::resource_exhausted: return "resource exhausted";
   }
   return "unknown";
 }

@@ -8,9 +8,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <thread>
 
 #include "huifang/analytics/v1/service.pb.h"
+#include "huifang/auth/api_keys.h"
 #include "huifang/auth/local_issuer.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/edge/handle.h"
@@ -148,6 +151,46 @@ TEST_F(BearerTest, RolesAndTenantsMustFitTogether) {
   EXPECT_EQ(call("Bearer " + token({"a", "anju", "agent", {}}), "qiaoxin").first.error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(call("Bearer " + token({"a", "anju", "analyst", {}})).first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(BearerTest, AnApiKeyCallsAsItsTenantsIntegrationOnly) {
+  auto key = auth::make_api_key("anju", "crm-bridge");
+  ASSERT_TRUE(key);
+  const auto file = std::filesystem::temp_directory_path() / ("huifang-api-keys-" + std::to_string(::getpid()));
+  std::ofstream(file) << key->line << "\n";
+  auto keys = auth::ApiKeyFile::open(file.string());
+  ASSERT_TRUE(keys) << keys.error().to_string();
+  auto with_keys = bearer_authenticator(std::make_shared<auth::KeySet>(*auth::KeySet::parse_jwks(issuer_.jwks)),
+                                        {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_, *keys);
+  auto call = [&](const std::string& api_key, std::string_view rpc, const google::protobuf::Message& req) {
+    grpc::ServerContext ctx;
+    grpc::testing::ServerContextTestSpouse spouse(&ctx);
+    spouse.AddClientMetadata("x-api-key", api_key);
+    std::string who;
+    auto st = handle(&ctx, *with_keys, rpc, &req, [&](const Caller& c) {
+      who = c.subject + "@" + c.tenant_id + "/" + role_name(c.role);
+      return core::ok_status();
+    });
+    return std::pair{st, who};
+  };
+  intake::v1::RecordServiceEventRequest record;
+  record.set_tenant_id("anju");
+  auto [ok, who] = call(key->key, "RecordServiceEvent", record);
+  EXPECT_TRUE(ok.ok()) << ok.error_message();
+  EXPECT_EQ(who, "crm-bridge@anju/integration");
+  intake::v1::GetCustomerRequest read;
+  read.set_tenant_id("anju");
+  EXPECT_EQ(call(key->key, "GetCustomer", read).first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  record.set_tenant_id("qiaoxin");  // an event for another tenant
+  EXPECT_EQ(call(key->key, "RecordServiceEvent", record).first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(call(key->key + "x", "RecordServiceEvent", record).first.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // Revoked: the file no longer holds it, and within a second the service knows.
+  std::ofstream(file) << "# nothing\n";
+  std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  record.set_tenant_id("anju");
+  EXPECT_EQ(call(key->key, "RecordServiceEvent", record).first.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  std::filesystem::remove(file);
 }
 
 }  // namespace

@@ -17,13 +17,17 @@ core::Error unauthenticated(std::string message) {
 
 class BearerAuthenticator final : public Authenticator {
  public:
-  BearerAuthenticator(std::shared_ptr<const auth::KeySet> keys, auth::VerifyOptions options, const core::Clock& wall)
-      : keys_(std::move(keys)), options_(std::move(options)), wall_(wall) {}
+  BearerAuthenticator(std::shared_ptr<const auth::KeySet> keys, auth::VerifyOptions options, const core::Clock& wall,
+                      std::shared_ptr<auth::ApiKeyFile> api_keys)
+      : keys_(std::move(keys)), options_(std::move(options)), wall_(wall), api_keys_(std::move(api_keys)) {}
 
   core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const override {
     const auto& md = ctx.client_metadata();
     auto it = md.find("authorization");
-    if (it == md.end()) return unauthenticated("no credentials: send 'authorization: Bearer <token>' (huifangctl auth token makes one)");
+    if (it == md.end()) {
+      if (auto key = md.find("x-api-key"); key != md.end()) return integration(std::string_view(key->second.data(), key->second.size()));
+      return unauthenticated("no credentials: send 'authorization: Bearer <token>' (huifangctl auth token makes one)");
+    }
     const std::string_view value(it->second.data(), it->second.size());
     constexpr std::string_view kScheme = "Bearer ";
     if (value.substr(0, kScheme.size()) != kScheme) return unauthenticated("authorization must be 'Bearer <token>'");
@@ -37,9 +41,16 @@ class BearerAuthenticator final : public Authenticator {
   }
 
  private:
+  core::Result<Caller> integration(std::string_view key) const {
+    auto holder = api_keys_ ? api_keys_->find(key) : std::nullopt;
+    if (!holder) return unauthenticated("API key refused");
+    return Caller{holder->name, Role::integration, holder->tenant, {}};
+  }
+
   std::shared_ptr<const auth::KeySet> keys_;
   auth::VerifyOptions options_;
   const core::Clock& wall_;
+  std::shared_ptr<auth::ApiKeyFile> api_keys_;
 };
 
 class FixedCallerAuthenticator final : public Authenticator {
@@ -85,8 +96,9 @@ core::Result<Caller> caller_from_claims(auth::Claims claims) {
 }
 
 std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
-                                                    auth::VerifyOptions options, const core::Clock& wall) {
-  return std::make_shared<BearerAuthenticator>(std::move(keys), std::move(options), wall);
+                                                    auth::VerifyOptions options, const core::Clock& wall,
+                                                    std::shared_ptr<auth::ApiKeyFile> api_keys) {
+  return std::make_shared<BearerAuthenticator>(std::move(keys), std::move(options), wall, std::move(api_keys));
 }
 
 std::shared_ptr<Authenticator> fixed_caller_authenticator(Caller caller) {

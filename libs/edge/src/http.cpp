@@ -44,6 +44,13 @@ core::Result<Caller> caller_of(const httplib::Request& req, const Authenticator*
   return verifier->verify(token);
 }
 
+// 429 with Retry-After (whole seconds, at least 1) for a caller over its rate.
+void too_many(httplib::Response& res, const core::Error& e) {
+  res.status = 429;
+  res.set_header("Retry-After", std::to_string(std::max<int64_t>(1, (e.retry_after.count() + 999) / 1000)));
+  res.set_content(nlohmann::json{{"error", e.message}}.dump(), "application/json; charset=utf-8");
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -106,6 +113,7 @@ void HttpServer::use_sign_in(std::shared_ptr<const Authenticator> auth) {
     while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
     while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(0, 1);
     auto caller = verifier->verify(token);
+    if (!caller && caller.error().kind() == core::condition::resource_exhausted) return too_many(res, caller.error());
     if (!caller) return page(res, 401, caller.error().message);
     res.set_header("Set-Cookie", sign_in::start_session(token));
     res.set_redirect("/", 303);
@@ -122,6 +130,7 @@ void HttpServer::get_signed_in(const std::string& path, SignedInHandler handler,
   impl_->server.Get(path, [verifier, page, handler = std::move(handler)](const httplib::Request& req,
                                                                         httplib::Response& res) {
     auto caller = caller_of(req, verifier);
+    if (!caller && caller.error().kind() == core::condition::resource_exhausted) return too_many(res, caller.error());
     if (!caller) {
       if (page) return res.set_redirect("/login", 303);
       res.status = 401;

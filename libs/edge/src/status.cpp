@@ -16,6 +16,7 @@ grpc::StatusCode to_grpc_code(core::condition c) {
     case condition::unavailable: return grpc::StatusCode::UNAVAILABLE;
     case condition::deadline_exceeded: return grpc::StatusCode::DEADLINE_EXCEEDED;
     case condition::internal: return grpc::StatusCode::INTERNAL;
+    case condition::resource_exhausted: return grpc::StatusCode::RESOURCE_EXHAUSTED;
   }
   return grpc::StatusCode::INTERNAL;
 }

@@ -7,6 +7,7 @@
 #include "huifang/core/file_clock.h"
 #include "huifang/core/log.h"
 #include "huifang/edge/http.h"
+#include "huifang/edge/rate_limit.h"
 #include "huifang/edge/server.h"
 
 namespace huifang::runtime {
@@ -39,6 +40,9 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"jwks", "", "JWKS file of the identity provider whose tokens callers present (required; ./scripts/up makes a local one)"},
       {"jwt-issuer", std::string(auth::kLocalIssuer), "the tokens' issuer (iss), e.g. https://idp.example/realms/huifang"},
       {"jwt-audience", std::string(auth::kAudience), "the audience (aud) tokens must name"},
+      {"rate-limit", "200", "requests per second each caller may make of this service (0 = no limit)"},
+      {"rate-burst", "400", "requests a caller may make at once above its rate"},
+      {"api-keys", "", "file of integrations' API keys: lines '<sha256-hex> <tenant> <name>' (huifangctl auth api-key)"},
       {"log-level", "info", "debug, info, warn or error"},
       {"clock-file", "", "simulated time: read the current instant from this file (demo, tests); empty = system clock"},
   };
@@ -152,8 +156,20 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
                                           "(./scripts/up makes one in .huifang/auth/jwks.json)");
   auto keys = auth::KeySet::load_jwks(c.get("jwks"));
   if (!keys) return keys.error();
-  rt->auth_ = edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
-                                         {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_);
+  std::shared_ptr<auth::ApiKeyFile> api_keys;
+  if (!c.get("api-keys").empty()) {
+    auto opened = auth::ApiKeyFile::open(c.get("api-keys"));
+    if (!opened) return opened.error();
+    api_keys = std::move(*opened);
+  }
+  auto rate = c.get_int("rate-limit", 0, 1'000'000);
+  if (!rate) return rate.error();
+  auto burst = c.get_int("rate-burst", 1, 1'000'000);
+  if (!burst) return burst.error();
+  rt->auth_ = edge::rate_limited(
+      edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
+                                 {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
+      {static_cast<double>(*rate), static_cast<double>(*burst)});
   return rt;
 }
 

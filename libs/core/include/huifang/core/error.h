@@ -3,6 +3,7 @@
 // maps its codes onto one of the canonical `core::condition`s below, which is all the gRPC edge
 // needs to pick a status. A new errc therefore cannot reach a client as a vague INTERNAL by
 // accident: its category must say what kind of failure it is.
+#include <chrono>
 #include <string>
 #include <system_error>
 
@@ -21,6 +22,7 @@ enum class condition {
   unavailable,          // Redis/Kafka down or timing out: retry later
   deadline_exceeded,    // the caller's deadline passed
   internal,             // a bug or corrupt data
+  resource_exhausted,   // the caller is over its rate: retry after Error::retry_after
 };
 const std::error_category& condition_category() noexcept;
 inline std::error_condition make_error_condition(condition c) noexcept {
@@ -40,6 +42,7 @@ enum class errc {
   unavailable,
   deadline_exceeded,
   internal,
+  resource_exhausted,
 };
 const std::error_category& category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
@@ -49,6 +52,7 @@ struct Error {
   std::error_code code;
   std::string message;
   std::string field;
+  std::chrono::milliseconds retry_after{0};  // when a retry may succeed (resource_exhausted)
 
   // The canonical kind, via the code's category (unknown categories are internal).
   condition kind() const noexcept;
@@ -56,10 +60,10 @@ struct Error {
 };
 
 inline Error make_error(std::error_code code, std::string message, std::string field = {}) {
-  return Error{code, std::move(message), std::move(field)};
+  return Error{code, std::move(message), std::move(field), {}};
 }
 inline Error invalid_argument(std::string field, std::string message) {
-  return Error{make_error_code(errc::invalid_argument), std::move(message), std::move(field)};
+  return Error{make_error_code(errc::invalid_argument), std::move(message), std::move(field), {}};
 }
 
 }  // namespace huifang::core

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "huifang/auth/api_keys.h"
 #include "huifang/auth/token.h"
 #include "huifang/core/clock.h"
 #include "huifang/core/result.h"
@@ -41,9 +42,11 @@ class Authenticator {
 
 // `authorization: Bearer <JWT>`, verified against `keys` (the IdP's JWKS) with `options`, judged by
 // `wall` — real time, never a service's simulated clock. The token's role must be known and bind
-// a tenant exactly when the role is a tenant's.
+// a tenant exactly when the role is a tenant's. With `api_keys`, a call may instead carry
+// `x-api-key: <key>`: its holder calls as an `integration` of the key's tenant.
 std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
-                                                    auth::VerifyOptions options, const core::Clock& wall);
+                                                    auth::VerifyOptions options, const core::Clock& wall,
+                                                    std::shared_ptr<auth::ApiKeyFile> api_keys = nullptr);
 
 // Every call is `caller`. For tests that drive handlers in-process; no server is built with it.
 std::shared_ptr<Authenticator> fixed_caller_authenticator(Caller caller);

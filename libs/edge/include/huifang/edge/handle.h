@@ -33,7 +33,11 @@ grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::st
   if (ctx->deadline() <= std::chrono::system_clock::now())
     return {grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before the call was handled"};
   auto caller = auth.authenticate(*ctx);
-  if (!caller) return to_grpc_status(caller.error());
+  if (!caller) {
+    if (caller.error().retry_after.count() > 0)
+      ctx->AddTrailingMetadata("retry-after-ms", std::to_string(caller.error().retry_after.count()));
+    return to_grpc_status(caller.error());
+  }
   if (auto st = authorize(rpc, *caller); !st) return to_grpc_status(st.error());
   if (request)
     if (auto st = admit(*request, *caller); !st) return to_grpc_status(st.error());

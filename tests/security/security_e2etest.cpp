@@ -1,0 +1,439 @@
+// The security suite: the five services as real processes, attacked through their public edges
+// the way a hostile caller on the same machine would. Two tenants, alpha and beta; the attacker
+// holds alpha's credentials (or none) and wants beta's data, more rights, or a stalled cluster.
+// Each test names the OWASP API Security Top 10 (2023) item it covers. Redis' users (API8) are
+// attacked in cluster_e2etest, against the Redis ./scripts/up configures.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "huifang/analytics/v1/service.grpc.pb.h"
+#include "huifang/auth/api_keys.h"
+#include "huifang/auth/keys.h"
+#include "huifang/complaints/v1/service.grpc.pb.h"
+#include "huifang/edge/client.h"
+#include "huifang/intake/v1/service.grpc.pb.h"
+#include "huifang/scheduling/v1/service.grpc.pb.h"
+#include "huifang/testing/broker_process.h"
+#include "huifang/testing/local_auth.h"
+#include "huifang/testing/process.h"
+#include "huifang/testing/redis_server.h"
+#include "huifang/testing/wait.h"
+#include "huifang/visit/v1/service.grpc.pb.h"
+
+namespace huifang {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using intake::v1::IntakeService;
+using scheduling::v1::SchedulingService;
+using visit::v1::VisitService;
+using complaints::v1::ComplaintService;
+using analytics::v1::AnalyticsService;
+
+constexpr const char* kPolicy = R"(
+policy: security-suite
+calling_windows: ["08:00-12:00", "13:30-17:30"]
+rules:
+  - id: repair
+    trigger: property.repair_completed
+    visits: [{sequence: within_3_days, delay_days: 0, window_days: 3}]
+)";
+
+class Attacks : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("huifang-security-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    redis_ = std::make_unique<testing::RedisServer>();
+    auth_ = std::make_unique<testing::LocalAuth>((dir_ / "auth").string());
+    auto key = auth::make_api_key("alpha", "crm-bridge");
+    ASSERT_TRUE(key);
+    api_key_ = key->key;
+    std::ofstream(dir_ / "api-keys") << key->line << "\n";
+    auto broker = testing::start_broker(HUIFANG_BIN_DIR "/broker/huifang-broker", dir_, 2);
+    ASSERT_FALSE(broker.bootstrap.empty());
+    const std::string bootstrap = broker.bootstrap;
+    procs_.push_back(std::move(broker.process));
+    for (const char* name : {"intake", "scheduling", "visit", "complaints", "analytics"}) {
+      grpc_[name] = testing::free_port();
+      http_[name] = testing::free_port();
+      std::vector<std::string> args = {"--redis-port=" + std::to_string(redis_->port()), "--kafka-bootstrap=" + bootstrap,
+                                       "--grpc-listen=127.0.0.1:" + std::to_string(grpc_[name]),
+                                       "--http-listen=127.0.0.1:" + std::to_string(http_[name]), "--logical-partitions=8",
+                                       auth_->jwks_flag()};
+      if (std::string(name) == "intake") args.push_back("--api-keys=" + (dir_ / "api-keys").string());
+      if (std::string(name) == "complaints") args.insert(args.end(), {"--rate-limit=5", "--rate-burst=5"});
+      procs_.push_back(std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
+                                                          (dir_ / (std::string(name) + ".log")).string()));
+    }
+    for (const char* t : {"alpha", "beta"}) set_up_tenant(t);
+    // One of beta's customers has a visit planned and assigned: the prize.
+    intake::v1::RecordServiceEventRequest r;
+    r.set_tenant_id("beta");
+    r.set_idempotency_key("beta-repair-1");
+    r.set_customer_id("beta-c1");
+    r.set_category("property.repair_completed");
+    r.mutable_occurred_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count());
+    intake::v1::RecordServiceEventResponse resp;
+    ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::RecordServiceEvent, r, &resp)));
+    ASSERT_TRUE(testing::wait_until([] { return !(beta_visit_ = planned_visit("beta", "beta-c1")).empty(); }, 60s)) << logs();
+  }
+  static void TearDownTestSuite() {
+    while (!procs_.empty()) procs_.pop_back();
+    redis_.reset();
+    auth_.reset();
+    fs::remove_all(dir_);
+  }
+
+  static std::string token(const std::string& role, const std::string& tenant, const std::string& subject = "attacker") {
+    return auth_->token(role, tenant, subject);
+  }
+  template <typename Service>
+  static std::unique_ptr<typename Service::Stub> stub_with(const char* name, std::shared_ptr<grpc::Channel> ch) {
+    EXPECT_TRUE(ch->WaitForConnected(std::chrono::system_clock::now() + 20s)) << name;
+    return Service::NewStub(ch);
+  }
+  template <typename Service>
+  static std::unique_ptr<typename Service::Stub> stub(const char* name, const std::string& role, const std::string& tenant,
+                                                     const std::string& subject = "attacker") {
+    return stub_with<Service>(name, edge::bearer_channel(address(name), token(role, tenant, subject)));
+  }
+  static std::string address(const char* name) { return "127.0.0.1:" + std::to_string(grpc_[name]); }
+
+  template <typename Stub, typename Req, typename Resp>
+  static grpc::Status call(Stub& s, grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Req&, Resp*), const Req& req,
+                           Resp* resp, const std::multimap<std::string, std::string>& metadata = {},
+                           std::multimap<std::string, std::string>* trailers = nullptr) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    for (const auto& [k, v] : metadata) ctx.AddMetadata(k, v);
+    auto st = (s.*rpc)(&ctx, req, resp);
+    if (trailers)
+      for (const auto& [k, v] : ctx.GetServerTrailingMetadata()) trailers->emplace(std::string(k.data(), k.size()), std::string(v.data(), v.size()));
+    return st;
+  }
+  static bool ok(const grpc::Status& st) {
+    if (!st.ok()) ADD_FAILURE() << st.error_message();
+    return st.ok();
+  }
+
+  static void set_up_tenant(const std::string& t) {
+    auto intake = stub<IntakeService>("intake", "admin", t);
+    intake::v1::DefineOrgUnitRequest org;
+    org.set_tenant_id(t);
+    org.mutable_org_unit()->set_id(t + "-root");
+    org.mutable_org_unit()->set_kind(intake::v1::ORG_UNIT_KIND_ENTERPRISE);
+    org.mutable_org_unit()->set_name(t);
+    intake::v1::DefineOrgUnitResponse oresp;
+    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::DefineOrgUnit, org, &oresp)));
+    intake::v1::RegisterAgentRequest agent;
+    agent.set_tenant_id(t);
+    agent.mutable_agent()->set_id(t + "-agent");
+    agent.mutable_agent()->set_org_unit_id(t + "-root");
+    agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
+    agent.mutable_agent()->set_display_name("agent");
+    agent.mutable_agent()->set_daily_capacity(50);
+    agent.mutable_agent()->set_active(true);
+    intake::v1::RegisterAgentResponse aresp;
+    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
+    intake::v1::CreateCustomerRequest c;
+    c.mutable_customer()->set_id(t + "-c1");
+    c.mutable_customer()->set_tenant_id(t);
+    c.mutable_customer()->set_org_unit_id(t + "-root");
+    c.mutable_customer()->set_display_name(t + " 业主");
+    c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+    c.mutable_customer()->set_time_zone("Asia/Shanghai");
+    auto* phone = c.mutable_customer()->add_contacts();
+    phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
+    phone->set_value("13900000000");
+    intake::v1::CreateCustomerResponse cresp;
+    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+    scheduling::v1::PutPolicyRequest p;
+    p.set_tenant_id(t);
+    p.set_yaml(kPolicy);
+    scheduling::v1::PutPolicyResponse presp;
+    ASSERT_TRUE(ok(call(*stub<SchedulingService>("scheduling", "admin", t), &SchedulingService::Stub::PutPolicy, p, &presp)));
+  }
+
+  // The first assigned visit of `customer`, as the tenant's own admin sees it ("" when none yet).
+  static std::string planned_visit(const std::string& tenant, const std::string& customer) {
+    scheduling::v1::GetCustomerPlanRequest r;
+    r.set_tenant_id(tenant);
+    r.set_customer_id(customer);
+    scheduling::v1::GetCustomerPlanResponse resp;
+    auto visit = stub<VisitService>("visit", "admin", tenant);
+    if (!call(*visit, &VisitService::Stub::GetCustomerPlan, r, &resp).ok()) return "";
+    for (const auto& v : resp.visits())
+      if (!v.agent_id().empty()) return v.visit_id();
+    return "";
+  }
+  static std::string logs() {
+    std::string all;
+    for (const auto& p : procs_) all += p->log_file() + ":\n" + p->log_tail(1500) + "\n";
+    return all;
+  }
+
+  static inline fs::path dir_;
+  static inline std::unique_ptr<testing::RedisServer> redis_;
+  static inline std::unique_ptr<testing::LocalAuth> auth_;
+  static inline std::vector<std::unique_ptr<testing::Process>> procs_;
+  static inline std::map<std::string, int> grpc_, http_;
+  static inline std::string api_key_, beta_visit_;
+};
+
+// API2 Broken Authentication: no token, and every way a token can be wrong.
+TEST_F(Attacks, API2_NoCallWithoutAValidTokenReachesAnyService) {
+  auto plain = [](const char* name) { return grpc::CreateChannel(address(name), grpc::InsecureChannelCredentials()); };
+  intake::v1::ListCustomersRequest lc;
+  lc.set_tenant_id("beta");
+  intake::v1::ListCustomersResponse lcr;
+  EXPECT_EQ(call(*stub_with<IntakeService>("intake", plain("intake")), &IntakeService::Stub::ListCustomers, lc, &lcr).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  visit::v1::GetVisitRequest gv;
+  gv.set_visit_id(beta_visit_);
+  gv.set_customer_id("beta-c1");
+  visit::v1::GetVisitResponse gvr;
+  EXPECT_EQ(call(*stub_with<VisitService>("visit", plain("visit")), &VisitService::Stub::GetVisit, gv, &gvr).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  analytics::v1::RebuildRequest rb;
+  analytics::v1::RebuildResponse rbr;
+  EXPECT_EQ(call(*stub_with<AnalyticsService>("analytics", plain("analytics")), &AnalyticsService::Stub::Rebuild, rb, &rbr)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+
+  // Forged, expired, early, for another audience or issuer, signed by another key, unsigned,
+  // altered, garbage; and the old trusted headers.
+  auth::TokenRequest expired;
+  expired.claims = {"attacker", "beta", "admin", {}};
+  expired.ttl = 60s;
+  auth::TokenRequest early = expired, other_aud = expired, other_iss = expired;
+  other_aud.audience = "another-app";
+  other_iss.issuer = "https://evil.example";
+  const auto now = core::SystemClock().now();
+  testing::LocalAuth stranger((dir_ / "stranger").string());
+  const std::string good = token("admin", "beta");
+  const std::string payload = good.substr(good.find('.') + 1, good.rfind('.') - good.find('.') - 1);
+  const std::map<std::string, std::string> bad = {
+      {"expired", *auth::mint_token(auth_->issuer(), expired, now - 2h)},
+      {"not yet valid", *auth::mint_token(auth_->issuer(), early, now + 2h)},
+      {"other audience", *auth::mint_token(auth_->issuer(), other_aud, now)},
+      {"other issuer", *auth::mint_token(auth_->issuer(), other_iss, now)},
+      {"other key", stranger.token("admin", "beta", "attacker")},
+      {"alg none", auth::base64url_encode(R"({"alg":"none"})") + "." + payload + "."},
+      {"altered", good.substr(0, good.find('.') + 1) + auth::base64url_encode(R"({"sub":"x","role":"admin","tenant":"beta"})") +
+                      good.substr(good.rfind('.'))},
+      {"garbage", "not-a-token"}};
+  auto intake = stub_with<IntakeService>("intake", plain("intake"));
+  for (const auto& [what, t] : bad) {
+    const auto st = call(*intake, &IntakeService::Stub::ListCustomers, lc, &lcr, {{"authorization", "Bearer " + t}});
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED) << what << ": " << st.error_message();
+  }
+  const auto trusted = call(*intake, &IntakeService::Stub::ListCustomers, lc, &lcr,
+                            {{"x-huifang-role", "admin"}, {"x-huifang-tenant", "beta"}, {"x-huifang-caller", "root"}});
+  EXPECT_EQ(trusted.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::ListCustomers, lc, &lcr, {{"x-api-key", "hfk_guessed-key-0000000000"}})
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+// API1 Broken Object Level Authorization: beta's records by list and by id, with alpha's keys.
+TEST_F(Attacks, API1_AlphaCannotReachBetasRecordsByListOrById) {
+  auto intake = stub<IntakeService>("intake", "admin", "alpha");
+  intake::v1::ListCustomersRequest list;
+  intake::v1::ListCustomersResponse customers;
+  for (const char* asked : {"beta", ""}) {  // "" once meant every tenant
+    list.set_tenant_id(asked);
+    EXPECT_EQ(call(*intake, &IntakeService::Stub::ListCustomers, list, &customers).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << "tenant '" << asked << "'";
+  }
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("alpha");
+  get.set_customer_id("beta-c1");
+  intake::v1::GetCustomerResponse customer;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::GetCustomer, get, &customer).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  visit::v1::GetVisitRequest gv;
+  gv.set_visit_id(beta_visit_);
+  gv.set_customer_id("beta-c1");
+  visit::v1::GetVisitResponse seen;
+  EXPECT_EQ(call(*stub<VisitService>("visit", "supervisor", "alpha"), &VisitService::Stub::GetVisit, gv, &seen).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Even naming beta's agent, an alpha supervisor cannot start beta's visit and read its phone.
+  visit::v1::StartVisitRequest start;
+  start.set_visit_id(beta_visit_);
+  start.set_customer_id("beta-c1");
+  start.set_agent_id("beta-agent");
+  visit::v1::StartVisitResponse started;
+  EXPECT_EQ(call(*stub<VisitService>("visit", "supervisor", "alpha"), &VisitService::Stub::StartVisit, start, &started).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(started.contacts_size(), 0);
+  EXPECT_TRUE(ok(call(*stub<VisitService>("visit", "admin", "beta"), &VisitService::Stub::GetVisit, gv, &seen)));
+  EXPECT_EQ(seen.state(), "planned");  // nothing changed
+
+  analytics::v1::FigureQuery figures;
+  figures.set_tenant_id("beta");
+  analytics::v1::Overview overview;
+  EXPECT_EQ(call(*stub<AnalyticsService>("analytics", "analyst", "alpha"), &AnalyticsService::Stub::GetOverview, figures, &overview)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  complaints::v1::OpenComplaintRequest forged;  // writing into beta
+  forged.set_tenant_id("beta");
+  forged.set_customer_id("beta-c1");
+  forged.set_idempotency_key("forged-1");
+  complaints::v1::OpenComplaintResponse opened;
+  EXPECT_EQ(call(*stub<ComplaintService>("complaints", "admin", "alpha", "forger"), &ComplaintService::Stub::OpenComplaint,
+                 forged, &opened)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// API5 Broken Function Level Authorization: each role gets its row of the access table only; an
+// integration's API key records service events for its tenant and does nothing else.
+TEST_F(Attacks, API5_NoRoleClimbsAboveItsRow) {
+  scheduling::v1::PutPolicyRequest policy;
+  policy.set_tenant_id("alpha");
+  policy.set_yaml(kPolicy);
+  scheduling::v1::PutPolicyResponse presp;
+  EXPECT_EQ(call(*stub<SchedulingService>("scheduling", "agent", "alpha"), &SchedulingService::Stub::PutPolicy, policy, &presp)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("alpha");
+  get.set_customer_id("alpha-c1");
+  intake::v1::GetCustomerResponse customer;
+  EXPECT_EQ(call(*stub<IntakeService>("intake", "analyst", "alpha"), &IntakeService::Stub::GetCustomer, get, &customer).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  analytics::v1::RebuildRequest rb;
+  analytics::v1::RebuildResponse rbr;
+  EXPECT_EQ(call(*stub<AnalyticsService>("analytics", "admin", "alpha"), &AnalyticsService::Stub::Rebuild, rb, &rbr).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  intake::v1::RepublishEventsRequest rp;
+  intake::v1::RepublishEventsResponse rpr;
+  EXPECT_EQ(call(*stub<IntakeService>("intake", "admin", "alpha"), &IntakeService::Stub::RepublishEvents, rp, &rpr).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  auto with_key = stub_with<IntakeService>("intake", grpc::CreateChannel(address("intake"), grpc::InsecureChannelCredentials()));
+  const std::multimap<std::string, std::string> key = {{"x-api-key", api_key_}};
+  EXPECT_EQ(call(*with_key, &IntakeService::Stub::GetCustomer, get, &customer, key).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  intake::v1::RecordServiceEventRequest event;
+  event.set_tenant_id("beta");  // the key is alpha's
+  event.set_idempotency_key("crm-1");
+  event.set_customer_id("beta-c1");
+  event.set_category("property.repair_completed");
+  event.mutable_occurred_at()->set_seconds(1'795'000'000);
+  intake::v1::RecordServiceEventResponse recorded;
+  EXPECT_EQ(call(*with_key, &IntakeService::Stub::RecordServiceEvent, event, &recorded, key).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  event.set_tenant_id("alpha");
+  event.set_customer_id("alpha-c1");
+  EXPECT_TRUE(ok(call(*with_key, &IntakeService::Stub::RecordServiceEvent, event, &recorded, key)));
+}
+
+// API3 Broken Object Property Level Authorization: the acting agent comes from the token.
+TEST_F(Attacks, API3_AnAgentCannotActUnderAnotherAgentsId) {
+  visit::v1::StartVisitRequest start;
+  start.set_visit_id("any");
+  start.set_customer_id("alpha-c1");
+  start.set_agent_id("alpha-agent");
+  visit::v1::StartVisitResponse started;
+  const auto st = call(*stub<VisitService>("visit", "agent", "alpha", "alpha-agent-2"), &VisitService::Stub::StartVisit, start,
+                       &started);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(st.error_message().find("alpha-agent-2"), std::string::npos) << st.error_message();
+}
+
+// API4 Unrestricted Resource Consumption: oversized and out-of-range input is refused and changes
+// nothing, a message over the transport limit is refused, and the cluster keeps planning.
+TEST_F(Attacks, API4_OversizedAndOutOfRangeInputIsRefusedAndTheClusterFlowsOn) {
+  auto intake = stub<IntakeService>("intake", "admin", "alpha");
+  intake::v1::CreateCustomerRequest big;
+  big.mutable_customer()->set_id("alpha-big");
+  big.mutable_customer()->set_tenant_id("alpha");
+  big.mutable_customer()->set_org_unit_id("alpha-root");
+  big.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+  big.mutable_customer()->set_time_zone("Asia/Shanghai");  // valid but for its size
+  big.mutable_customer()->set_display_name(std::string(2 * 1024 * 1024, 'x'));
+  intake::v1::CreateCustomerResponse created;
+  auto st = call(*intake, &IntakeService::Stub::CreateCustomer, big, &created);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("customer.display_name"), std::string::npos);
+  big.mutable_customer()->set_display_name(std::string(20 * 1024 * 1024, 'x'));  // over the 16 MiB message limit
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::CreateCustomer, big, &created).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("alpha");
+  get.set_customer_id("alpha-big");
+  intake::v1::GetCustomerResponse none;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::GetCustomer, get, &none).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  intake::v1::RecordServiceEventRequest event;
+  event.set_tenant_id("alpha");
+  event.set_idempotency_key("far-future");
+  event.set_customer_id("alpha-c1");
+  event.set_category("property.repair_completed");
+  event.mutable_occurred_at()->set_seconds(9'200'000'000'000'000'000);
+  intake::v1::RecordServiceEventResponse recorded;
+  st = call(*intake, &IntakeService::Stub::RecordServiceEvent, event, &recorded);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("occurred_at"), std::string::npos);
+
+  // A customer the attacks never touched: its event is planned as if nothing had happened.
+  big.mutable_customer()->set_id("alpha-c2");
+  big.mutable_customer()->set_display_name("after the attacks");
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::CreateCustomer, big, &created)));
+  event.set_idempotency_key("after-the-attacks");
+  event.set_customer_id("alpha-c2");
+  event.mutable_occurred_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count());
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RecordServiceEvent, event, &recorded)));
+  EXPECT_TRUE(testing::wait_until([] { return !planned_visit("alpha", "alpha-c2").empty(); }, 60s)) << logs();
+}
+
+// API4 and API6 (sensitive business flows driven by automation): a caller flooding a service is
+// told when to retry; other callers are not slowed by it. complaints runs at 5 requests/s here.
+TEST_F(Attacks, API4_AFloodingCallerIsToldToWaitAndNobodyElseIs) {
+  auto flooder = stub<ComplaintService>("complaints", "admin", "alpha", "flooder");
+  complaints::v1::ListComplaintsRequest list;
+  list.set_tenant_id("alpha");
+  complaints::v1::ListComplaintsResponse resp;
+  grpc::Status last;
+  std::multimap<std::string, std::string> trailers;
+  for (int i = 0; i < 10 && last.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED; ++i) {
+    trailers.clear();
+    last = call(*flooder, &ComplaintService::Stub::ListComplaints, list, &resp, {}, &trailers);
+  }
+  ASSERT_EQ(last.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  ASSERT_EQ(trailers.count("retry-after-ms"), 1u);
+  EXPECT_GT(std::stoi(trailers.find("retry-after-ms")->second), 0);
+  EXPECT_TRUE(ok(call(*stub<ComplaintService>("complaints", "admin", "alpha", "colleague"), &ComplaintService::Stub::ListComplaints,
+                      list, &resp)));
+}
+
+// API2 and API1 on the HTTP side: the dashboard's data needs a session or a token, and shows the
+// caller's tenant only.
+TEST_F(Attacks, API1_TheDashboardAnswersOnlySignedInCallersForTheirTenant) {
+  httplib::Client http("127.0.0.1", http_["analytics"]);
+  auto page = http.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);
+  EXPECT_EQ(http.Get("/api/overview?tenant=beta")->status, 401);
+  EXPECT_EQ(http.Get("/reports/summary?tenant=beta&format=csv")->status, 401);
+  EXPECT_EQ(http.Get("/api/overview?tenant=beta", {{"Cookie", "huifang_session=forged"}})->status, 401);
+  const httplib::Headers alpha = {{"Authorization", "Bearer " + token("manager", "alpha")}};
+  EXPECT_EQ(http.Get("/api/overview?tenant=beta", alpha)->status, 403);
+  auto mine = http.Get("/api/overview", alpha);
+  EXPECT_EQ(mine->status, 200) << mine->body;
+  auto tenants = http.Get("/api/tenants", alpha);
+  EXPECT_EQ(tenants->body, R"({"tenants":["alpha"]})");
+  EXPECT_EQ(http.Get("/api/overview", {{"Authorization", "Bearer " + token("agent", "alpha")}})->status, 403);
+}
+
+}  // namespace
+}  // namespace huifang
