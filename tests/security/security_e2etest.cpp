@@ -82,6 +82,7 @@ class Attacks : public ::testing::Test {
         std::chrono::system_clock::now().time_since_epoch()).count());
     intake::v1::RecordServiceEventResponse resp;
     ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::RecordServiceEvent, r, &resp)));
+    beta_event_ = resp.service_event_id();
     ASSERT_TRUE(testing::wait_until([] { return !(beta_visit_ = planned_visit("beta", "beta-c1")).empty(); }, 60s)) << logs();
   }
   static void TearDownTestSuite() {
@@ -184,7 +185,7 @@ class Attacks : public ::testing::Test {
   static inline std::unique_ptr<testing::LocalAuth> auth_;
   static inline std::vector<std::unique_ptr<testing::Process>> procs_;
   static inline std::map<std::string, int> grpc_, http_;
-  static inline std::string api_key_, beta_visit_;
+  static inline std::string api_key_, beta_visit_, beta_event_;
 };
 
 // API2 Broken Authentication: no token, and every way a token can be wrong.
@@ -292,6 +293,61 @@ TEST_F(Attacks, API1_AlphaCannotReachBetasRecordsByListOrById) {
                  forged, &opened)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// API1 again, for the reads and writes that name a customer: alpha's tenant in the request, beta's
+// customer id in it.
+TEST_F(Attacks, API1_NamingAnotherTenantsCustomerUnderYourOwnTenantFindsNothing) {
+  auto intake = stub<IntakeService>("intake", "admin", "alpha");
+  intake::v1::SetConsentRequest consent;
+  consent.set_tenant_id("alpha");
+  consent.set_customer_id("beta-c1");
+  consent.set_do_not_contact(true);
+  intake::v1::SetConsentResponse consented;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::SetConsent, consent, &consented).error_code(), grpc::StatusCode::NOT_FOUND);
+  intake::v1::UpdateCustomerRequest update;
+  update.mutable_customer()->set_id("beta-c1");
+  update.mutable_customer()->set_tenant_id("alpha");
+  update.mutable_customer()->set_org_unit_id("alpha-root");
+  update.mutable_customer()->set_display_name("taken over");
+  update.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+  update.mutable_customer()->set_time_zone("Asia/Shanghai");
+  intake::v1::UpdateCustomerResponse updated;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::UpdateCustomer, update, &updated).error_code(), grpc::StatusCode::NOT_FOUND);
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("beta");
+  get.set_customer_id("beta-c1");
+  intake::v1::GetCustomerResponse beta_view;
+  ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::GetCustomer, get, &beta_view)));
+  EXPECT_FALSE(beta_view.customer().do_not_contact());
+  EXPECT_EQ(beta_view.customer().display_name(), "beta 业主");
+
+  scheduling::v1::GetCustomerPlanRequest plan;
+  plan.set_tenant_id("alpha");
+  plan.set_customer_id("beta-c1");
+  scheduling::v1::GetCustomerPlanResponse planned;
+  const auto st = call(*stub<VisitService>("visit", "admin", "alpha"), &VisitService::Stub::GetCustomerPlan, plan, &planned);
+  EXPECT_TRUE(!st.ok() || planned.visits_size() == 0) << planned.visits_size() << " of beta's visits shown to alpha";
+  scheduling::v1::ExplainServiceEventRequest why;
+  why.set_tenant_id("alpha");
+  why.set_customer_id("beta-c1");
+  why.set_service_event_id(beta_event_);
+  scheduling::v1::ExplainResponse explained;
+  const auto xst = call(*stub<SchedulingService>("scheduling", "admin", "alpha"), &SchedulingService::Stub::ExplainServiceEvent,
+                        why, &explained);
+  EXPECT_TRUE(!xst.ok() || explained.decisions_size() == 0) << explained.decisions_size() << " of beta's decisions shown to alpha";
+  scheduling::v1::ExplainVisitRequest why_visit;
+  why_visit.set_tenant_id("alpha");
+  why_visit.set_customer_id("beta-c1");
+  why_visit.set_visit_id(beta_visit_);
+  for (const char* service : {"scheduling", "visit"}) {
+    scheduling::v1::ExplainResponse life;
+    const auto vst = std::string(service) == "visit"
+                         ? call(*stub<VisitService>("visit", "admin", "alpha"), &VisitService::Stub::ExplainVisit, why_visit, &life)
+                         : call(*stub<SchedulingService>("scheduling", "admin", "alpha"), &SchedulingService::Stub::ExplainVisit,
+                                why_visit, &life);
+    EXPECT_TRUE(!vst.ok() || life.decisions_size() == 0) << service << ": " << life.decisions_size() << " of beta's shown to alpha";
+  }
 }
 
 // API5 Broken Function Level Authorization: each role gets its row of the access table only; an

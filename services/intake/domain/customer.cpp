@@ -58,9 +58,7 @@ core::Result<events::Decision> decide_create(const CustomerState& s, const v1::C
 }
 
 core::Result<events::Decision> decide_update(const CustomerState& s, const v1::Customer& c) {
-  if (!s.exists) return not_found(c.id());
-  if (s.customer.tenant_id() != c.tenant_id())
-    return core::invalid_argument("customer.tenant_id", "a customer cannot move to another tenant");
+  if (!s.exists || s.customer.tenant_id() != c.tenant_id()) return not_found(c.id());
   events::Decision d{context_of(c), {}};
   if (google::protobuf::util::MessageDifferencer::Equals(s.customer, c)) return d;  // nothing changed
   v1::IntakeEvent body;
@@ -69,8 +67,9 @@ core::Result<events::Decision> decide_update(const CustomerState& s, const v1::C
   return d;
 }
 
-core::Result<events::Decision> decide_consent(const CustomerState& s, const v1::ConsentChanged& change) {
-  if (!s.exists) return not_found(change.customer_id());
+core::Result<events::Decision> decide_consent(const CustomerState& s, const std::string& tenant,
+                                              const v1::ConsentChanged& change) {
+  if (!s.exists || s.customer.tenant_id() != tenant) return not_found(change.customer_id());
   events::Decision d{context_of(s.customer), {}};
   v1::IntakeEvent body;
   *body.mutable_consent_changed() = change;

@@ -17,10 +17,13 @@ void evolve(CustomerState& s, const events::Envelope& e);
 // Create: ALREADY_EXISTS when the id is taken with other content; an identical re-create is a
 // no-op (so a retried import row succeeds).
 core::Result<events::Decision> decide_create(const CustomerState& s, const v1::Customer& c);
-// Update: NOT_FOUND when unknown; a change of tenant is refused.
+// Update: NOT_FOUND when unknown to the customer's tenant (another tenant's customer of the same
+// id is not found, not "moved": ids of other tenants are not confirmed to exist).
 core::Result<events::Decision> decide_update(const CustomerState& s, const v1::Customer& c);
-// Consent: NOT_FOUND when unknown; the change is recorded with its reason.
-core::Result<events::Decision> decide_consent(const CustomerState& s, const v1::ConsentChanged& change);
+// Consent, asked for by a caller of `tenant`: NOT_FOUND when unknown to it; the change is recorded
+// with its reason.
+core::Result<events::Decision> decide_consent(const CustomerState& s, const std::string& tenant,
+                                              const v1::ConsentChanged& change);
 
 // The context (tenant, org unit, partition key) of events about `c`.
 events::EventContext context_of(const v1::Customer& c);

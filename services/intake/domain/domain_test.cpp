@@ -94,12 +94,12 @@ TEST(CustomerDecide, CreateThenIdenticalCreateIsANoOpButDifferentIsRefused) {
   EXPECT_EQ(refused.error().kind(), core::condition::already_exists);
 }
 
-TEST(CustomerDecide, UpdateOfUnknownIsNotFoundAndTenantCannotChange) {
+TEST(CustomerDecide, UpdateOfUnknownOrAnotherTenantsCustomerIsNotFound) {
   EXPECT_EQ(decide_update({}, patient()).error().kind(), core::condition::not_found);
   const auto s = fold(decide_create({}, patient())->events);
   auto moved = patient();
   moved.set_tenant_id("other");
-  EXPECT_EQ(decide_update(s, moved).error().field, "customer.tenant_id");
+  EXPECT_EQ(decide_update(s, moved).error().kind(), core::condition::not_found);
   auto changed = patient();
   changed.set_key_household(true);
   const auto s2 = fold({decide_create({}, patient())->events[0], decide_update(s, changed)->events[0]});
@@ -112,7 +112,8 @@ TEST(CustomerDecide, ConsentChangeIsFoldedIntoTheCustomer) {
   change.set_customer_id("p-1");
   change.set_do_not_contact(true);
   (*change.mutable_consents())["sms"] = false;
-  auto d = decide_consent(fold(created), change);
+  EXPECT_EQ(decide_consent(fold(created), "other", change).error().kind(), core::condition::not_found);
+  auto d = decide_consent(fold(created), patient().tenant_id(), change);
   ASSERT_TRUE(d);
   auto all = created;
   all.push_back(d->events[0]);

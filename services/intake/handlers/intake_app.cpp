@@ -213,7 +213,7 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   change.set_reason(r.reason());
   v1::Customer updated;
   auto res = customers_.execute(r.customer_id(), {"customer", r.customer_id()}, [&](const runtime::Aggregate<CustomerState>& a) {
-    core::Result<runtime::Change> d = decide_consent(a.state, change);
+    core::Result<runtime::Change> d = decide_consent(a.state, r.tenant_id(), change);
     if (d) {
       updated = a.state.customer;
       updated.set_do_not_contact(change.do_not_contact());

@@ -584,7 +584,7 @@ std::string_view visit_of(const Envelope& e) {
 
 }  // namespace
 
-core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string& customer_id,
+core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string& tenant, const std::string& customer_id,
                                                                const std::string& service_event_id,
                                                                std::string_view only_visit) {
   auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
@@ -593,19 +593,20 @@ core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string
   if (!events) return events.error();
   std::vector<v1::Explanation> out;
   for (const auto& e : *events) {
+    if (e.tenant_id() != tenant) continue;  // another tenant's customer of the same id
     if (!only_visit.empty() && visit_of(e) != only_visit) continue;
     for (auto& x : explain(e)) out.push_back(std::move(x));
   }
   return out;
 }
 
-core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& customer_id,
+core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& tenant, const std::string& customer_id,
                                                                    const std::string& visit_id) {
   auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), keys::kVisitTrigger), visit_id});
   if (!trigger) return trigger.error();
   std::vector<v1::Explanation> out;
   if (trigger->type == store::Reply::Type::string) {
-    auto found = decisions(customer_id, trigger->str, visit_id);
+    auto found = decisions(tenant, customer_id, trigger->str, visit_id);
     if (!found) return found.error();
     out = std::move(*found);
   }
@@ -614,9 +615,10 @@ core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::st
   return out;
 }
 
-core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const std::string& customer_id,
+core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const std::string& tenant,
+                                                                           const std::string& customer_id,
                                                                            const std::string& service_event_id) {
-  auto out = decisions(customer_id, service_event_id, {});
+  auto out = decisions(tenant, customer_id, service_event_id, {});
   if (out && out->empty())
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "no planning decision for service event " + service_event_id);

@@ -215,7 +215,7 @@ grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1:
                                              v1::ExplainResponse* resp) {
   return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller&) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-    auto x = planning_.explain_visit(req->customer_id(), req->visit_id());
+    auto x = planning_.explain_visit(req->tenant_id(), req->customer_id(), req->visit_id());
     if (!x) return x.error();
     for (auto& d : *x) *resp->add_decisions() = std::move(d);
     return core::ok_status();
@@ -226,7 +226,7 @@ grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, co
                                                     v1::ExplainResponse* resp) {
   return edge::handle(ctx, auth_, "ExplainServiceEvent", req, [&](const edge::Caller&) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-    auto x = planning_.explain_service_event(req->customer_id(), req->service_event_id());
+    auto x = planning_.explain_service_event(req->tenant_id(), req->customer_id(), req->service_event_id());
     if (!x) return x.error();
     for (auto& d : *x) *resp->add_decisions() = std::move(d);
     return core::ok_status();

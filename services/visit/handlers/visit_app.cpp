@@ -52,6 +52,7 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       intake::v1::Customer contacts;  // only what an agent needs to make the call
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
+      contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
       return {{"HSET", key(c->id(), keys::kContacts), c->id(), contacts.SerializeAsString()}};
     }
   }
@@ -225,7 +226,10 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, 
       {"HGET", store_.key(store_.partition_of(r.customer_id()), keys::kContacts), r.customer_id()});
   if (!c) return c.error();
   intake::v1::Customer contacts;
-  if (c->type == store::Reply::Type::string) contacts.ParseFromString(c->str);
+  // The contacts of this tenant's customer only: another tenant's customer of the same id is not
+  // this one (its record is left unread rather than shown).
+  if (c->type == store::Reply::Type::string && contacts.ParseFromString(c->str) && contacts.tenant_id() != tenant)
+    contacts.Clear();
   for (const auto& ct : contacts.contacts()) {
     auto* out = resp.add_contacts();
     out->set_kind(ct.kind() == intake::v1::CONTACT_KIND_PHONE     ? "phone"

@@ -20,6 +20,7 @@ scheduling::v1::AgendaItem agenda_item(const VisitState& s) {
   i.set_attempts(s.attempts);
   i.set_state(s.stage);
   i.set_agent_id(s.agent_id);
+  i.set_tenant_id(s.tenant_id);
   return i;
 }
 

@@ -71,7 +71,7 @@ std::optional<Explanation> explain_event(const events::Envelope& e) {
 
 }  // namespace
 
-core::Result<std::vector<AgendaItem>> VisitQueries::items(uint32_t p, const store::Reply& ids) {
+core::Result<std::vector<AgendaItem>> VisitQueries::items(const std::string& tenant, uint32_t p, const store::Reply& ids) {
   std::vector<AgendaItem> out;
   if (ids.elements.empty()) return out;
   store::Argv hm{"HMGET", store_.key(p, keys::kVisitInfo)};
@@ -80,18 +80,20 @@ core::Result<std::vector<AgendaItem>> VisitQueries::items(uint32_t p, const stor
   if (!infos) return infos.error();
   for (const auto& i : infos->elements) {
     AgendaItem item;
-    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str)) out.push_back(std::move(item));
+    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str) && item.tenant_id() == tenant)
+      out.push_back(std::move(item));
   }
   return out;
 }
 
-core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& agent_id, scheduling::v1::AgendaView view) {
+core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& tenant, const std::string& agent_id,
+                                                          scheduling::v1::AgendaView view) {
   if (agent_id.empty()) return core::invalid_argument("agent_id", "is required");
   std::vector<AgendaItem> all;
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
     auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::agenda(agent_id)), "0", "-1"});
     if (!ids) return ids.error();
-    auto found = items(p, *ids);
+    auto found = items(tenant, p, *ids);
     if (!found) return found.error();
     for (auto& i : *found) all.push_back(std::move(i));
   }
@@ -114,15 +116,16 @@ core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& ag
   return out;
 }
 
-core::Result<std::vector<AgendaItem>> VisitQueries::customer_plan(const std::string& customer_id) {
+core::Result<std::vector<AgendaItem>> VisitQueries::customer_plan(const std::string& tenant, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   const uint32_t p = store_.partition_of(customer_id);
   auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::customer_visits(customer_id)), "0", "-1"});
   if (!ids) return ids.error();
-  return items(p, *ids);
+  return items(tenant, p, *ids);
 }
 
-core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& customer_id, const std::string& visit_id) {
+core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& tenant, const std::string& customer_id,
+                                                             const std::string& visit_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   auto loaded = store_.load(customer_id, {"visit", visit_id}, /*use_snapshot=*/false);
   if (!loaded) return loaded.error();
@@ -130,6 +133,7 @@ core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& 
   if (!events) return events.error();
   std::vector<Explanation> out;
   for (const auto& e : *events) {
+    if (e.tenant_id() != tenant) continue;  // another tenant's customer of the same id
     if (auto x = explain_event(e)) out.push_back(std::move(*x));
   }
   if (out.empty())

@@ -72,7 +72,7 @@ class VisitLifeTest : public ::testing::Test {
     ASSERT_FALSE(out.error) << out.error->to_string();
     ASSERT_EQ(out.done, batch.size());
   }
-  std::vector<scheduling::v1::AgendaItem> plan_of_customer() { return *queries_->customer_plan("p-1"); }
+  std::vector<scheduling::v1::AgendaItem> plan_of_customer() { return *queries_->customer_plan("h", "p-1"); }
   size_t fire() { return *app_->fire_timers(store_->all_partitions()); }
   // Events the visit service will publish (its outbox entries).
   long long published() {
@@ -91,7 +91,7 @@ class VisitLifeTest : public ::testing::Test {
   }
   std::vector<std::string> life(const std::string& vid) {
     std::vector<std::string> out;
-    const auto explained = queries_->explain("p-1", vid);
+    const auto explained = queries_->explain("h", "p-1", vid);
     EXPECT_TRUE(explained);
     if (explained)
       for (const auto& x : *explained) out.push_back(x.outcome());
@@ -117,7 +117,7 @@ TEST_F(VisitLifeTest, APlanOpensTheVisitOnceOnItsAgentsAgendaWithoutPublishingIt
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].state(), "planned");
   EXPECT_EQ(text(items[0].scheduled_at()), "2026-01-12 08:00 Mon");
-  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
   EXPECT_EQ(published(), 0);  // scheduling already published the plan
   EXPECT_EQ(life("v-1"), std::vector<std::string>{"planned"});
 }
@@ -127,11 +127,11 @@ TEST_F(VisitLifeTest, TimersMakeItDueThenOverdueOnTheFakeClock) {
   EXPECT_EQ(fire(), 0u);
   clock_.set(local(2026, 1, 12, 9, 0));
   EXPECT_EQ(fire(), 1u);  // due
-  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->at(0).state(), "due");
+  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->at(0).state(), "due");
   clock_.set(local(2026, 1, 20, 9, 0));
   EXPECT_EQ(fire(), 1u);  // overdue
   EXPECT_EQ(fire(), 0u);
-  const auto overdue = *queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_OVERDUE);
+  const auto overdue = *queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_OVERDUE);
   ASSERT_EQ(overdue.size(), 1u);
   EXPECT_EQ(overdue[0].state(), "overdue");
   EXPECT_EQ(published(), 2);
@@ -159,7 +159,7 @@ TEST_F(VisitLifeTest, TheCustomersCallbackTimeWinsOverTheCallingWindows) {
   r.set_reason("in a meeting");
   *r.mutable_callback_at() = events::to_proto(local(2026, 1, 13, 19, 30));  // outside every window
   ASSERT_TRUE(app_->attempt("h", r));
-  const auto upcoming = *queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
+  const auto upcoming = *queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
   ASSERT_EQ(upcoming.size(), 1u);
   EXPECT_EQ(text(upcoming[0].scheduled_at()), "2026-01-13 19:30 Tue");
   EXPECT_EQ(upcoming[0].state(), "rescheduled");
@@ -183,8 +183,8 @@ TEST_F(VisitLifeTest, UnansweredCallsRetryOnLaterWindowsSkippingHolidaysThenFall
   EXPECT_EQ(plan_of_customer().at(0).channel(), common::v1::CHANNEL_ON_SITE);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER));
   EXPECT_EQ(plan_of_customer().at(0).state(), "closed");
-  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
-  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   const auto outcomes = life("v-1");
   EXPECT_EQ(outcomes.back(), "closed_unreachable");
   EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), "fallback"), outcomes.end());
@@ -202,7 +202,7 @@ TEST_F(VisitLifeTest, ARefusalClosesTheVisit) {
 
 TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssignedLater) {
   consume({planned("v-1", "")});
-  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
   v1::StartVisitRequest start;
   start.set_visit_id("v-1");
   start.set_customer_id("p-1");
@@ -214,7 +214,7 @@ TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssigne
   const auto e = scheduling_event(assigned);
   consume({e});
   consume({e});  // redelivered: changes nothing
-  EXPECT_EQ(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
   EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned", "assigned"}));
   clock_.set(local(2026, 1, 12, 9, 0));
   EXPECT_TRUE(app_->start("h", start));
@@ -246,7 +246,7 @@ TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
   r.set_agent_id("a-1");
   r.set_note("letter sent");
   ASSERT_TRUE(app_->complete("h", r));
-  EXPECT_TRUE(queries_->agenda("a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   EXPECT_EQ(plan_of_customer().at(0).state(), "completed");
   clock_.set(local(2026, 2, 1, 9, 0));
   EXPECT_EQ(fire(), 0u);

@@ -61,7 +61,7 @@ grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling:
   return edge::handle(ctx, auth_, "GetAgenda", req, [&](const edge::Caller& c) -> core::Status {
     auto mine = as_caller(c, *req);
     if (!mine) return mine.error();
-    auto items = queries_.agenda(mine->agent_id(), mine->view());
+    auto items = queries_.agenda(c.tenant_id, mine->agent_id(), mine->view());
     if (!items) return items.error();
     for (auto& i : *items) *resp->add_items() = std::move(i);
     resp->mutable_page()->set_total(resp->items_size());
@@ -71,8 +71,8 @@ grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling:
 
 grpc::Status VisitService::GetCustomerPlan(grpc::ServerContext* ctx, const scheduling::v1::GetCustomerPlanRequest* req,
                                            scheduling::v1::GetCustomerPlanResponse* resp) {
-  return edge::handle(ctx, auth_, "GetCustomerPlan", req, [&](const edge::Caller&) -> core::Status {
-    auto items = queries_.customer_plan(req->customer_id());
+  return edge::handle(ctx, auth_, "GetCustomerPlan", req, [&](const edge::Caller& c) -> core::Status {
+    auto items = queries_.customer_plan(c.tenant_id, req->customer_id());
     if (!items) return items.error();
     for (auto& i : *items) *resp->add_visits() = std::move(i);
     return core::ok_status();
@@ -81,8 +81,8 @@ grpc::Status VisitService::GetCustomerPlan(grpc::ServerContext* ctx, const sched
 
 grpc::Status VisitService::ExplainVisit(grpc::ServerContext* ctx, const scheduling::v1::ExplainVisitRequest* req,
                                         scheduling::v1::ExplainResponse* resp) {
-  return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller&) -> core::Status {
-    auto xs = queries_.explain(req->customer_id(), req->visit_id());
+  return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller& c) -> core::Status {
+    auto xs = queries_.explain(c.tenant_id, req->customer_id(), req->visit_id());
     if (!xs) return xs.error();
     for (auto& x : *xs) *resp->add_decisions() = std::move(x);
     return core::ok_status();
