@@ -172,6 +172,9 @@ TEST_F(HttpSignIn, ALoginPostedFromAnotherSiteIsRefused) {
   auto r = c.Post("/login", {{"Origin", "http://evil.example"}}, "token=" + token("mgr-1"), "application/x-www-form-urlencoded");
   EXPECT_EQ(r->status, 403);
   EXPECT_TRUE(r->get_header_value("Set-Cookie").empty());
+  auto out = c.Post("/logout", {{"Origin", "http://evil.example"}}, "", "application/x-www-form-urlencoded");
+  EXPECT_EQ(out->status, 403);  // nor signed out from another site
+  EXPECT_TRUE(out->get_header_value("Set-Cookie").empty());
 }
 
 }  // namespace

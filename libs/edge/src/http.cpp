@@ -119,7 +119,10 @@ void HttpServer::use_sign_in(std::shared_ptr<const Authenticator> auth) {
     res.set_redirect("/", 303);
   });
   impl_->server.Post("/logout", [](const httplib::Request& req, httplib::Response& res) {
-    if (!same_origin(req)) return;
+    if (!same_origin(req)) {
+      res.status = 403;
+      return;
+    }
     res.set_header("Set-Cookie", sign_in::end_session());
     res.set_redirect("/login", 303);
   });
