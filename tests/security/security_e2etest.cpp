@@ -440,6 +440,15 @@ TEST_F(Attacks, API4_OversizedAndOutOfRangeInputIsRefusedAndTheClusterFlowsOn) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(st.error_message().find("occurred_at"), std::string::npos);
 
+  // Every list is paged, agendas too: a forged page token is refused, not trusted.
+  scheduling::v1::GetAgendaRequest agenda;
+  agenda.set_tenant_id("alpha");
+  agenda.set_agent_id("alpha-agent");
+  agenda.mutable_page()->set_page_token("99999999999999999999");
+  scheduling::v1::GetAgendaResponse items;
+  EXPECT_EQ(call(*stub<VisitService>("visit", "supervisor", "alpha"), &VisitService::Stub::GetAgenda, agenda, &items).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
   // A customer the attacks never touched: its event is planned as if nothing had happened.
   big.mutable_customer()->set_id("alpha-c2");
   big.mutable_customer()->set_display_name("after the attacks");

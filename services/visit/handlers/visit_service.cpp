@@ -1,6 +1,7 @@
 #include "visit_service.h"
 
 #include "huifang/edge/handle.h"
+#include "huifang/paging/paging.h"
 #include "huifang/outbox/republish_rpc.h"
 #include "huifang/events/envelope.h"
 
@@ -63,9 +64,8 @@ grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling:
     if (!mine) return mine.error();
     auto items = queries_.agenda(c.tenant_id, mine->agent_id(), mine->view());
     if (!items) return items.error();
-    for (auto& i : *items) *resp->add_items() = std::move(i);
-    resp->mutable_page()->set_total(resp->items_size());
-    return core::ok_status();
+    // Paged like every list: 50 by default, at most 1,000 at a time.
+    return paging::page_into(*items, mine->page(), resp->mutable_items(), resp->mutable_page());
   });
 }
 
