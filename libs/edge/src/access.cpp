@@ -132,11 +132,6 @@ core::Status check_tenant_fields(const google::protobuf::Message& request, const
   return check_tenant(request, caller, "", 0);
 }
 
-core::Status same_tenant(const Caller& caller, std::string_view tenant_id, std::string_view what) {
-  if (is_platform_role(caller.role) || tenant_id == caller.tenant_id) return core::ok_status();
-  return core::make_error(core::make_error_code(core::errc::not_found), std::string(what) + " not found");
-}
-
 std::vector<std::string_view> listed_rpcs() {
   std::vector<std::string_view> out;
   for (const auto& rule : kRules) out.push_back(rule.rpc);

@@ -83,14 +83,6 @@ TEST(Access, ATenantsCallerNamesOnlyItsOwnTenantAnywhereInTheRequest) {
   EXPECT_TRUE(check_tenant_fields(every_tenant, {"ops", Role::platform_operator, "", {}}));
 }
 
-TEST(Access, AnotherTenantsRecordIsNotFound) {
-  EXPECT_TRUE(same_tenant(person(Role::agent), "anju", "visit v-1"));
-  auto st = same_tenant(person(Role::agent), "qiaoxin", "visit v-1");
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().kind(), core::condition::not_found);
-  EXPECT_EQ(st.error().message, "visit v-1 not found");
-}
-
 class BearerTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -15,6 +15,20 @@ core::Error unauthenticated(std::string message) {
   return core::make_error(core::make_error_code(core::errc::unauthenticated), std::move(message));
 }
 
+// A verified token's claims as a caller: the role must be known and bind a tenant exactly when it
+// is a tenant's role.
+core::Result<Caller> caller_from_claims(auth::Claims claims) {
+  Caller c;
+  if (!parse_role(claims.role, c.role)) return unauthenticated("bearer token refused: unknown role");
+  if (is_platform_role(c.role) != claims.tenant.empty())
+    return unauthenticated(is_platform_role(c.role) ? "bearer token refused: a platform role carries no tenant"
+                                                    : "bearer token refused: no tenant claim");
+  c.subject = std::move(claims.subject);
+  c.tenant_id = std::move(claims.tenant);
+  c.org_units = std::move(claims.org_units);
+  return c;
+}
+
 class BearerAuthenticator final : public Authenticator {
  public:
   BearerAuthenticator(std::shared_ptr<const auth::KeySet> keys, auth::VerifyOptions options, const core::Clock& wall,
@@ -83,17 +97,6 @@ bool parse_role(std::string_view text, Role& out) {
 
 bool is_platform_role(Role r) { return r == Role::platform_operator || r == Role::service; }
 
-core::Result<Caller> caller_from_claims(auth::Claims claims) {
-  Caller c;
-  if (!parse_role(claims.role, c.role)) return unauthenticated("bearer token refused: unknown role");
-  if (is_platform_role(c.role) != claims.tenant.empty())
-    return unauthenticated(is_platform_role(c.role) ? "bearer token refused: a platform role carries no tenant"
-                                                    : "bearer token refused: no tenant claim");
-  c.subject = std::move(claims.subject);
-  c.tenant_id = std::move(claims.tenant);
-  c.org_units = std::move(claims.org_units);
-  return c;
-}
 
 std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
                                                     auth::VerifyOptions options, const core::Clock& wall,

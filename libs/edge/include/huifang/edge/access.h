@@ -1,8 +1,8 @@
 #pragma once
 // Who may call what, declared once (src/access.cpp): each RPC and the roles allowed to call it.
 // `handle` applies it before any handler runs; an RPC not in the table is refused (deny by
-// default). Object-level checks (this visit is the caller's tenant's, this agent's) stay with the
-// handler that loads the object, through `same_tenant`.
+// default). Object-level checks (this visit is the caller's tenant's) stay with the code that
+// loads the object, which answers NOT_FOUND for another tenant's so that ids are not confirmed.
 #include <google/protobuf/message.h>
 
 #include <string_view>
@@ -20,10 +20,6 @@ core::Status authorize(std::string_view rpc, const Caller& caller);
 // be the caller's (an empty one too: "every tenant" is nobody's to ask for). Platform callers
 // pass. PERMISSION_DENIED names the field.
 core::Status check_tenant_fields(const google::protobuf::Message& request, const Caller& caller);
-
-// NOT_FOUND (not "forbidden", so ids of other tenants are not confirmed to exist) unless a record
-// of `tenant_id` belongs to the caller's tenant. `what` names it: "visit v-1".
-core::Status same_tenant(const Caller& caller, std::string_view tenant_id, std::string_view what);
 
 // The methods the table lists, for the test that every served RPC has a rule.
 std::vector<std::string_view> listed_rpcs();

@@ -51,7 +51,4 @@ std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::
 // Every call is `caller`. For tests that drive handlers in-process; no server is built with it.
 std::shared_ptr<Authenticator> fixed_caller_authenticator(Caller caller);
 
-// The same checks as bearer_authenticator, on claims already verified.
-core::Result<Caller> caller_from_claims(auth::Claims claims);
-
 }  // namespace huifang::edge
