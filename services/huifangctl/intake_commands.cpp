@@ -212,6 +212,33 @@ void add_intake_commands(CLI::App& app, Run& run) {
       render(std::cout, resp, run.json);
   });
 
+  static bool do_not_contact = false;
+  static std::vector<std::string> channel_consents;
+  static std::string consent_reason;
+  auto* consent = customers->add_subcommand(
+      "consent", "set do-not-contact and channel consents; the customer's open visits that lose every channel are called off");
+  consent->add_option("id", customer_id, "customer id")->required();
+  consent->add_flag("--do-not-contact", do_not_contact, "the customer asked not to be contacted at all");
+  consent->add_option("--channel", channel_consents, "channel=yes|no (repeatable), e.g. --channel sms=no");
+  consent->add_option("--reason", consent_reason, "why (customer request, regulation ...)")->required();
+  consent->callback([&run] {
+    intake::v1::SetConsentRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_customer_id(customer_id);
+    r.set_do_not_contact(do_not_contact);
+    r.set_reason(consent_reason);
+    for (const auto& kv : channel_consents) {
+      const auto eq = kv.find('=');
+      const std::string v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+      if (v != "yes" && v != "no") return void(run.code = usage("--channel: '" + kv + "' is not channel=yes or channel=no"));
+      (*r.mutable_consents())[kv.substr(0, eq)] = v == "yes";
+    }
+    auto c = run.client();
+    intake::v1::SetConsentResponse resp;
+    if ((run.code = c.call("customers consent", *c.intake, &intake::v1::IntakeService::Stub::SetConsent, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
   static std::string category, key, at, event_org;
   static std::vector<std::string> attrs;
   auto* event = app.add_subcommand("event", "record one service event (a discharge, a repair, a delivery ...)");

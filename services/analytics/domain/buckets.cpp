@@ -64,8 +64,9 @@ void Buckets::add_to(BucketKey key, const Totals& t, int sign) {
 
 void Buckets::add(const v1::VisitFact& v, int sign) {
   if (v.tenant_id().empty()) return;
-  // Due: counted in the day it became due, once its time came (or it was completed or closed).
-  if (v.due() || v.completed() || v.closed()) {
+  // Due: counted in the day it became due, once its time came (or it was completed or closed);
+  // a visit called off because the customer withdrew consent was never owed.
+  if ((v.due() || v.completed() || v.closed()) && !v.cancelled()) {
     Totals t;
     t.due = 1;
     t.target_ppm = static_cast<uint64_t>(std::llround((v.rate_target() > 0 ? v.rate_target() : 1.0) * 1e6));

@@ -42,7 +42,7 @@ bool Projection::handles(std::string_view t) {
       "scheduling.VisitPlanned", "scheduling.VisitAssigned", "scheduling.VisitDue",
       "scheduling.VisitOverdue", "scheduling.VisitClosedUnreachable",
       "visit.VisitCompleted",    "visit.VisitDue",           "visit.VisitOverdue",
-      "visit.VisitClosedUnreachable"};
+      "visit.VisitClosedUnreachable", "visit.VisitCancelled"};
   return t.starts_with("complaints.") || std::find(std::begin(kTypes), std::end(kTypes), t) != std::end(kTypes);
 }
 
@@ -114,7 +114,7 @@ bool Projection::change_complaint(const std::string& id, Change&& change) {
 
 void Projection::count(const std::string& id, const VisitFact& f, int sign) {
   buckets_.add(f, sign);
-  if (f.overdue() && !f.completed() && !f.closed() && !f.tenant_id().empty()) {
+  if (f.overdue() && !f.completed() && !f.closed() && !f.cancelled() && !f.tenant_id().empty()) {
     std::tuple<std::string, int64_t, std::string> row{f.tenant_id(), f.due_by_us(), id};
     if (sign > 0) overdue_.insert(std::move(row));
     else overdue_.erase(row);
@@ -196,6 +196,12 @@ bool Projection::apply_visit(const events::Envelope& e) {
     case visit::v1::VisitEvent::kVisitDue: return due(e, b.visit_due());
     case visit::v1::VisitEvent::kVisitOverdue: return overdue(e, b.visit_overdue().visit_id());
     case visit::v1::VisitEvent::kVisitClosedUnreachable: return closed(e, b.visit_closed_unreachable().visit_id());
+    case visit::v1::VisitEvent::kVisitCancelled:
+      return change_visit(b.visit_cancelled().visit_id(), [&](VisitFact& f) {
+        bool changed = set(*f.mutable_tenant_id(), e.tenant_id());
+        if (!f.cancelled() && !f.completed()) f.set_cancelled(true), changed = true;
+        return changed;
+      });
     default: return false;
   }
 }

@@ -350,6 +350,28 @@ TEST(Projection, ACompletionTakesTheVisitOffTheOverdueListAndOutOfTheOverdueCoun
   EXPECT_EQ(t.due, 7u);
 }
 
+// A customer who withdrew consent was never owed the visit: it leaves the due count, the
+// overdue count and the overdue list, and is not counted as unreachable either.
+TEST(Projection, AVisitCalledOffForWithdrawnConsentIsInNoVisitFigure) {
+  auto ev = hospital();
+  events::Envelope e;
+  e.set_tenant_id("h");
+  e.mutable_stream()->set_id("v4");
+  e.mutable_visit()->mutable_visit_cancelled()->set_visit_id("v4");
+  ev.all.push_back(e);
+  Projection live(8);
+  for (const auto& x : ev.all) live.apply(x);
+  EXPECT_TRUE(live.overdue(tenant_h()).empty());
+  const auto t = live.totals(tenant_h()).at({"", INT32_MIN});
+  EXPECT_EQ(t.due, 6u);  // 7 without the called-off one
+  EXPECT_EQ(t.overdue, 0u);
+  EXPECT_EQ(t.unreachable, 0u);
+  EXPECT_EQ(t.completed, 4u);
+  // A completed visit stays completed.
+  e.mutable_visit()->mutable_visit_cancelled()->set_visit_id("v1");
+  EXPECT_FALSE(live.apply(e));
+}
+
 TEST(Projection, AgentFiguresLeaveComplaintsOut) {
   const auto p = fold(hospital().all);
   for (const auto& [k, t] : p.totals(tenant_h(), GroupBy::agent)) EXPECT_EQ(t.complaints, 0u) << k.first;

@@ -90,7 +90,7 @@ std::vector<PlannedVisit> plan(const Policy& policy, const HolidayCalendar& cale
         out.push_back(std::move(v));
         continue;
       }
-      if (auto c = customer.consents.find(channel_name(rule.channel)); c != customer.consents.end() && !c->second) {
+      if (!events::consented(customer.consents, rule.channel)) {
         v.outcome = Outcome::suppressed;
         v.suppression = Suppression::no_consent;
         v.reason = std::string("no consent for channel ") + channel_name(rule.channel);

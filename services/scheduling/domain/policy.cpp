@@ -109,18 +109,6 @@ core::Result<Rule> parse_rule(const YAML::Node& n, const std::string& path) {
 
 }  // namespace
 
-const char* channel_name(common::v1::Channel c) {
-  switch (c) {
-    case common::v1::CHANNEL_PHONE: return "phone";
-    case common::v1::CHANNEL_SMS: return "sms";
-    case common::v1::CHANNEL_LETTER: return "letter";
-    case common::v1::CHANNEL_ON_SITE: return "on_site";
-    case common::v1::CHANNEL_EMAIL: return "email";
-    case common::v1::CHANNEL_WECHAT: return "wechat";
-    default: return "unspecified";
-  }
-}
-
 core::Result<common::v1::Channel> parse_channel(const std::string& name, const std::string& path) {
   for (auto c : {common::v1::CHANNEL_PHONE, common::v1::CHANNEL_SMS, common::v1::CHANNEL_LETTER,
                  common::v1::CHANNEL_ON_SITE, common::v1::CHANNEL_EMAIL, common::v1::CHANNEL_WECHAT})

@@ -10,6 +10,7 @@
 #include "huifang/common/v1/common.pb.h"
 #include "huifang/calendar/calling_slots.h"
 #include "huifang/core/result.h"
+#include "huifang/events/channels.h"
 
 namespace huifang::scheduling {
 
@@ -63,6 +64,6 @@ struct Policy {
 
 core::Result<Policy> parse_policy(const std::string& yaml);
 core::Result<common::v1::Channel> parse_channel(const std::string& name, const std::string& path);
-const char* channel_name(common::v1::Channel c);
+using events::channel_name;
 
 }  // namespace huifang::scheduling

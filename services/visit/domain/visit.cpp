@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "huifang/events/channels.h"
+
 namespace huifang::visit {
 namespace {
 
@@ -17,6 +19,7 @@ core::Status may_act(const VisitState& s, const std::string& visit_id, const std
     return core::make_error(core::make_error_code(core::errc::permission_denied),
                             "visit " + visit_id + " is assigned to another agent");
   if (s.completed) return precondition("visit " + visit_id + " is already completed");
+  if (s.stage == "cancelled") return precondition("visit " + visit_id + " was called off: the customer withdrew consent");
   if (s.closed) return precondition("visit " + visit_id + " is closed");
   return core::ok_status();
 }
@@ -61,6 +64,16 @@ events::Envelope closed_unreachable(const VisitState& s, const std::string& why)
   return body(std::move(b));
 }
 
+events::Envelope channel_fallback(const VisitState& s, common::v1::Channel to, const std::string& why) {
+  v1::VisitEvent b;
+  auto* f = b.mutable_visit_channel_fallback();
+  f->set_visit_id(s.plan.decision().visit_id());
+  f->set_from(s.channel);
+  f->set_to(to);
+  f->set_reason(why);
+  return body(std::move(b));
+}
+
 // An unanswered attempt: another try on a later calling window while the channel has attempts
 // left, then the policy's next channel, then closed as unreachable.
 std::vector<events::Envelope> after_unanswered(const VisitState& s, const std::string& outcome,
@@ -82,13 +95,8 @@ std::vector<events::Envelope> after_unanswered(const VisitState& s, const std::s
   };
   if (made < allowed) return {retry(made + 1)};
   if (s.fallback_index < s.plan.fallback_channels_size()) {
-    v1::VisitEvent b;
-    auto* f = b.mutable_visit_channel_fallback();
-    f->set_visit_id(id);
-    f->set_from(s.channel);
-    f->set_to(s.plan.fallback_channels(s.fallback_index));
-    f->set_reason(std::to_string(made) + " unanswered attempts");
-    return {body(std::move(b)), retry(1)};
+    return {channel_fallback(s, s.plan.fallback_channels(s.fallback_index), std::to_string(made) + " unanswered attempts"),
+            retry(1)};
   }
   return {closed_unreachable(s, std::to_string(made) + " unanswered attempts; no fallback channel left")};
 }
@@ -138,11 +146,15 @@ void evolve(VisitState& s, const events::Envelope& e) {
       s.channel_attempts = b.visit_retry_scheduled().attempt() - 1;
       s.scheduled_at = events::from_proto(b.visit_retry_scheduled().scheduled_at());
       break;
-    case v1::VisitEvent::kVisitChannelFallback:
+    case v1::VisitEvent::kVisitChannelFallback: {
       s.channel = b.visit_channel_fallback().to();
       s.channel_attempts = 0;
-      ++s.fallback_index;
+      // Past the channel moved to: a fallback for lost consent may skip channels of the plan.
+      const auto& rest = s.plan.fallback_channels();
+      const auto at = std::find(rest.begin() + std::min(s.fallback_index, rest.size()), rest.end(), s.channel);
+      s.fallback_index = at == rest.end() ? s.fallback_index + 1 : static_cast<int>(at - rest.begin()) + 1;
       break;
+    }
     case v1::VisitEvent::kVisitStarted: s.started = true; break;
     case v1::VisitEvent::kVisitAttempted: s.attempts = b.visit_attempted().attempt(); break;
     case v1::VisitEvent::kVisitCompleted:
@@ -150,6 +162,10 @@ void evolve(VisitState& s, const events::Envelope& e) {
       s.closed = true;
       s.stage = "completed";
       s.completion = b.visit_completed();
+      break;
+    case v1::VisitEvent::kVisitCancelled:
+      s.closed = true;
+      s.stage = "cancelled";
       break;
     case v1::VisitEvent::kVisitUnreachable:
     case v1::VisitEvent::kVisitClosedUnreachable:
@@ -192,6 +208,27 @@ std::vector<events::Envelope> on_deadline(const VisitState& s, Deadline kind) {
   if (kind == Deadline::due) fill(b.mutable_visit_due());
   else fill(b.mutable_visit_overdue());
   return {body(std::move(b))};
+}
+
+std::vector<events::Envelope> on_consent_changed(const VisitState& s, const intake::v1::ConsentChanged& c) {
+  if (!s.planned || s.closed) return {};
+  const std::string why = c.reason().empty() ? "" : ": " + c.reason();
+  auto cancel = [&](const std::string& reason) {
+    v1::VisitEvent b;
+    auto* x = b.mutable_visit_cancelled();
+    x->set_visit_id(s.plan.decision().visit_id());
+    x->set_reason(reason + why);
+    x->set_category(s.plan.decision().category());
+    x->set_org_unit_id(s.plan.decision().org_unit_id());
+    return body(std::move(b));
+  };
+  if (c.do_not_contact()) return {cancel("customer asked not to be contacted")};
+  if (events::consented(c.consents(), s.channel)) return {};
+  const std::string lost = std::string("consent for ") + events::channel_name(s.channel) + " withdrawn";
+  for (int i = s.fallback_index; i < s.plan.fallback_channels_size(); ++i)
+    if (events::consented(c.consents(), s.plan.fallback_channels(i)))
+      return {channel_fallback(s, s.plan.fallback_channels(i), lost + why)};
+  return {cancel(lost + "; no channel of the plan left with consent")};
 }
 
 core::Result<events::Decision> decide_start(const VisitState& s, const v1::StartVisitRequest& r) {

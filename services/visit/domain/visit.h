@@ -12,6 +12,7 @@
 #include "huifang/calendar/calling_slots.h"
 #include "huifang/core/result.h"
 #include "huifang/events/decision.h"
+#include "huifang/intake/v1/events.pb.h"
 #include "huifang/scheduling/v1/events.pb.h"
 #include "huifang/visit/v1/service.pb.h"
 
@@ -23,12 +24,12 @@ struct VisitState {
   std::string tenant_id;
   std::string agent_id;
   common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;  // the channel now in use
-  std::string stage;                // planned, due, rescheduled, overdue, completed, closed
+  std::string stage;                // planned, due, rescheduled, overdue, completed, closed, cancelled
   core::Timestamp scheduled_at{};   // when to call: due_from, a retry's window, the customer's time
   bool due = false;
   bool overdue = false;
   bool started = false;
-  bool closed = false;  // completed or given up
+  bool closed = false;  // completed, given up or cancelled
   bool completed = false;
   uint32_t attempts = 0;          // attempts recorded, over every channel
   uint32_t channel_attempts = 0;  // unanswered on the current channel
@@ -49,6 +50,11 @@ enum class Deadline { due, overdue };
 std::vector<events::Envelope> on_planned(const VisitState& s, core::Timestamp now);
 // A timer of the visit came due: VisitDue / VisitOverdue, or nothing when it no longer applies.
 std::vector<events::Envelope> on_deadline(const VisitState& s, Deadline kind);
+
+// The customer's consent changed: an open visit whose customer asked not to be contacted, or
+// whose channel and every later fallback channel lost consent, is called off (VisitCancelled);
+// one whose current channel lost consent moves to the plan's next channel that still has it.
+std::vector<events::Envelope> on_consent_changed(const VisitState& s, const intake::v1::ConsentChanged& c);
 
 core::Result<events::Decision> decide_start(const VisitState& s, const v1::StartVisitRequest& r);
 // An attempt and what follows from it: the customer's callback time, a retry on a later calling

@@ -149,6 +149,64 @@ TEST(VisitDecide, UnsolvedProblemsAreRaisedAndSensitiveFindingsFlaggedToTheirOwn
   EXPECT_EQ(d->events[2].visit().sensitive_finding_flagged().owner(), "dr-li");
 }
 
+intake::v1::ConsentChanged consent(bool do_not_contact, std::map<std::string, bool> channels = {}) {
+  intake::v1::ConsentChanged c;
+  c.set_customer_id("c-1");
+  c.set_do_not_contact(do_not_contact);
+  c.set_reason("moved abroad");
+  for (const auto& [k, v] : channels) (*c.mutable_consents())[k] = v;
+  return c;
+}
+
+TEST(VisitConsent, DoNotContactCallsOffAnOpenVisitAndTheAgentCanNoLongerStartIt) {
+  auto s = planned();
+  s.channel = common::v1::CHANNEL_PHONE;
+  const auto es = on_consent_changed(s, consent(true));
+  ASSERT_EQ(es.size(), 1u);
+  ASSERT_TRUE(es[0].visit().has_visit_cancelled());
+  EXPECT_EQ(es[0].visit().visit_cancelled().reason(), "customer asked not to be contacted: moved abroad");
+  EXPECT_EQ(es[0].visit().visit_cancelled().category(), "logistics.delivery_completed");
+  s = fold(s, es);
+  EXPECT_TRUE(s.closed);
+  EXPECT_EQ(s.stage, "cancelled");
+  v1::StartVisitRequest r;
+  r.set_visit_id("v-1");
+  r.set_agent_id("a-1");
+  auto d = decide_start(s, r);
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().kind(), core::condition::failed_precondition);
+  EXPECT_TRUE(on_consent_changed(s, consent(true)).empty());  // once
+}
+
+TEST(VisitConsent, ALostChannelMovesTheVisitToTheNextChannelThatStillHasConsent) {
+  auto s = planned();
+  s.channel = common::v1::CHANNEL_PHONE;
+  s.plan.add_fallback_channels(common::v1::CHANNEL_SMS);
+  s.plan.add_fallback_channels(common::v1::CHANNEL_LETTER);
+  // A change that leaves the channel in use open changes nothing.
+  EXPECT_TRUE(on_consent_changed(s, consent(false, {{"sms", false}})).empty());
+  // Phone and SMS withdrawn: the letter, skipping SMS.
+  auto es = on_consent_changed(s, consent(false, {{"phone", false}, {"sms", false}}));
+  ASSERT_EQ(es.size(), 1u);
+  ASSERT_TRUE(es[0].visit().has_visit_channel_fallback());
+  EXPECT_EQ(es[0].visit().visit_channel_fallback().to(), common::v1::CHANNEL_LETTER);
+  EXPECT_EQ(es[0].visit().visit_channel_fallback().reason(), "consent for phone withdrawn: moved abroad");
+  s = fold(s, es);
+  EXPECT_EQ(s.channel, common::v1::CHANNEL_LETTER);
+  EXPECT_FALSE(s.closed);
+  // The letter withdrawn too: nothing left, called off.
+  es = on_consent_changed(s, consent(false, {{"phone", false}, {"sms", false}, {"letter", false}}));
+  ASSERT_EQ(es.size(), 1u);
+  EXPECT_TRUE(es[0].visit().has_visit_cancelled());
+}
+
+TEST(VisitConsent, ClosedAndCompletedVisitsAreLeftAsTheyAre) {
+  auto s = planned();
+  s.closed = s.completed = true;
+  EXPECT_TRUE(on_consent_changed(s, consent(true)).empty());
+  EXPECT_TRUE(on_consent_changed(VisitState{}, consent(true)).empty());
+}
+
 TEST(Catalog, ScriptsFollowTheCallOrderAndSurveysMatchTheIndustry) {
   const auto s = script_for("hospital.inpatient_discharged");
   ASSERT_EQ(s.sections.size(), 8u);

@@ -18,6 +18,12 @@ inline std::string agenda(const std::string& agent_id) { return "agenda:" + agen
 inline std::string customer_visits(const std::string& customer_id) { return "customer-visits:" + customer_id; }
 // Hash customer id → what an agent needs to make the call (name and contacts).
 inline constexpr const char* kContacts = "contacts";
+// Hash "<tenant>|<customer id>" → why their contacts are withheld (they asked not to be
+// contacted); absent when they may be called. Checked before contacts are shown.
+inline constexpr const char* kWithheld = "withheld";
+inline std::string withheld(const std::string& tenant_id, const std::string& customer_id) {
+  return tenant_id + "|" + customer_id;
+}
 // Hash year → CalendarPublished, in the tenant's partition (retries skip holidays).
 inline constexpr const char* kCalendars = "calendars";
 inline std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }

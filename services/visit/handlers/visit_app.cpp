@@ -2,6 +2,7 @@
 
 #include "huifang/store/errc.h"
 #include "keys.h"
+#include "visit_queries.h"
 #include "visit_indexes.h"
 
 namespace huifang::visit {
@@ -34,6 +35,13 @@ VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& fact
       clock_(clock),
       visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
+store::Argv VisitApp::withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
+                               const std::string& why) const {
+  const std::string k = store_.key(store_.partition_of(customer_id), keys::kWithheld);
+  if (withheld) return {"HSET", k, keys::withheld(tenant_id, customer_id), why};
+  return {"HDEL", k, keys::withheld(tenant_id, customer_id)};
+}
+
 std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
   const auto key = [&](const std::string& partition_key, const char* index) {
     return store_.key(store_.partition_of(partition_key), index);
@@ -53,7 +61,12 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
       contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
-      return {{"HSET", key(c->id(), keys::kContacts), c->id(), contacts.SerializeAsString()}};
+      return {{"HSET", key(c->id(), keys::kContacts), c->id(), contacts.SerializeAsString()},
+              withhold(c->tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted")};
+    }
+    if (b.has_consent_changed()) {
+      const auto& c = b.consent_changed();
+      return {withhold(e.tenant_id(), c.customer_id(), c.do_not_contact(), "customer asked not to be contacted: " + c.reason())};
     }
   }
   return {};
@@ -100,7 +113,7 @@ core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<stor
 bool VisitApp::handles(std::string_view type) {
   return type == "scheduling.VisitPlanned" || type == "scheduling.VisitAssigned" ||
          type == "scheduling.CalendarPublished" || type == "intake.CustomerRegistered" ||
-         type == "intake.CustomerUpdated";
+         type == "intake.CustomerUpdated" || type == "intake.ConsentChanged";
 }
 
 bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch) {
@@ -111,6 +124,12 @@ bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch
     const events::Envelope& e = batch[i].envelope;
     if (e.has_scheduling() && e.scheduling().has_visit_planned()) {
       opens.push_back(open(e));
+    } else if (e.has_intake() && e.intake().has_consent_changed()) {
+      // Rare, and it reads the customer's visits: write what came before, then act in order.
+      for (auto& c : upserts(e)) pending_upserts.push_back(std::move(c));
+      if (auto st = flush(pending_upserts, opens); !st) return {unwritten, st.error()};
+      if (auto st = consent_changed(e); !st) return {i, st.error()};
+      unwritten = i + 1;
     } else if (e.has_scheduling() && e.scheduling().has_visit_assigned()) {
       // Rare (a visit planned before its org unit had an agent): read, then write, in order.
       if (auto st = flush(pending_upserts, opens); !st) return {unwritten, st.error()};
@@ -137,6 +156,22 @@ core::Status VisitApp::assign(const events::Envelope& assigned) {
     return d;
   });
   return ex ? core::ok_status() : core::Status(ex.error());
+}
+
+core::Status VisitApp::consent_changed(const events::Envelope& e) {
+  const auto& c = e.intake().consent_changed();
+  // The customer's visits of this tenant, with their state as the agenda shows it.
+  auto visits = VisitQueries(store_, clock_).customer_plan(e.tenant_id(), c.customer_id());
+  if (!visits) return visits.error();
+  for (const auto& item : *visits) {
+    if (item.state() == "completed" || item.state() == "closed" || item.state() == "cancelled") continue;
+    auto ex = run(c.customer_id(), item.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
+      if (s.tenant_id != e.tenant_id()) return runtime::Change(events::Decision{});
+      return runtime::Change(events::Decision{context_of(s), on_consent_changed(s, c)});
+    });
+    if (!ex) return ex.error();
+  }
+  return core::ok_status();
 }
 
 core::Result<runtime::Executed> VisitApp::act(const std::string& tenant, const std::string& customer_id,
@@ -222,13 +257,20 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, 
   for (const auto& sec : script.sections) *resp.add_script() = sec;
   for (const auto& d : script.survey) *resp.add_survey() = d;
   for (const auto& q : theme) resp.add_theme_questions(q);
-  auto c = store_.pool().lease()->command(
-      {"HGET", store_.key(store_.partition_of(r.customer_id()), keys::kContacts), r.customer_id()});
+  const uint32_t p = store_.partition_of(r.customer_id());
+  auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::kContacts), r.customer_id()},
+                                            {"HEXISTS", store_.key(p, keys::kWithheld), keys::withheld(tenant, r.customer_id())}});
   if (!c) return c.error();
+  for (const auto& reply : *c)
+    if (reply.is_error()) return store::bad_reply("visit contacts: " + reply.str);
+  const store::Reply& record = (*c)[0];
+  const bool withheld = (*c)[1].integer != 0;
   intake::v1::Customer contacts;
   // The contacts of this tenant's customer only: another tenant's customer of the same id is not
-  // this one (its record is left unread rather than shown).
-  if (c->type == store::Reply::Type::string && contacts.ParseFromString(c->str) && contacts.tenant_id() != tenant)
+  // this one (its record is left unread rather than shown). None of a customer who asked not to
+  // be contacted, from the moment they asked.
+  if (record.type == store::Reply::Type::string && contacts.ParseFromString(record.str) &&
+      (contacts.tenant_id() != tenant || withheld))
     contacts.Clear();
   for (const auto& ct : contacts.contacts()) {
     auto* out = resp.add_contacts();
@@ -294,7 +336,7 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const std::string& tenant, cons
   if (s.tenant_id != tenant) return not_found(r.visit_id());
   resp.set_agent_id(s.agent_id);
   if (s.completed) *resp.mutable_completion() = s.completion;
-  resp.set_state(s.completed ? "completed" : s.closed ? "closed" : s.started ? "started" : "planned");
+  resp.set_state(s.completed ? "completed" : s.stage == "cancelled" ? "cancelled" : s.closed ? "closed" : s.started ? "started" : "planned");
   return resp;
 }
 

@@ -20,8 +20,8 @@ class VisitApp {
   VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids, const core::Clock& clock);
 
   // A consumed batch of scheduling's and intake's events: every plan opens its visit (all in one
-  // round trip), a late assignment moves a visit onto the agent's agenda, calendars and contacts
-  // are kept as read models. Same contract as bus::BatchOutcome.
+  // round trip), a late assignment moves a visit onto the agent's agenda, a consent withdrawn
+  // calls off the customer's open visits, calendars and contacts are kept as read models. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const runtime::Incoming> batch);
   // The event types apply_batch() acts on (the consumer skips the rest unparsed).
   static bool handles(std::string_view type);
@@ -45,6 +45,12 @@ class VisitApp {
                                       const std::string& visit_id, const Decide& decide);
   // The append that opens a planned visit (no read needed: a visit is opened once).
   store::AppendRequest open(const events::Envelope& planned) const;
+  // The customer's consent changed: each of their open visits of that tenant is called off or
+  // moved to a channel that still has consent (on_consent_changed).
+  core::Status consent_changed(const events::Envelope& e);
+  // The write that withholds (or again shows) a customer's contacts.
+  store::Argv withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
+                       const std::string& why) const;
   // A visit planned while nobody could take it gets its agent.
   core::Status assign(const events::Envelope& assigned);
   // Read-model upserts of other services' facts (idempotent, so no inbox is needed).

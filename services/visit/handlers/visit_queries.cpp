@@ -58,6 +58,10 @@ std::optional<Explanation> explain_event(const events::Envelope& e) {
       x.set_outcome("closed_unreachable");
       x.set_text(b.visit_closed_unreachable().reason());
       break;
+    case visit::v1::VisitEvent::kVisitCancelled:
+      x.set_outcome("cancelled");
+      x.set_text(b.visit_cancelled().reason());
+      break;
     case visit::v1::VisitEvent::kVisitAttempted:
       x.set_outcome("attempted");
       x.set_text("attempt " + std::to_string(b.visit_attempted().attempt()) + ": " +

@@ -252,5 +252,71 @@ TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
   EXPECT_EQ(fire(), 0u);
 }
 
+// PIPL: a customer who asks not to be contacted is not called again, from the moment intake
+// records it — their open visits are called off with the reason (off the agenda, timers gone),
+// completed ones stay as they were, another tenant's same customer id is untouched, and their
+// contacts are no longer shown.
+TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsTheirContacts) {
+  events::Envelope registered;
+  auto* c = registered.mutable_intake()->mutable_customer_registered()->mutable_customer();
+  c->set_id("p-1");
+  c->set_tenant_id("h");
+  c->set_display_name("Wang Fang");
+  auto* phone = c->add_contacts();
+  phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
+  phone->set_value("13800000000");
+  factory_.stamp(registered, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 1);
+  consume({registered, planned("v-1"), planned("v-2"), planned("v-3")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::StartVisitRequest start;
+  start.set_visit_id("v-1");
+  start.set_customer_id("p-1");
+  start.set_agent_id("a-1");
+  ASSERT_EQ(app_->start("h", start)->contacts_size(), 1);
+  v1::CompleteVisitRequest done;
+  done.set_visit_id("v-3");
+  done.set_customer_id("p-1");
+  done.set_agent_id("a-1");
+  done.set_note("letter sent");
+  ASSERT_TRUE(app_->complete("h", done));
+
+  events::Envelope withdrawn;
+  auto* w = withdrawn.mutable_intake()->mutable_consent_changed();
+  w->set_customer_id("p-1");
+  w->set_do_not_contact(true);
+  w->set_reason("asked on the phone");
+  factory_.stamp(withdrawn, {"other", "", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
+  consume({withdrawn});  // another tenant's customer of the same id: nothing of tenant h changes
+  EXPECT_EQ(plan_of_customer().at(0).state(), "planned");
+  EXPECT_EQ(app_->start("h", start)->contacts_size(), 1);
+  factory_.stamp(withdrawn, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
+  consume({withdrawn});
+  consume({withdrawn});  // redelivered: called off once
+
+  std::map<std::string, std::string> states;
+  for (const auto& i : plan_of_customer()) states[i.visit_id()] = i.state();
+  EXPECT_EQ(states, (std::map<std::string, std::string>{{"v-1", "cancelled"}, {"v-2", "cancelled"}, {"v-3", "completed"}}));
+  EXPECT_EQ(life("v-2").back(), "cancelled");
+  const auto explained = queries_->explain("h", "p-1", "v-2");
+  EXPECT_EQ(explained->back().text(), "customer asked not to be contacted: asked on the phone");
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_EQ(app_->start("h", start).error().kind(), core::condition::failed_precondition);
+  clock_.set(local(2026, 2, 1, 9, 0));
+  EXPECT_EQ(fire(), 0u);  // no timer left to make them overdue
+
+  // Contacts are withheld even for a visit planned before the cancellation reached it.
+  consume({planned("v-4")});
+  start.set_visit_id("v-4");
+  auto shown = app_->start("h", start);
+  ASSERT_TRUE(shown) << shown.error().to_string();
+  EXPECT_EQ(shown->contacts_size(), 0);
+  // Consent given again: contacts are shown again.
+  w->set_do_not_contact(false);
+  factory_.stamp(withdrawn, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 3);
+  consume({withdrawn});
+  EXPECT_EQ(app_->start("h", start)->contacts_size(), 1);
+}
+
 }  // namespace
 }  // namespace huifang::visit
