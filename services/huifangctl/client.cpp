@@ -37,6 +37,9 @@ Client::Client(const Endpoints& e, Identity id, Credentials credentials, std::ch
       analytics(analytics::v1::AnalyticsService::NewStub(channel(e.analytics))),
       credentials_(std::move(credentials)),
       timeout_(timeout) {
+  for (const auto& [name, address] : {std::pair{"intake", &e.intake}, std::pair{"visit", &e.visit},
+                                      std::pair{"complaints", &e.complaints}})
+    audit.emplace_back(name, audit::v1::AuditService::NewStub(channel(*address)));
   if (!credentials_.token.empty() || !credentials_.api_key.empty()) {
     token_ = credentials_.token;
     return;
@@ -83,6 +86,7 @@ std::unique_ptr<grpc::ClientContext> Client::context() const {
   ctx->set_deadline(std::chrono::system_clock::now() + timeout_);
   if (!token_.empty()) ctx->AddMetadata("authorization", "Bearer " + token_);
   else if (!credentials_.api_key.empty()) ctx->AddMetadata("x-api-key", credentials_.api_key);
+  if (!credentials_.purpose.empty()) ctx->AddMetadata("x-huifang-purpose", credentials_.purpose);
   return ctx;
 }
 

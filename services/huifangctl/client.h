@@ -10,6 +10,7 @@
 #include <string>
 
 #include "huifang/analytics/v1/service.grpc.pb.h"
+#include "huifang/audit/v1/audit.grpc.pb.h"
 #include "huifang/auth/local_issuer.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
@@ -43,6 +44,7 @@ struct Credentials {
   std::string api_key;  // an integration's API key, sent as is
   std::string token;    // a token from the identity provider, sent as is
   std::string key_dir;  // else: the local issuer's directory (embedded default), to mint from
+  std::string purpose;  // why personal data is read (x-huifang-purpose); empty: the role's usual one
 };
 
 class Client {
@@ -58,8 +60,10 @@ class Client {
   std::unique_ptr<visit::v1::VisitService::Stub> visit;
   std::unique_ptr<complaints::v1::ComplaintService::Stub> complaints;
   std::unique_ptr<analytics::v1::AnalyticsService::Stub> analytics;
+  // The audit trails of the services that serve personal data, by service name.
+  std::vector<std::pair<std::string, std::unique_ptr<audit::v1::AuditService::Stub>>> audit;
 
-  // A context with the deadline and the caller's token.
+  // A context with the deadline, the caller's token and the declared purpose.
   std::unique_ptr<grpc::ClientContext> context() const;
   // Prints why a call failed ("what: NOT_FOUND: complaint x does not exist") and returns the exit code.
   static int failed(const std::string& what, const grpc::Status& st);

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
                  "with the local key: the caller's role (agent, supervisor, manager, executive, analyst, auditor, admin, "
                  "integration, operator; default admin of --tenant, operator without)")
       ->envname("HUIFANG_ROLE");
+  app.add_option("--purpose", run.credentials.purpose,
+                 "why you read personal data, recorded in the audit trail (default: the role's usual purpose)")
+      ->envname("HUIFANG_PURPOSE");
   app.add_option("--timeout", run.timeout_seconds, "seconds to wait for each call")->capture_default_str();
   app.add_option("--intake", run.endpoints.intake, "intake gRPC address")->capture_default_str()->envname("HUIFANG_INTAKE_GRPC");
   app.add_option("--scheduling", run.endpoints.scheduling, "scheduling gRPC address")->capture_default_str()->envname("HUIFANG_SCHEDULING_GRPC");
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   add_analytics_commands(app, run);
   add_demo_command(app, run);
   add_auth_commands(app, run);
+  add_audit_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "huifang/analytics/v1/service.grpc.pb.h"
+#include "huifang/audit/v1/audit.grpc.pb.h"
 #include "huifang/auth/api_keys.h"
 #include "huifang/auth/keys.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
@@ -403,6 +404,61 @@ TEST_F(Attacks, API3_AnAgentCannotActUnderAnotherAgentsId) {
                        &started);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_NE(st.error_message().find("alpha-agent-2"), std::string::npos) << st.error_message();
+}
+
+// Privacy (PIPL; API3 Broken Object Property Level Authorization for the trail itself): every read
+// of a personal record is in its service's audit trail with the verified reader, role, purpose
+// and time; only the tenant's auditor reads it; a purpose that is not a short text is refused and
+// reads nothing.
+TEST_F(Attacks, Privacy_EveryPersonalReadIsAuditedAndOnlyTheTenantsAuditorReadsTheTrail) {
+  using audit::v1::AuditService;
+  visit::v1::GetVisitRequest gv;
+  gv.set_visit_id(beta_visit_);
+  gv.set_customer_id("beta-c1");
+  visit::v1::GetVisitResponse seen;
+  auto beta_admin = stub<VisitService>("visit", "admin", "beta", "beta-reviewer");
+  ASSERT_TRUE(ok(call(*beta_admin, &VisitService::Stub::GetVisit, gv, &seen, {{"x-huifang-purpose", "complaint review"}})));
+  intake::v1::GetCustomerRequest gc;
+  gc.set_tenant_id("beta");
+  gc.set_customer_id("beta-c1");
+  intake::v1::GetCustomerResponse customer;
+  ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta", "beta-reviewer"), &IntakeService::Stub::GetCustomer, gc,
+                      &customer)));
+  // Refused before anything is read: no record.
+  EXPECT_EQ(call(*beta_admin, &VisitService::Stub::GetVisit, gv, &seen, {{"x-huifang-purpose", std::string(100, 'x')}})
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  audit::v1::ListAuditRecordsRequest list;
+  list.set_tenant_id("beta");
+  list.set_reader("beta-reviewer");
+  audit::v1::ListAuditRecordsResponse trail;
+  ASSERT_TRUE(ok(call(*stub<AuditService>("visit", "auditor", "beta"), &AuditService::Stub::ListAuditRecords, list, &trail)));
+  ASSERT_EQ(trail.records_size(), 1);
+  EXPECT_EQ(trail.records(0).rpc(), "GetVisit");
+  EXPECT_EQ(trail.records(0).role(), "admin");
+  EXPECT_EQ(trail.records(0).purpose(), "complaint review");
+  EXPECT_EQ(trail.records(0).visit_id(), beta_visit_);
+  EXPECT_EQ(trail.records(0).customer_id(), "beta-c1");
+  EXPECT_EQ(trail.records(0).service(), "visit");
+  EXPECT_LE(std::abs(trail.records(0).at().seconds() -
+                     std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()),
+            60);
+  ASSERT_TRUE(ok(call(*stub<AuditService>("intake", "auditor", "beta"), &AuditService::Stub::ListAuditRecords, list, &trail)));
+  ASSERT_EQ(trail.records_size(), 1);
+  EXPECT_EQ(trail.records(0).rpc(), "GetCustomer");
+  EXPECT_EQ(trail.records(0).purpose(), "review");
+
+  // Alpha's auditor sees none of beta's trail, and cannot ask for it.
+  list.set_tenant_id("alpha");
+  ASSERT_TRUE(ok(call(*stub<AuditService>("visit", "auditor", "alpha"), &AuditService::Stub::ListAuditRecords, list, &trail)));
+  EXPECT_EQ(trail.records_size(), 0);
+  list.set_tenant_id("beta");
+  EXPECT_EQ(call(*stub<AuditService>("visit", "auditor", "alpha"), &AuditService::Stub::ListAuditRecords, list, &trail).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Nobody but the auditor reads it, not even the tenant's admin.
+  EXPECT_EQ(call(*stub<AuditService>("visit", "admin", "beta"), &AuditService::Stub::ListAuditRecords, list, &trail).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // API4 Unrestricted Resource Consumption: oversized and out-of-range input is refused and changes

@@ -23,7 +23,9 @@ constexpr Roles kPeople = kFrontline | kExecutive | kAnalyst | kAuditor;
 struct Rule {
   std::string_view rpc;
   Roles roles;
+  bool personal = false;  // serves personal data: each successful call is audited (audit.h)
 };
+constexpr bool kPersonal = true;
 
 // The table. Method names are unique across the five services, or mean the same thing where
 // shared (GetAgenda, RepublishEvents).
@@ -36,8 +38,8 @@ constexpr std::array kRules = {
     Rule{"ListAgents", kSupervisor | kManager | kExecutive | kAdmin},
     Rule{"CreateCustomer", kSupervisor | kManager | kAdmin},
     Rule{"UpdateCustomer", kSupervisor | kManager | kAdmin},
-    Rule{"GetCustomer", kFrontline},
-    Rule{"ListCustomers", kFrontline},
+    Rule{"GetCustomer", kFrontline, kPersonal},
+    Rule{"ListCustomers", kFrontline, kPersonal},
     Rule{"SetConsent", kFrontline},
     Rule{"ImportCustomers", kAdmin},
     Rule{"RecordServiceEvent", kIntegration | kAdmin},
@@ -55,15 +57,15 @@ constexpr std::array kRules = {
     Rule{"ExplainVisit", kFrontline},
     Rule{"ExplainServiceEvent", kFrontline},
     // visit
-    Rule{"StartVisit", kAgent | kSupervisor},
+    Rule{"StartVisit", kAgent | kSupervisor, kPersonal},
     Rule{"RecordAttempt", kAgent | kSupervisor},
     Rule{"SubmitSurvey", kAgent | kSupervisor},
     Rule{"CompleteVisit", kAgent | kSupervisor},
-    Rule{"GetVisit", kFrontline},
+    Rule{"GetVisit", kFrontline, kPersonal},
     // complaints
     Rule{"OpenComplaint", kFrontline},
-    Rule{"ListComplaints", kFrontline | kExecutive},
-    Rule{"GetComplaint", kFrontline | kExecutive},
+    Rule{"ListComplaints", kFrontline | kExecutive, kPersonal},
+    Rule{"GetComplaint", kFrontline | kExecutive, kPersonal},
     Rule{"AssignComplaint", kSupervisor | kManager | kAdmin},
     Rule{"StartInvestigation", kFrontline},
     Rule{"AddNote", kFrontline},
@@ -82,6 +84,8 @@ constexpr std::array kRules = {
     Rule{"ListOverdueVisits", kSupervisor | kManager | kExecutive | kAdmin},
     Rule{"Rebuild", kOperator},
     Rule{"GetProjectionStatus", kFigures | kOperator | kService},
+    // every service: its trail of personal-data reads
+    Rule{"ListAuditRecords", kAuditor},
 };
 
 core::Error denied(std::string message, std::string field = {}) {
@@ -125,6 +129,12 @@ core::Status authorize(std::string_view rpc, const Caller& caller) {
     return denied("role '" + std::string(role_name(caller.role)) + "' may not call " + std::string(rpc));
   }
   return denied(std::string(rpc) + " has no access rule; refused");
+}
+
+bool is_personal_read(std::string_view rpc) {
+  for (const auto& rule : kRules)
+    if (rule.rpc == rpc) return rule.personal;
+  return false;
 }
 
 core::Status check_tenant_fields(const google::protobuf::Message& request, const Caller& caller) {

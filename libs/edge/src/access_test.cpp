@@ -17,6 +17,7 @@
 #include "huifang/auth/local_issuer.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/edge/handle.h"
+#include "huifang/audit/v1/audit.pb.h"
 #include "huifang/intake/v1/service.pb.h"
 #include "huifang/scheduling/v1/service.pb.h"
 #include "huifang/visit/v1/service.pb.h"
@@ -31,7 +32,7 @@ std::set<std::string> served_rpcs() {
   const google::protobuf::FileDescriptor* files[] = {
       intake::v1::CreateCustomerRequest::descriptor()->file(), scheduling::v1::PutPolicyRequest::descriptor()->file(),
       visit::v1::StartVisitRequest::descriptor()->file(), complaints::v1::OpenComplaintRequest::descriptor()->file(),
-      analytics::v1::FigureQuery::descriptor()->file()};
+      analytics::v1::FigureQuery::descriptor()->file(), audit::v1::AuditRecord::descriptor()->file()};
   std::set<std::string> out;
   for (const auto* f : files)
     for (int s = 0; s < f->service_count(); ++s)
@@ -46,6 +47,18 @@ TEST(Access, EveryServedRpcHasARuleAndEveryRuleAnRpc) {
   for (auto rpc : listed_rpcs()) listed.insert(std::string(rpc));
   for (const auto& rpc : served) EXPECT_TRUE(listed.count(rpc)) << rpc << " is served but has no access rule";
   for (const auto& rpc : listed) EXPECT_TRUE(served.count(rpc)) << rpc << " has a rule but is not served";
+}
+
+// The reads PIPL asks to audit are the ones the table marks; figures and commands are not.
+TEST(Access, PersonalReadsAreMarkedAndOnlyTheAuditorReadsTheTrail) {
+  for (auto rpc : {"GetCustomer", "ListCustomers", "StartVisit", "GetVisit", "GetComplaint", "ListComplaints"})
+    EXPECT_TRUE(is_personal_read(rpc)) << rpc;
+  for (auto rpc : {"GetOverview", "RecordAttempt", "CreateCustomer", "ListAuditRecords", "NoSuchRpc"})
+    EXPECT_FALSE(is_personal_read(rpc)) << rpc;
+  EXPECT_TRUE(authorize("ListAuditRecords", person(Role::auditor)));
+  for (auto role : {Role::admin, Role::manager, Role::agent, Role::analyst, Role::executive})
+    EXPECT_FALSE(authorize("ListAuditRecords", person(role))) << role_name(role);
+  EXPECT_FALSE(authorize("ListAuditRecords", {"op", Role::platform_operator, "", {}}));
 }
 
 TEST(Access, RolesGetWhatTheTableSaysAndNothingElse) {

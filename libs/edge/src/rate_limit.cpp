@@ -24,6 +24,10 @@ class RateLimited final : public Authenticator {
     return charged(inner_->authenticate(ctx));
   }
   core::Result<Caller> verify(std::string_view token) const override { return charged(inner_->verify(token)); }
+  core::Status record_read(std::string_view rpc, const Caller& reader, const std::string& purpose,
+                           const google::protobuf::Message* request) const override {
+    return inner_->record_read(rpc, reader, purpose, request);
+  }
 
  private:
   struct Bucket {

@@ -166,10 +166,14 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!rate) return rate.error();
   auto burst = c.get_int("rate-burst", 1, 1'000'000);
   if (!burst) return burst.error();
-  rt->auth_ = edge::rate_limited(
-      edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
-                                 {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
-      {static_cast<double>(*rate), static_cast<double>(*burst)});
+  rt->audit_log_ = std::make_shared<AuditLog>(*rt->store_, spec.name);
+  rt->auth_ = edge::audited(
+      edge::rate_limited(
+          edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
+                                     {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
+          {static_cast<double>(*rate), static_cast<double>(*burst)}),
+      rt->audit_log_, rt->wall_clock_);
+  rt->audit_service_ = std::make_unique<AuditService>(*rt->audit_log_, *rt->auth_);
   return rt;
 }
 
@@ -251,7 +255,10 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
     return "the relay set " + std::to_string(n) + " event(s) aside since start: Kafka can never take them (see " +
            store_->prefix() + ":{pN}:outbox-set-aside and huifang_relay_set_aside_total)";
   });
-  auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, services);
+  // Every service answers for the personal-data reads it served.
+  std::vector<grpc::Service*> served = services;
+  served.push_back(audit_service_.get());
+  auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, served);
   if (!grpc_server) {
     core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});
     return 1;

@@ -16,6 +16,10 @@ namespace huifang::edge {
 // PERMISSION_DENIED unless `caller`'s role may call `rpc` (the method name, e.g. "GetVisit").
 core::Status authorize(std::string_view rpc, const Caller& caller);
 
+// Whether `rpc` serves personal data (a customer, a visit with contacts or answers, a complaint):
+// `handle` has each successful call recorded in the audit trail before the answer leaves.
+bool is_personal_read(std::string_view rpc);
+
 // A tenant's caller names only its own tenant: every `tenant_id` field anywhere in `request` must
 // be the caller's (an empty one too: "every tenant" is nobody's to ask for). Platform callers
 // pass. PERMISSION_DENIED names the field.

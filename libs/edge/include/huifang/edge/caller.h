@@ -13,6 +13,9 @@
 namespace grpc {
 class ServerContext;
 }
+namespace google::protobuf {
+class Message;
+}
 
 namespace huifang::edge {
 
@@ -38,6 +41,11 @@ class Authenticator {
   virtual ~Authenticator() = default;
   virtual core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const = 0;
   virtual core::Result<Caller> verify(std::string_view token) const = 0;
+  // `handle` calls this once an RPC that serves personal data (access.h) has its answer ready,
+  // before it leaves; an error withholds the answer. Only the auditing decorator (audit.h)
+  // records anything; decorators pass it on.
+  virtual core::Status record_read(std::string_view rpc, const Caller& reader, const std::string& purpose,
+                                   const google::protobuf::Message* request) const;
 };
 
 // `authorization: Bearer <JWT>`, verified against `keys` (the IdP's JWKS) with `options`, judged by

@@ -2,16 +2,19 @@
 // Every RPC body runs inside `handle`: it refuses calls whose deadline has already passed or that
 // were cancelled, establishes the caller from verified credentials, applies the access table
 // (access.h), refuses a request with an oversized field (bounds.h) or another tenant's id, runs
-// the body, maps its core::Error to a gRPC status, and turns an escaped exception (a bug) into
+// the body, has a personal-data read recorded in the audit trail before it is answered (audit.h),
+// maps its core::Error to a gRPC status, and turns an escaped exception (a bug) into
 // INTERNAL with a log line instead of killing the server.
 #include <grpcpp/server_context.h>
 
 #include <exception>
+#include <optional>
 #include <string_view>
 
 #include "huifang/core/log.h"
 #include "huifang/core/result.h"
 #include "huifang/edge/access.h"
+#include "huifang/edge/audit.h"
 #include "huifang/edge/bounds.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/status.h"
@@ -41,9 +44,17 @@ grpc::Status handle(grpc::ServerContext* ctx, const Authenticator& auth, std::st
   if (auto st = authorize(rpc, *caller); !st) return to_grpc_status(st.error());
   if (request)
     if (auto st = admit(*request, *caller); !st) return to_grpc_status(st.error());
+  std::optional<std::string> purpose;  // set for a personal read: checked before, recorded after
+  if (is_personal_read(rpc)) {
+    auto p = read_purpose(*ctx, *caller);
+    if (!p) return to_grpc_status(p.error());
+    purpose = std::move(*p);
+  }
   try {
     core::Status st = body(*caller);
     if (!st) return to_grpc_status(st.error());
+    if (purpose)
+      if (auto rec = auth.record_read(rpc, *caller, *purpose, request); !rec) return to_grpc_status(rec.error());
     return grpc::Status::OK;
   } catch (const std::exception& e) {
     core::log::error("rpc failed with an exception", {{"rpc", rpc}, {"what", e.what()}});

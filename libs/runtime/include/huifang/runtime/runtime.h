@@ -19,6 +19,7 @@
 #include "huifang/core/metrics.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/http.h"
+#include "huifang/runtime/audit_log.h"
 #include "huifang/runtime/consume.h"
 #include "huifang/events/envelope.h"
 #include "huifang/outbox/relay.h"
@@ -115,6 +116,8 @@ class Runtime {
   std::unique_ptr<outbox::Relay> relay_;
   core::SystemClock wall_clock_;  // tokens expire in real time, whatever the simulated clock says
   std::shared_ptr<edge::Authenticator> auth_;
+  std::shared_ptr<AuditLog> audit_log_;
+  std::unique_ptr<AuditService> audit_service_;
   struct Loop {
     std::unique_ptr<bus::Consumer> consumer;
     std::unique_ptr<bus::ConsumerLoop> loop;
