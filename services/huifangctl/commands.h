@@ -10,7 +10,7 @@ namespace huifang::ctl {
 struct Run {
   Endpoints endpoints;
   Identity identity;
-  Credentials credentials{"", "", ".huifang/auth"};
+  Credentials credentials{"", "", ".huifang/auth", ""};
   bool json = false;
   int timeout_seconds = 30;
   int code = 0;
