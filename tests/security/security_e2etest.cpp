@@ -556,5 +556,80 @@ TEST_F(Attacks, API1_TheDashboardAnswersOnlySignedInCallersForTheirTenant) {
   EXPECT_EQ(http.Get("/api/overview", {{"Authorization", "Bearer " + token("agent", "alpha")}})->status, 403);
 }
 
+// API1, by id: ids are unique within a tenant only. Alpha registers an agent and a customer
+// under beta's ids: each tenant keeps its own record, alpha's visit is alpha's, and each agent
+// who opens a visit sees their own tenant's customer's phone. (Run last: alpha keeps "beta-c1".)
+TEST_F(Attacks, API1_ZZ_EqualIdsInTwoTenantsAreTwoRecordsThatNeverMeet) {
+  auto intake = stub<IntakeService>("intake", "admin", "alpha");
+  intake::v1::RegisterAgentRequest agent;
+  agent.set_tenant_id("alpha");
+  agent.mutable_agent()->set_id("beta-agent");
+  agent.mutable_agent()->set_org_unit_id("alpha-root");
+  agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
+  agent.mutable_agent()->set_display_name("alpha's agent with beta's id");
+  agent.mutable_agent()->set_daily_capacity(50);
+  agent.mutable_agent()->set_active(true);
+  intake::v1::RegisterAgentResponse aresp;
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
+  intake::v1::CreateCustomerRequest c;
+  c.mutable_customer()->set_id("beta-c1");
+  c.mutable_customer()->set_tenant_id("alpha");
+  c.mutable_customer()->set_org_unit_id("alpha-root");
+  c.mutable_customer()->set_display_name("alpha's own");
+  c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+  c.mutable_customer()->set_time_zone("Asia/Shanghai");
+  auto* phone = c.mutable_customer()->add_contacts();
+  phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
+  phone->set_value("13700000000");
+  intake::v1::CreateCustomerResponse cresp;
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("alpha");
+  get.set_customer_id("beta-c1");
+  intake::v1::GetCustomerResponse seen;
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::GetCustomer, get, &seen)));
+  EXPECT_EQ(seen.customer().display_name(), "alpha's own");
+  get.set_tenant_id("beta");
+  ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::GetCustomer, get, &seen)));
+  EXPECT_EQ(seen.customer().display_name(), "beta 业主");
+
+  intake::v1::RecordServiceEventRequest r;
+  r.set_tenant_id("alpha");
+  r.set_idempotency_key("alpha-repair-of-beta-c1");
+  r.set_customer_id("beta-c1");
+  r.set_category("property.repair_completed");
+  r.mutable_occurred_at()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  intake::v1::RecordServiceEventResponse recorded;
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RecordServiceEvent, r, &recorded)));
+  std::string alpha_visit;
+  ASSERT_TRUE(testing::wait_until([&] { return !(alpha_visit = planned_visit("alpha", "beta-c1")).empty(); }, 60s)) << logs();
+  EXPECT_NE(alpha_visit, beta_visit_);
+
+  // Each tenant's agent opens their own tenant's visit and sees their own customer's phone.
+  auto opened_phone = [&](const std::string& tenant, const std::string& visit_id) -> std::string {
+    scheduling::v1::GetCustomerPlanRequest plan;
+    plan.set_tenant_id(tenant);
+    plan.set_customer_id("beta-c1");
+    scheduling::v1::GetCustomerPlanResponse planned;
+    EXPECT_TRUE(ok(call(*stub<VisitService>("visit", "admin", tenant), &VisitService::Stub::GetCustomerPlan, plan, &planned)));
+    for (const auto& v : planned.visits()) EXPECT_EQ(v.tenant_id(), tenant);
+    std::string agent_id;
+    for (const auto& v : planned.visits())
+      if (v.visit_id() == visit_id) agent_id = v.agent_id();
+    EXPECT_FALSE(agent_id.empty()) << tenant << " does not see its visit " << visit_id;
+    visit::v1::StartVisitRequest start;
+    start.set_visit_id(visit_id);
+    start.set_customer_id("beta-c1");
+    start.set_agent_id(agent_id);
+    visit::v1::StartVisitResponse started;
+    if (!ok(call(*stub<VisitService>("visit", "agent", tenant, agent_id), &VisitService::Stub::StartVisit, start, &started))) return "";
+    return started.contacts_size() == 1 ? started.contacts(0).value() : "(" + std::to_string(started.contacts_size()) + " contacts)";
+  };
+  EXPECT_EQ(opened_phone("alpha", alpha_visit), "13700000000");
+  EXPECT_EQ(opened_phone("beta", beta_visit_), "13900000000");
+}
+
 }  // namespace
 }  // namespace huifang

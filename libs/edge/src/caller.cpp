@@ -1,5 +1,7 @@
 #include "huifang/edge/caller.h"
 
+#include "huifang/core/tenant.h"
+
 #include <grpcpp/server_context.h>
 
 namespace huifang::edge {
@@ -23,6 +25,8 @@ core::Result<Caller> caller_from_claims(auth::Claims claims) {
   if (is_platform_role(c.role) != claims.tenant.empty())
     return unauthenticated(is_platform_role(c.role) ? "bearer token refused: a platform role carries no tenant"
                                                     : "bearer token refused: no tenant claim");
+  if (!claims.tenant.empty() && !core::is_tenant_name(claims.tenant))
+    return unauthenticated("bearer token refused: the tenant claim must be 1 to 64 letters, digits, '-', '_' or '.'");
   c.subject = std::move(claims.subject);
   c.tenant_id = std::move(claims.tenant);
   c.org_units = std::move(claims.org_units);

@@ -4,13 +4,19 @@
 
 #include "../domain/validation.h"
 #include "huifang/core/log.h"
+#include "huifang/core/tenant.h"
 
 namespace huifang::intake {
 namespace {
 
-constexpr const char* kOrgUnits = "org-units";
-constexpr const char* kAgents = "agents";
-constexpr const char* kCustomers = "customers";
+// A tenant's indexes (core/tenant.h: ids are unique within a tenant only). Org units and agents
+// live in the tenant's partition, customers in each customer's.
+std::string org_units_of(const std::string& tenant_id) { return "org-units:" + tenant_id; }
+std::string agents_of(const std::string& tenant_id) { return "agents:" + tenant_id; }
+std::string customers_of(const std::string& tenant_id) { return "customers:" + tenant_id; }
+store::StreamId customer_stream(const std::string& tenant_id, const std::string& customer_id) {
+  return {"customer", core::of_tenant(tenant_id, customer_id)};
+}
 
 core::Error not_found(const std::string& what) {
   return core::make_error(core::make_error_code(core::errc::not_found), what);
@@ -69,7 +75,7 @@ core::Result<std::vector<std::string>> IntakeApp::index_values(uint32_t partitio
 
 core::Status IntakeApp::require_org_unit(const std::string& tenant_id, const std::string& org_unit_id,
                                          const std::string& field) {
-  auto found = index_get(tenant_partition(tenant_id), kOrgUnits, org_unit_id);
+  auto found = index_get(tenant_partition(tenant_id), org_units_of(tenant_id), org_unit_id);
   if (!found) return found.error();
   if (found->empty()) return org_unit_missing(tenant_id, org_unit_id, field);
   return core::ok_status();
@@ -81,12 +87,12 @@ core::Result<v1::OrgUnit> IntakeApp::define_org_unit(const std::string& tenant_i
   if (!unit.parent_id().empty())
     if (auto st = require_org_unit(tenant_id, unit.parent_id(), "org_unit.parent_id"); !st) return st.error();
   const std::string pk = tenant_partition(tenant_id);
-  auto r = org_units_.execute(pk, {"org_unit", unit.id()}, [&](const runtime::Aggregate<bool>&) -> core::Result<runtime::Change> {
+  auto r = org_units_.execute(pk, {"org_unit", core::of_tenant(tenant_id, unit.id())}, [&](const runtime::Aggregate<bool>&) -> core::Result<runtime::Change> {
     runtime::Change d(events::Decision{{tenant_id, unit.id(), pk, "", "", {}}, {}});
     v1::IntakeEvent body;
     *body.mutable_org_unit_defined()->mutable_org_unit() = unit;
     d.events.push_back(intake(std::move(body)));
-    d.read_model.push_back({"HSET", kOrgUnits, {unit.id(), unit.SerializeAsString()}});
+    d.read_model.push_back({"HSET", org_units_of(tenant_id), {unit.id(), unit.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -94,7 +100,7 @@ core::Result<v1::OrgUnit> IntakeApp::define_org_unit(const std::string& tenant_i
 }
 
 core::Result<std::vector<v1::OrgUnit>> IntakeApp::list_org_units(const std::string& tenant_id, const std::string& under) {
-  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), kOrgUnits);
+  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), org_units_of(tenant_id));
   if (!values) return values.error();
   std::map<std::string, v1::OrgUnit> all;
   for (const auto& v : *values) {
@@ -119,7 +125,7 @@ core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, 
   if (auto st = validate_agent(agent); !st) return st.error();
   if (auto st = require_org_unit(tenant_id, agent.org_unit_id(), "agent.org_unit_id"); !st) return st.error();
   const std::string pk = tenant_partition(tenant_id);
-  auto r = org_units_.execute(pk, {"agent", agent.id()}, [&](const runtime::Aggregate<bool>& a) -> core::Result<runtime::Change> {
+  auto r = org_units_.execute(pk, {"agent", core::of_tenant(tenant_id, agent.id())}, [&](const runtime::Aggregate<bool>& a) -> core::Result<runtime::Change> {
     if (!update && a.state)
       return core::make_error(core::make_error_code(core::errc::already_exists), "agent " + agent.id() + " already exists");
     if (update && !a.state) return not_found("agent " + agent.id() + " does not exist");
@@ -128,7 +134,7 @@ core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, 
     if (update) *body.mutable_agent_updated()->mutable_agent() = agent;
     else *body.mutable_agent_registered()->mutable_agent() = agent;
     d.events.push_back(intake(std::move(body)));
-    d.read_model.push_back({"HSET", kAgents, {agent.id(), agent.SerializeAsString()}});
+    d.read_model.push_back({"HSET", agents_of(tenant_id), {agent.id(), agent.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -136,7 +142,7 @@ core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, 
 }
 
 core::Result<std::vector<v1::Agent>> IntakeApp::list_agents(const std::string& tenant_id, const std::string& org_unit_id) {
-  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), kAgents);
+  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), agents_of(tenant_id));
   if (!values) return values.error();
   std::vector<v1::Agent> out;
   for (const auto& v : *values) {
@@ -150,9 +156,9 @@ core::Result<std::vector<v1::Agent>> IntakeApp::list_agents(const std::string& t
 core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
   if (auto st = validate_customer(c); !st) return st.error();
   if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+  auto r = customers_.execute(c.id(), customer_stream(c.tenant_id(), c.id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_create(a.state, c);
-    if (d) d->read_model.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+    if (d) d->read_model.push_back({"HSET", customers_of(c.tenant_id()), {c.id(), c.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -162,9 +168,9 @@ core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
 core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
   if (auto st = validate_customer(c); !st) return st.error();
   if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), {"customer", c.id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+  auto r = customers_.execute(c.id(), customer_stream(c.tenant_id(), c.id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_update(a.state, c);
-    if (d) d->read_model.push_back({"HSET", kCustomers, {c.id(), c.SerializeAsString()}});
+    if (d) d->read_model.push_back({"HSET", customers_of(c.tenant_id()), {c.id(), c.SerializeAsString()}});
     return d;
   });
   if (!r) return r.error();
@@ -174,7 +180,7 @@ core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
 core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   // The index holds the customer as of its last event (written in the same append): one round trip.
-  auto raw = index_get(customer_id, kCustomers, customer_id);
+  auto raw = index_get(customer_id, customers_of(tenant_id), customer_id);
   if (!raw) return raw.error();
   return indexed_customer(*raw, tenant_id, customer_id, "");
 }
@@ -182,7 +188,7 @@ core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id,
 core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::ListCustomersRequest& r) {
   std::vector<v1::Customer> out;
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    auto values = index_values(p, kCustomers);
+    auto values = index_values(p, customers_of(r.tenant_id()));
     if (!values) return values.error();
     for (const auto& v : *values) {
       v1::Customer c;
@@ -212,13 +218,13 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   *change.mutable_consents() = r.consents();
   change.set_reason(r.reason());
   v1::Customer updated;
-  auto res = customers_.execute(r.customer_id(), {"customer", r.customer_id()}, [&](const runtime::Aggregate<CustomerState>& a) {
+  auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_consent(a.state, r.tenant_id(), change);
     if (d) {
       updated = a.state.customer;
       updated.set_do_not_contact(change.do_not_contact());
       *updated.mutable_consents() = change.consents();
-      d->read_model.push_back({"HSET", kCustomers, {updated.id(), updated.SerializeAsString()}});
+      d->read_model.push_back({"HSET", customers_of(r.tenant_id()), {updated.id(), updated.SerializeAsString()}});
     }
     return d;
   });
@@ -245,9 +251,10 @@ core::Result<std::vector<store::Reply>> IntakeApp::lookups(std::span<const v1::R
   // Per request: its customer, then its org unit when it names one.
   std::vector<store::Argv> cmds;
   for (const auto& r : rs) {
-    cmds.push_back({"HGET", store_.key(store_.partition_of(r.customer_id()), kCustomers), r.customer_id()});
+    cmds.push_back({"HGET", store_.key(store_.partition_of(r.customer_id()), customers_of(r.tenant_id())), r.customer_id()});
     if (!r.org_unit_id().empty())
-      cmds.push_back({"HGET", store_.key(store_.partition_of(tenant_partition(r.tenant_id())), kOrgUnits), r.org_unit_id()});
+      cmds.push_back({"HGET", store_.key(store_.partition_of(tenant_partition(r.tenant_id())), org_units_of(r.tenant_id())),
+                      r.org_unit_id()});
   }
   return store_.pool().lease()->pipeline(cmds);
 }

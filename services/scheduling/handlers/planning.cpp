@@ -77,17 +77,17 @@ core::Status Planning::apply(const Envelope& e) {
     const auto& b = e.intake();
     switch (b.event_case()) {
       case intake::v1::IntakeEvent::kCustomerRegistered: {
-        if (auto st = models_.put_customer(b.customer_registered().customer()); !st) return st;
+        if (auto st = models_.put_customer(e.tenant_id(), b.customer_registered().customer()); !st) return st;
         return start_periodic(e.tenant_id(), b.customer_registered().customer(), events::from_proto(e.occurred_at()));
       }
-      case intake::v1::IntakeEvent::kCustomerUpdated: return models_.put_customer(b.customer_updated().customer());
+      case intake::v1::IntakeEvent::kCustomerUpdated: return models_.put_customer(e.tenant_id(), b.customer_updated().customer());
       case intake::v1::IntakeEvent::kConsentChanged: {
-        auto c = models_.customer(b.consent_changed().customer_id());
+        auto c = models_.customer(e.tenant_id(), b.consent_changed().customer_id());
         if (!c) return c.error();
         if (!*c) return core::ok_status();
         (*c)->set_do_not_contact(b.consent_changed().do_not_contact());
         *(*c)->mutable_consents() = b.consent_changed().consents();
-        return models_.put_customer(**c);
+        return models_.put_customer(e.tenant_id(), **c);
       }
       case intake::v1::IntakeEvent::kAgentRegistered:
       case intake::v1::IntakeEvent::kAgentUpdated: {
@@ -263,11 +263,12 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
   Policy only = *(*lp)->policy;
   std::erase_if(only.rules, [&](const Rule& r) { return r.id != rule_id || r.trigger != "periodic"; });
   if (only.rules.empty()) return core::ok_status();
-  auto customer = models_.customer(customer_id);
+  auto customer = models_.customer(tenant, customer_id);
   if (!customer) return customer.error();
   if (!*customer) return core::ok_status();
   intake::v1::ServiceEventRecorded rec;
-  rec.set_service_event_id("periodic-" + rule_id + "-" + customer_id + "-" + std::to_string(core::to_millis(at)));
+  // Unique across tenants, as the visit ids derived from it must be: a tenant name holds no ':'.
+  rec.set_service_event_id("periodic-" + tenant + ":" + rule_id + "-" + customer_id + "-" + std::to_string(core::to_millis(at)));
   rec.set_customer_id(customer_id);
   rec.set_org_unit_id((*customer)->org_unit_id());
   rec.set_category("periodic");
@@ -283,7 +284,7 @@ core::Status Planning::plan_periodic(const std::string& tenant, const std::strin
 core::Status Planning::start_periodic(const std::string& tenant, const intake::v1::Customer& c, core::Timestamp at) {
   auto conn_ids = [&]() -> core::Result<std::vector<std::string>> {
     auto conn = store_.pool().lease();
-    auto r = conn->command({"SMEMBERS", store_.key(store_.partition_of(keys::tenant_partition(tenant)), keys::kPeriodicPolicies)});
+    auto r = conn->command({"SMEMBERS", store_.key(store_.partition_of(keys::tenant_partition(tenant)), keys::periodic_policies(tenant))});
     if (!r) return r.error();
     std::vector<std::string> out;
     for (const auto& e : r->elements) out.push_back(e.str);
@@ -350,7 +351,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
   if (!in.customer)
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "customer " + rec.customer_id() + " unknown to scheduling (intake event missing?)");
-  const std::string ledger_key = keys::ledger(rec.customer_id());
+  const std::string ledger_key = keys::ledger(ctx.tenant_id, rec.customer_id());
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
   const CustomerProfile profile = ReadModels::profile_of(*in.customer);
@@ -424,7 +425,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
       // Agents may not have reached scheduling yet (their events travel under another key): the
       // visit waits in the org unit's unassigned set until one registers.
       core::log::warn("visit planned without an agent yet", {{"visit", v.visit_id}, {"error", choice.error().to_string()}});
-      req.index_ops.push_back({"SADD", keys::unassigned(rec.org_unit_id()),
+      req.index_ops.push_back({"SADD", keys::unassigned(ctx.tenant_id, rec.org_unit_id()),
                                {v.visit_id + "|" + rec.customer_id() + "|" + rec.category() + "|" + rec.service_event_id()}});
     }
     decisions.events.push_back(stamp(scheduling_event(std::move(body)), decisions.stream, decisions.events.size() + 1));
@@ -437,7 +438,7 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
 
 
 core::Status Planning::assign_waiting(const std::string& tenant, const std::string& org_unit_id) {
-  const std::string set = keys::unassigned(org_unit_id);
+  const std::string set = keys::unassigned(tenant, org_unit_id);
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
     auto waiting = store_.pool().lease()->command({"SMEMBERS", store_.key(p, set)});
     if (!waiting) return waiting.error();

@@ -138,7 +138,7 @@ class PlanningTest : public ::testing::Test {
   }
   // How many visits the customer's contact ledger holds.
   size_t ledger_size(const std::string& customer_id) {
-    auto r = pool_->lease()->command({"ZCARD", store_->key(store_->partition_of(customer_id), keys::ledger(customer_id))});
+    auto r = pool_->lease()->command({"ZCARD", store_->key(store_->partition_of(customer_id), keys::ledger("h", customer_id))});
     EXPECT_TRUE(r);
     return r ? static_cast<size_t>(r->integer) : 0;
   }
@@ -284,6 +284,78 @@ TEST_F(PlanningTest, ABatchPlansEachCustomersEventsInOrderAndNothingTwiceOnRedel
   EXPECT_EQ(explain("se-b3").decisions(0).outcome(), "merged");
   EXPECT_EQ(explain("se-b2", "p-2").decisions(0).outcome(), "planned");
   EXPECT_EQ((*models_->load("h"))["a-cardio"], 2);  // two visits, counted once each
+}
+
+// Ids are unique within a tenant only. A second tenant whose tenant-wide data lands in the same
+// logical partition as "h", with the same org unit, agent and customer ids and its own policy for
+// the same category, plans by its own policy, profile and agents, and "h" is untouched.
+TEST_F(PlanningTest, TwoTenantsWithTheSameIdsInOnePartitionNeverMeet) {
+  std::string other;
+  for (int i = 0; other.empty(); ++i)
+    if (const std::string t = "t" + std::to_string(i);
+        store_->partition_of(keys::tenant_partition(t)) == store_->partition_of(keys::tenant_partition("h")))
+      other = t;
+  auto auth = edge::fixed_caller_authenticator({"admin", edge::Role::admin, other, {}});
+  SchedulingService service(*store_, factory_, *planning_, *relay_, *auth);
+  auto server = std::move(*edge::EdgeServer::start({}, {&service}));
+  auto stub = v1::SchedulingService::NewStub(grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials()));
+  v1::PutPolicyRequest put;
+  put.set_tenant_id(other);
+  put.set_yaml(R"(
+policy: hospital
+calling_windows: ["09:00-11:00"]
+rules:
+  - id: discharge
+    trigger: hospital.inpatient_discharged
+    visits: [{sequence: 2_days, delay_days: 2, window_days: 2}]
+)");
+  v1::PutPolicyResponse put_resp;
+  grpc::ClientContext ctx;
+  ASSERT_TRUE(stub->PutPolicy(&ctx, put, &put_resp).ok());
+
+  auto stamped = [&](intake::v1::IntakeEvent b, const std::string& customer) {
+    events::Envelope e;
+    *e.mutable_intake() = std::move(b);
+    factory_.stamp(e, {other, "cardiology", customer, "", "", {}}, {"test", other + customer}, ++version_);
+    return e;
+  };
+  intake::v1::IntakeEvent a;
+  a.mutable_agent_registered()->mutable_agent()->set_id("a-cardio");
+  a.mutable_agent_registered()->mutable_agent()->set_org_unit_id("cardiology");
+  a.mutable_agent_registered()->mutable_agent()->set_role(common::v1::ROLE_AGENT);
+  a.mutable_agent_registered()->mutable_agent()->set_active(true);
+  a.mutable_agent_registered()->mutable_agent()->set_daily_capacity(20);
+  ASSERT_TRUE(planning_->apply(stamped(a, keys::tenant_partition(other))));
+  intake::v1::IntakeEvent c;
+  c.mutable_customer_registered()->mutable_customer()->set_id("p-1");
+  c.mutable_customer_registered()->mutable_customer()->set_tenant_id(other);
+  c.mutable_customer_registered()->mutable_customer()->set_org_unit_id("cardiology");
+  c.mutable_customer_registered()->mutable_customer()->set_time_zone("Asia/Bangkok");
+  ASSERT_TRUE(planning_->apply(stamped(c, "p-1")));
+  intake::v1::IntakeEvent s;
+  auto* rec = s.mutable_service_event_recorded();
+  rec->set_service_event_id("se-other");
+  rec->set_customer_id("p-1");
+  rec->set_org_unit_id("cardiology");
+  rec->set_category("hospital.inpatient_discharged");
+  *rec->mutable_occurred_at() = events::to_proto(local(2026, 1, 5, 10, 0));
+  ASSERT_TRUE(planning_->apply(stamped(s, "p-1")));
+  service_event("se-h", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
+
+  const auto theirs = plans("se-other");
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(theirs[0].decision().rule_id(), "discharge");
+  EXPECT_EQ(theirs[0].time_zone(), "Asia/Bangkok");  // their customer's profile
+  ASSERT_EQ(theirs[0].calling_windows_size(), 1);    // their policy
+  EXPECT_EQ(theirs[0].calling_windows(0).start_minute(), 9u * 60);
+  const auto ours = plans("se-h");
+  ASSERT_EQ(ours.size(), 1u);
+  EXPECT_EQ(ours[0].time_zone(), "Asia/Shanghai");
+  EXPECT_EQ(ours[0].calling_windows_size(), 2);
+  EXPECT_EQ(text(ours[0].due_from()), "2026-01-12 10:00 Mon");  // 7 days later by its own rule, not merged with theirs
+  EXPECT_EQ((*models_->load("h"))["a-cardio"], 1);
+  EXPECT_EQ((*models_->load(other))["a-cardio"], 1);
+  EXPECT_EQ(ledger_size("p-1"), 1u);
 }
 
 TEST_F(PlanningTest, RepairStreamIsSampledAtItsRate) {

@@ -69,8 +69,9 @@ std::vector<AgentInfo> agents_in(const std::vector<AgentInfo>& all, const std::s
   return out;
 }
 
-store::Argv ReadModels::tenant_command(const char* command, const std::string& tenant_id, const char* index) const {
-  return {command, store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), index)};
+store::Argv ReadModels::tenant_command(const char* command, const std::string& tenant_id,
+                                       std::string (*index)(const std::string&)) const {
+  return {command, store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), index(tenant_id))};
 }
 
 core::Result<store::Reply> ReadModels::run(const store::Argv& command) {
@@ -84,20 +85,20 @@ core::Result<std::string> ReadModels::hget(const std::string& pk, const std::str
   return r->type == store::Reply::Type::string ? r->str : std::string();
 }
 
-core::Status ReadModels::put_customer(const intake::v1::Customer& c) {
-  auto r = run({"HSET", store_.key(store_.partition_of(c.id()), keys::kCustomers), c.id(), c.SerializeAsString()});
+core::Status ReadModels::put_customer(const std::string& tenant_id, const intake::v1::Customer& c) {
+  auto r = run({"HSET", store_.key(store_.partition_of(c.id()), keys::customers(tenant_id)), c.id(), c.SerializeAsString()});
   if (!r) return r.error();
   return core::ok_status();
 }
 
-core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& id) {
-  auto r = run({"HGET", store_.key(store_.partition_of(id), keys::kCustomers), id});
+core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& tenant_id, const std::string& id) {
+  auto r = run({"HGET", store_.key(store_.partition_of(id), keys::customers(tenant_id)), id});
   if (!r) return r.error();
   return customer_of(*r);
 }
 
 core::Status ReadModels::put_agent(const std::string& tenant_id, const intake::v1::Agent& a) {
-  auto cmd = tenant_command("HSET", tenant_id, keys::kAgents);
+  auto cmd = tenant_command("HSET", tenant_id, keys::agents);
   cmd.push_back(a.id());
   cmd.push_back(a.SerializeAsString());
   auto r = run(cmd);
@@ -106,13 +107,13 @@ core::Status ReadModels::put_agent(const std::string& tenant_id, const intake::v
 }
 
 core::Result<std::vector<AgentInfo>> ReadModels::agents(const std::string& tenant_id, const std::string& org_unit_id) {
-  auto r = run(tenant_command("HVALS", tenant_id, keys::kAgents));
+  auto r = run(tenant_command("HVALS", tenant_id, keys::agents));
   if (!r) return r.error();
   return agents_in(agents_of(*r), org_unit_id);
 }
 
 core::Result<std::map<std::string, int>> ReadModels::load(const std::string& tenant_id) {
-  auto r = run(tenant_command("HGETALL", tenant_id, keys::kLoad));
+  auto r = run(tenant_command("HGETALL", tenant_id, keys::load));
   if (!r) return r.error();
   return load_of(*r);
 }
@@ -126,7 +127,7 @@ core::Status ReadModels::add_loads(const std::vector<std::pair<std::string, std:
   if (tenant_agents.empty()) return core::ok_status();
   std::vector<store::Argv> cmds;
   for (const auto& [tenant, agent] : tenant_agents) {
-    cmds.push_back(tenant_command("HINCRBY", tenant, keys::kLoad));
+    cmds.push_back(tenant_command("HINCRBY", tenant, keys::load));
     cmds.back().push_back(agent);
     cmds.back().push_back(std::to_string(delta));
   }
@@ -136,7 +137,7 @@ core::Status ReadModels::add_loads(const std::vector<std::pair<std::string, std:
 }
 
 core::Result<std::optional<LoadedPolicy>> ReadModels::policy(const std::string& tenant_id, const std::string& policy_id) {
-  auto raw = hget(keys::tenant_partition(tenant_id), keys::kPolicies, policy_id);
+  auto raw = hget(keys::tenant_partition(tenant_id), keys::policies(tenant_id), policy_id);
   if (!raw) return raw.error();
   return parsed(tenant_id, *raw);
 }
@@ -158,7 +159,7 @@ return redis.call('HGET', KEYS[2], id)
   std::vector<std::pair<store::Argv, store::Argv>> calls;
   for (const auto& [tenant, category] : tenant_categories) {
     const uint32_t tp = store_.partition_of(keys::tenant_partition(tenant));
-    calls.push_back({{store_.key(tp, keys::kPolicyForCategory), store_.key(tp, keys::kPolicies)}, {category}});
+    calls.push_back({{store_.key(tp, keys::policy_for_category(tenant)), store_.key(tp, keys::policies(tenant))}, {category}});
   }
   auto replies = store_.pool().lease()->eval_pipeline(kPolicyFor, calls);
   if (!replies) return replies.error();
@@ -191,7 +192,7 @@ core::Result<std::optional<LoadedPolicy>> ReadModels::parsed(const std::string& 
 }
 
 core::Result<HolidayCalendar> ReadModels::calendar(const std::string& tenant_id) {
-  auto r = run(tenant_command("HVALS", tenant_id, keys::kCalendars));
+  auto r = run(tenant_command("HVALS", tenant_id, keys::calendars));
   if (!r) return r.error();
   return calendar_of(*r);
 }
@@ -202,14 +203,14 @@ core::Result<PlanningInputs> ReadModels::planning_inputs(const std::vector<Plann
   std::vector<std::string> tenants;
   for (const auto& q : queries) {
     const uint32_t cp = store_.partition_of(q.customer_id);
-    cmds.push_back({"HGET", store_.key(cp, keys::kCustomers), q.customer_id});
-    cmds.push_back({"ZRANGE", store_.key(cp, keys::ledger(q.customer_id)), "0", "-1", "WITHSCORES"});
+    cmds.push_back({"HGET", store_.key(cp, keys::customers(q.tenant_id)), q.customer_id});
+    cmds.push_back({"ZRANGE", store_.key(cp, keys::ledger(q.tenant_id, q.customer_id)), "0", "-1", "WITHSCORES"});
     if (std::find(tenants.begin(), tenants.end(), q.tenant_id) == tenants.end()) tenants.push_back(q.tenant_id);
   }
   for (const auto& t : tenants) {
-    cmds.push_back(tenant_command("HVALS", t, keys::kCalendars));
-    cmds.push_back(tenant_command("HVALS", t, keys::kAgents));
-    cmds.push_back(tenant_command("HGETALL", t, keys::kLoad));
+    cmds.push_back(tenant_command("HVALS", t, keys::calendars));
+    cmds.push_back(tenant_command("HVALS", t, keys::agents));
+    cmds.push_back(tenant_command("HGETALL", t, keys::load));
   }
   auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();

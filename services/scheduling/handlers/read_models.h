@@ -52,8 +52,8 @@ class ReadModels {
  public:
   explicit ReadModels(store::EventStore& store) : store_(store) {}
 
-  core::Status put_customer(const intake::v1::Customer& c);
-  core::Result<std::optional<intake::v1::Customer>> customer(const std::string& customer_id);
+  core::Status put_customer(const std::string& tenant_id, const intake::v1::Customer& c);
+  core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);
   core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);
   core::Result<std::vector<AgentInfo>> agents(const std::string& tenant_id, const std::string& org_unit_id);
   core::Result<std::map<std::string, int>> load(const std::string& tenant_id);
@@ -74,7 +74,9 @@ class ReadModels {
   static CustomerProfile profile_of(const intake::v1::Customer& c);
 
  private:
-  store::Argv tenant_command(const char* command, const std::string& tenant_id, const char* index) const;
+  // `command` on the tenant's own `index` (keys.h), in the tenant's partition.
+  store::Argv tenant_command(const char* command, const std::string& tenant_id,
+                             std::string (*index)(const std::string&)) const;
   core::Result<store::Reply> run(const store::Argv& command);
   core::Result<std::string> hget(const std::string& partition_key, const std::string& index, const std::string& field);
   // A published policy record, parsed once per version (empty = no policy).

@@ -97,10 +97,10 @@ grpc::Status SchedulingService::PutPolicy(grpc::ServerContext* ctx, const v1::Pu
       events::Envelope e;
       *e.mutable_scheduling()->mutable_policy_published() = p;
       d.events.push_back(e);
-      d.read_model.push_back({"HSET", keys::kPolicies, {id, p.SerializeAsString()}});
+      d.read_model.push_back({"HSET", keys::policies(req->tenant_id()), {id, p.SerializeAsString()}});
       for (const auto& rule : parsed->rules) {
-        if (rule.trigger != "periodic") d.read_model.push_back({"HSET", keys::kPolicyForCategory, {rule.trigger, id}});
-        else d.read_model.push_back({"SADD", keys::kPeriodicPolicies, {id}});
+        if (rule.trigger != "periodic") d.read_model.push_back({"HSET", keys::policy_for_category(req->tenant_id()), {rule.trigger, id}});
+        else d.read_model.push_back({"SADD", keys::periodic_policies(req->tenant_id()), {id}});
       }
       resp->set_version(p.version());
       resp->set_changed(true);
@@ -132,7 +132,7 @@ grpc::Status SchedulingService::ListPolicyVersions(grpc::ServerContext* ctx, con
       ids.push_back(req->policy_id());
     } else {
       auto conn = store_.pool().lease();
-      auto r = conn->command({"HKEYS", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::kPolicies)});
+      auto r = conn->command({"HKEYS", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::policies(req->tenant_id()))});
       if (!r) return r.error();
       for (const auto& e : r->elements) ids.push_back(e.str);
       std::sort(ids.begin(), ids.end());
@@ -180,7 +180,7 @@ grpc::Status SchedulingService::PutHolidayCalendar(grpc::ServerContext* ctx, con
       events::Envelope e;
       *e.mutable_scheduling()->mutable_calendar_published() = c;
       d.events.push_back(e);
-      d.read_model.push_back({"HSET", keys::kCalendars, {year, c.SerializeAsString()}});
+      d.read_model.push_back({"HSET", keys::calendars(c.tenant_id()), {year, c.SerializeAsString()}});
       return d;
     });
     if (!r) return r.error();
@@ -192,7 +192,7 @@ grpc::Status SchedulingService::GetHolidayCalendar(grpc::ServerContext* ctx, con
                                                    v1::GetHolidayCalendarResponse* resp) {
   return edge::handle(ctx, auth_, "GetHolidayCalendar", req, [&](const edge::Caller&) -> core::Status {
     auto conn = store_.pool().lease();
-    auto r = conn->command({"HGET", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::kCalendars),
+    auto r = conn->command({"HGET", store_.key(store_.partition_of(keys::tenant_partition(req->tenant_id())), keys::calendars(req->tenant_id())),
                             std::to_string(req->year())});
     if (!r) return r.error();
     if (r->type != store::Reply::Type::string)

@@ -37,18 +37,18 @@ VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& fact
 
 store::Argv VisitApp::withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
                                const std::string& why) const {
-  const std::string k = store_.key(store_.partition_of(customer_id), keys::kWithheld);
-  if (withheld) return {"HSET", k, keys::withheld(tenant_id, customer_id), why};
-  return {"HDEL", k, keys::withheld(tenant_id, customer_id)};
+  const std::string k = store_.key(store_.partition_of(customer_id), keys::withheld(tenant_id));
+  if (withheld) return {"HSET", k, customer_id, why};
+  return {"HDEL", k, customer_id};
 }
 
 std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
-  const auto key = [&](const std::string& partition_key, const char* index) {
+  const auto key = [&](const std::string& partition_key, const std::string& index) {
     return store_.key(store_.partition_of(partition_key), index);
   };
   if (e.has_scheduling() && e.scheduling().has_calendar_published()) {
     const auto& c = e.scheduling().calendar_published();
-    return {{"HSET", key(keys::tenant_partition(e.tenant_id()), keys::kCalendars), std::to_string(c.year()),
+    return {{"HSET", key(keys::tenant_partition(e.tenant_id()), keys::calendars(e.tenant_id())), std::to_string(c.year()),
              c.SerializeAsString()}};
   }
   if (e.has_intake()) {
@@ -61,8 +61,8 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
       contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
-      return {{"HSET", key(c->id(), keys::kContacts), c->id(), contacts.SerializeAsString()},
-              withhold(c->tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted")};
+      return {{"HSET", key(c->id(), keys::contacts(e.tenant_id())), c->id(), contacts.SerializeAsString()},
+              withhold(e.tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted")};
     }
     if (b.has_consent_changed()) {
       const auto& c = b.consent_changed();
@@ -199,7 +199,7 @@ core::Result<runtime::Executed> VisitApp::run(const std::string& customer_id, co
 
 core::Result<calendar::HolidayCalendar> VisitApp::holidays(const std::string& tenant_id) {
   auto r = store_.pool().lease()->command(
-      {"HVALS", store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), keys::kCalendars)});
+      {"HVALS", store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), keys::calendars(tenant_id))});
   if (!r) return r.error();
   calendar::HolidayCalendar cal;
   for (const auto& v : r->elements) {
@@ -258,8 +258,8 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, 
   for (const auto& d : script.survey) *resp.add_survey() = d;
   for (const auto& q : theme) resp.add_theme_questions(q);
   const uint32_t p = store_.partition_of(r.customer_id());
-  auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::kContacts), r.customer_id()},
-                                            {"HEXISTS", store_.key(p, keys::kWithheld), keys::withheld(tenant, r.customer_id())}});
+  auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::contacts(tenant)), r.customer_id()},
+                                            {"HEXISTS", store_.key(p, keys::withheld(tenant)), r.customer_id()}});
   if (!c) return c.error();
   for (const auto& reply : *c)
     if (reply.is_error()) return store::bad_reply("visit contacts: " + reply.str);

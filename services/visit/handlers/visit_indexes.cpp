@@ -30,7 +30,7 @@ std::vector<store::IndexOp> index_ops(const VisitState& before, const VisitState
   const std::string& customer = after.plan.decision().customer_id();
   std::vector<store::IndexOp> ops{{"HSET", keys::kVisitInfo, {id, agenda_item(after).SerializeAsString()}}};
   if (!before.planned) {
-    ops.push_back({"ZADD", keys::customer_visits(customer), {millis(events::from_proto(after.plan.due_from())), id}});
+    ops.push_back({"ZADD", keys::customer_visits(after.tenant_id, customer), {millis(events::from_proto(after.plan.due_from())), id}});
     if (!after.closed) {
       if (!after.due)
         ops.push_back({"ZADD", keys::kTimers, {millis(events::from_proto(after.plan.due_from())), keys::timer("due", id, customer)}});
@@ -38,12 +38,12 @@ std::vector<store::IndexOp> index_ops(const VisitState& before, const VisitState
     }
   }
   if (!before.agent_id.empty() && (before.agent_id != after.agent_id || after.closed))
-    ops.push_back({"ZREM", keys::agenda(before.agent_id), {id}});
+    ops.push_back({"ZREM", keys::agenda(before.tenant_id, before.agent_id), {id}});
   if (after.closed) {
     if (!before.closed)
       ops.push_back({"ZREM", keys::kTimers, {keys::timer("due", id, customer), keys::timer("overdue", id, customer)}});
   } else if (!after.agent_id.empty()) {
-    ops.push_back({"ZADD", keys::agenda(after.agent_id), {millis(after.scheduled_at), id}});
+    ops.push_back({"ZADD", keys::agenda(after.tenant_id, after.agent_id), {millis(after.scheduled_at), id}});
   }
   return ops;
 }

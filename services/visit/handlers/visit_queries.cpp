@@ -95,7 +95,7 @@ core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& te
   if (agent_id.empty()) return core::invalid_argument("agent_id", "is required");
   std::vector<AgendaItem> all;
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::agenda(agent_id)), "0", "-1"});
+    auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::agenda(tenant, agent_id)), "0", "-1"});
     if (!ids) return ids.error();
     auto found = items(tenant, p, *ids);
     if (!found) return found.error();
@@ -123,7 +123,7 @@ core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& te
 core::Result<std::vector<AgendaItem>> VisitQueries::customer_plan(const std::string& tenant, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   const uint32_t p = store_.partition_of(customer_id);
-  auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::customer_visits(customer_id)), "0", "-1"});
+  auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::customer_visits(tenant, customer_id)), "0", "-1"});
   if (!ids) return ids.error();
   return items(tenant, p, *ids);
 }
