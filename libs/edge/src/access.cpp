@@ -131,6 +131,8 @@ core::Status authorize(std::string_view rpc, const Caller& caller) {
   return denied(std::string(rpc) + " has no access rule; refused");
 }
 
+bool sees_personal_data(Role r) { return r == Role::agent || r == Role::supervisor || r == Role::admin; }
+
 bool is_personal_read(std::string_view rpc) {
   for (const auto& rule : kRules)
     if (rule.rpc == rpc) return rule.personal;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "customer.h"
+#include "masking.h"
 #include "service_event.h"
 #include "validation.h"
 
@@ -25,6 +26,31 @@ CustomerState fold(const std::vector<events::Envelope>& es) {
   CustomerState s;
   for (const auto& e : es) evolve(s, e);
   return s;
+}
+
+TEST(Masking, LeavesEnoughToRecogniseTheRecordAndNothingToReachTheCustomer) {
+  v1::Customer c;
+  c.set_id("c-7");
+  c.set_display_name("王芳");
+  c.set_address("上海市浦东新区 1 号");
+  c.set_birthday("1961-04-02");
+  auto* phone = c.add_contacts();
+  phone->set_kind(v1::CONTACT_KIND_PHONE);
+  phone->set_value("+86 138-0000-1234");
+  auto* mail = c.add_contacts();
+  mail->set_kind(v1::CONTACT_KIND_EMAIL);
+  mail->set_value("wang@example.com");
+  mask_personal(c);
+  EXPECT_EQ(c.id(), "c-7");
+  EXPECT_EQ(c.display_name(), "王*");
+  EXPECT_EQ(c.contacts(0).value(), "+** ***-****-1234");
+  EXPECT_EQ(c.contacts(1).value(), "(withheld)");
+  EXPECT_EQ(c.address(), "(withheld)");
+  EXPECT_EQ(c.birthday(), "");
+  v1::Customer latin;
+  latin.set_display_name("Wang Fang");
+  mask_personal(latin);
+  EXPECT_EQ(latin.display_name(), "W*");
 }
 
 TEST(IntakeValidation, NamesTheFieldAndTheProblem) {

@@ -1,5 +1,6 @@
 #include "intake_service.h"
 
+#include "../domain/masking.h"
 #include "huifang/edge/handle.h"
 #include "huifang/outbox/republish_rpc.h"
 #include "huifang/events/envelope.h"
@@ -15,6 +16,13 @@ core::Status then(Fn&& fn, Fill&& fill) {
   if (!r) return r.error();
   fill(*r);
   return core::ok_status();
+}
+
+// The customer as `caller` may see them: in full, or masked for a role that does not need to
+// reach them.
+v1::Customer shown_to(const edge::Caller& caller, v1::Customer c) {
+  if (!edge::sees_personal_data(caller.role)) mask_personal(c);
+  return c;
 }
 
 }  // namespace
@@ -92,25 +100,32 @@ grpc::Status IntakeService::UpdateCustomer(grpc::ServerContext* ctx, const v1::U
 
 grpc::Status IntakeService::GetCustomer(grpc::ServerContext* ctx, const v1::GetCustomerRequest* req,
                                         v1::GetCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "GetCustomer", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "GetCustomer", req, [&](const edge::Caller& caller) {
     return then([&] { return app_.get_customer(req->tenant_id(), req->customer_id()); },
-                [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
+                [&](const v1::Customer& c) { *resp->mutable_customer() = shown_to(caller, c); });
   });
 }
 
 grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::ListCustomersRequest* req,
                                           v1::ListCustomersResponse* resp) {
-  return edge::handle(ctx, auth_, "ListCustomers", req, [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListCustomers", req, [&](const edge::Caller& caller) -> core::Status {
     auto customers = app_.list_customers(*req);
     if (!customers) return customers.error();
+    if (!edge::sees_personal_data(caller.role)) {
+      // A masked reader finds customers by id only: a search by name would tell the name.
+      if (!req->text().empty())
+        std::erase_if(*customers, [&](const v1::Customer& c) { return c.id().find(req->text()) == std::string::npos; });
+      for (auto& c : *customers) mask_personal(c);
+    }
     return paging::page_into(*customers, req->page(), resp->mutable_customers(), resp->mutable_page());
   });
 }
 
 grpc::Status IntakeService::SetConsent(grpc::ServerContext* ctx, const v1::SetConsentRequest* req,
                                        v1::SetConsentResponse* resp) {
-  return edge::handle(ctx, auth_, "SetConsent", req, [&](const edge::Caller&) {
-    return then([&] { return app_.set_consent(*req); }, [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
+  return edge::handle(ctx, auth_, "SetConsent", req, [&](const edge::Caller& caller) {
+    return then([&] { return app_.set_consent(*req); },
+                [&](const v1::Customer& c) { *resp->mutable_customer() = shown_to(caller, c); });
   });
 }
 

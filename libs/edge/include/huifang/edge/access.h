@@ -20,6 +20,11 @@ core::Status authorize(std::string_view rpc, const Caller& caller);
 // `handle` has each successful call recorded in the audit trail before the answer leaves.
 bool is_personal_read(std::string_view rpc);
 
+// Who needs a customer's name and contacts in full: agents (they call), supervisors (they review
+// calls) and tenant admins (they keep the records). Others allowed to read a customer — managers —
+// see them masked (intake's mask_personal).
+bool sees_personal_data(Role r);
+
 // A tenant's caller names only its own tenant: every `tenant_id` field anywhere in `request` must
 // be the caller's (an empty one too: "every tenant" is nobody's to ask for). Platform callers
 // pass. PERMISSION_DENIED names the field.
