@@ -10,7 +10,10 @@ int main(int argc, char** argv) {
                           "huifang-intake");
   intake::IntakeApp app(rt->store(), rt->factory(), rt->ids());
   intake::IntakeService service(app, rt->relay(), rt->auth());
-  runtime::must(rt->consume_raw({"huifang.inbound.v1"}, "intake-inbound", intake::inbound_handler(app)),
+  // With integrations' API keys, an inbound event speaks only for the tenant whose key it carries.
+  if (!rt->api_keys())
+    core::log::warn("inbound events are not bound to a tenant: no --api-keys given, so any writer of the topic may claim any tenant");
+  runtime::must(rt->consume_raw({"huifang.inbound.v1"}, "intake-inbound", intake::inbound_handler(app, rt->api_keys())),
                 "huifang-intake: inbound consumer");
   return rt->run({&service});
 }

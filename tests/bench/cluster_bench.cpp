@@ -94,6 +94,7 @@ class Bench {
     visit_ = visit::v1::VisitService::NewStub(ch(3, "supervisor"));
     analytics_ = analytics::v1::AnalyticsService::NewStub(ch(5, "admin"));
     operator_ = analytics::v1::AnalyticsService::NewStub(ch(5, "operator"));
+    inbound_key_ = auth.api_key(kTenant, "bench-feed");  // binds the inbound events to the tenant
     bootstrap_ = read_file(o_.state / "broker.addr");
     bootstrap_ = bootstrap_.substr(0, bootstrap_.find('\n'));
     producer_ = std::move(*bus::Producer::create({bootstrap_, "bench", {}}));
@@ -240,7 +241,8 @@ rules:
     const int64_t t = now_us();
     ev.mutable_occurred_at()->set_seconds(t / 1'000'000);
     (*ev.mutable_attributes())["bench_sent_us"] = std::to_string(t);
-    while (!producer_->produce("huifang.inbound.v1", ev.customer_id(), ev.SerializeAsString(), [](const core::Status&) {}))
+    while (!producer_->produce("huifang.inbound.v1", ev.customer_id(), ev.SerializeAsString(), [](const core::Status&) {},
+                               {{"x-api-key", inbound_key_}}))
       producer_->poll(10ms);  // queue full: back off
     producer_->poll(0ms);
   }
@@ -558,6 +560,7 @@ rules:
   std::unique_ptr<analytics::v1::AnalyticsService::Stub> analytics_;
   std::unique_ptr<analytics::v1::AnalyticsService::Stub> operator_;
   std::string bootstrap_;
+  std::string inbound_key_;  // the bench feed's API key, sent with every inbound event
   std::unique_ptr<bus::Producer> producer_;
   std::thread observer_;
   std::atomic<bool> observing_{true};

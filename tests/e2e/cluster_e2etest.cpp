@@ -176,9 +176,24 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
   const std::string json_event = R"({"tenantId":"renmin-hospital","idempotencyKey":"e2e-inbound-1","customerId":")" + customer +
                                  R"(","category":"hospital.surgery_or_unclear_referral","sourceSystem":"HIS","occurredAt":")" +
                                  occurred + R"("})";
+  // The integration's key binds its events to its tenant; the same event under another tenant's
+  // key is dead-lettered and plans nothing.
+  auto [key_code, key_out] = ctl(t + "--as e2e-his auth api-key");
+  ASSERT_EQ(key_code, 0) << key_out;
+  const std::string key = key_out.substr(0, key_out.find('\n'));
+  auto [other_code, other_out] = ctl("--tenant anju-property --as e2e-spoofer auth api-key");
+  ASSERT_EQ(other_code, 0) << other_out;
+  const std::string other_key = other_out.substr(0, other_out.find('\n'));
   const std::string bootstrap = slurp(state_ / "broker.addr");
-  auto [kc, kout] = testing::shell("printf '%s' '" + json_event + "' | kcat -P -b " + bootstrap.substr(0, bootstrap.find('\n')) +
-                       " -t huifang.inbound.v1 -k " + customer);
+  const auto produce = [&](const std::string& payload, const std::string& api_key) {
+    return testing::shell("printf '%s' '" + payload + "' | kcat -P -b " + bootstrap.substr(0, bootstrap.find('\n')) +
+                          " -t huifang.inbound.v1 -k " + customer + " -H x-api-key=" + api_key);
+  };
+  std::string spoofed = json_event;
+  spoofed.replace(spoofed.find("e2e-inbound-1"), 13, "e2e-inbound-0");
+  auto [sc, sout] = produce(spoofed, other_key);
+  ASSERT_EQ(sc, 0) << sout;
+  auto [kc, kout] = produce(json_event, key);
   ASSERT_EQ(kc, 0) << kout;
   // Planned and on an agent's agenda (upcoming).
   json visit;
@@ -191,6 +206,12 @@ TEST_F(Cluster, TriggerToFollowUpThroughHuifangctlAndTheInboundTopic) {
       60s));
   const std::string vid = visit["visit_id"], agent = visit["agent_id"];
   ASSERT_FALSE(agent.empty());
+  // The spoofed one, before it in the partition, was set aside with its reason.
+  httplib::Client intake_http("127.0.0.1", http_base_ + 1);
+  const auto metrics = intake_http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("huifang_consumer_deadletters_total{group=\"intake-inbound\"} 1"), std::string::npos)
+      << metrics->body.substr(0, 2000);
   bool on_agenda = false;
   for (const auto& i : ctl_json(t + "agenda " + agent + " --view upcoming").value("items", json::array()))
     on_agenda |= i.value("visit_id", "") == vid;

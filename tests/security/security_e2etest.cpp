@@ -14,6 +14,7 @@
 #include "huifang/audit/v1/audit.grpc.pb.h"
 #include "huifang/auth/api_keys.h"
 #include "huifang/auth/keys.h"
+#include "huifang/bus/kafka.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/edge/client.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
@@ -58,7 +59,7 @@ class Attacks : public ::testing::Test {
     std::ofstream(dir_ / "api-keys") << key->line << "\n";
     auto broker = testing::start_broker(HUIFANG_BIN_DIR "/broker/huifang-broker", dir_, 2);
     ASSERT_FALSE(broker.bootstrap.empty());
-    const std::string bootstrap = broker.bootstrap;
+    const std::string bootstrap = bootstrap_ = broker.bootstrap;
     procs_.push_back(std::move(broker.process));
     for (const char* name : {"intake", "scheduling", "visit", "complaints", "analytics"}) {
       grpc_[name] = testing::free_port();
@@ -186,7 +187,7 @@ class Attacks : public ::testing::Test {
   static inline std::unique_ptr<testing::LocalAuth> auth_;
   static inline std::vector<std::unique_ptr<testing::Process>> procs_;
   static inline std::map<std::string, int> grpc_, http_;
-  static inline std::string api_key_, beta_visit_, beta_event_;
+  static inline std::string api_key_, beta_visit_, beta_event_, bootstrap_;
 };
 
 // API2 Broken Authentication: no token, and every way a token can be wrong.
@@ -449,6 +450,24 @@ TEST_F(Attacks, Privacy_EveryPersonalReadIsAuditedAndOnlyTheTenantsAuditorReadsT
   EXPECT_EQ(trail.records(0).rpc(), "GetCustomer");
   EXPECT_EQ(trail.records(0).purpose(), "review");
 
+  // A manager may read customers but does not call them: the record comes masked, and a search
+  // by name finds nothing (it would tell the name).
+  auto manager = stub<IntakeService>("intake", "manager", "beta", "beta-manager");
+  ASSERT_TRUE(ok(call(*manager, &IntakeService::Stub::GetCustomer, gc, &customer)));
+  EXPECT_EQ(customer.customer().display_name(), "b*");
+  ASSERT_EQ(customer.customer().contacts_size(), 1);
+  EXPECT_EQ(customer.customer().contacts(0).value(), "*******0000");
+  intake::v1::ListCustomersRequest by_name;
+  by_name.set_tenant_id("beta");
+  by_name.set_text("业主");
+  intake::v1::ListCustomersResponse found;
+  ASSERT_TRUE(ok(call(*manager, &IntakeService::Stub::ListCustomers, by_name, &found)));
+  EXPECT_EQ(found.customers_size(), 0);
+  by_name.set_text("beta-c");
+  ASSERT_TRUE(ok(call(*manager, &IntakeService::Stub::ListCustomers, by_name, &found)));
+  ASSERT_GE(found.customers_size(), 1);
+  for (const auto& c : found.customers()) EXPECT_EQ(c.display_name(), "b*");
+
   // Alpha's auditor sees none of beta's trail, and cannot ask for it.
   list.set_tenant_id("alpha");
   ASSERT_TRUE(ok(call(*stub<AuditService>("visit", "auditor", "alpha"), &AuditService::Stub::ListAuditRecords, list, &trail)));
@@ -554,6 +573,48 @@ TEST_F(Attacks, API1_TheDashboardAnswersOnlySignedInCallersForTheirTenant) {
   auto tenants = http.Get("/api/tenants", alpha);
   EXPECT_EQ(tenants->body, R"({"tenants":["alpha"]})");
   EXPECT_EQ(http.Get("/api/overview", {{"Authorization", "Bearer " + token("agent", "alpha")}})->status, 403);
+}
+
+// API1 on the inbound topic: anyone on this machine can write to the embedded broker, but an
+// inbound event speaks only for the tenant whose API key it carries. Alpha's integration claiming
+// beta is dead-lettered; without a key, too; its own tenant's event is recorded.
+TEST_F(Attacks, API1_AnInboundEventClaimingAnotherTenantIsDeadLettered) {
+  auto producer = bus::Producer::create({bootstrap_, "attacker", {}});
+  ASSERT_TRUE(producer);
+  auto event = [](const std::string& tenant, const std::string& key) {
+    return R"({"tenantId":")" + tenant + R"(","idempotencyKey":")" + key + R"(","customerId":")" + tenant +
+           R"(-c1","category":"property.repair_completed","occurredAt":"2026-12-01T10:00:00Z"})";
+  };
+  std::atomic<int> delivered{0};
+  auto count = [&](const core::Status& st) { delivered += st.ok(); };
+  ASSERT_TRUE((*producer)->produce("huifang.inbound.v1", "beta-c1", event("beta", "spoofed-1"), count, {{"x-api-key", api_key_}}));
+  ASSERT_TRUE((*producer)->produce("huifang.inbound.v1", "beta-c1", event("beta", "spoofed-2"), count));
+  ASSERT_TRUE((*producer)->produce("huifang.inbound.v1", "alpha-c1", event("alpha", "alpha-feed-1"), count, {{"x-api-key", api_key_}}));
+  ASSERT_TRUE((*producer)->flush(10s));
+  ASSERT_EQ(delivered.load(), 3);
+
+  // Two set aside, alpha's own applied.
+  httplib::Client intake_http("127.0.0.1", http_["intake"]);
+  std::string metrics;
+  EXPECT_TRUE(testing::wait_until(
+      [&] {
+        auto m = intake_http.Get("/metrics");
+        metrics = m ? m->body : "";
+        return metrics.find("huifang_consumer_deadletters_total{group=\"intake-inbound\"} 2") != std::string::npos &&
+               metrics.find("huifang_consumer_messages_total{group=\"intake-inbound\"} 1") != std::string::npos;
+      },
+      30s))
+      << metrics.substr(0, 3000);
+  // Beta's "event" was never recorded: recording it now is new, not a replay.
+  intake::v1::RecordServiceEventRequest r;
+  r.set_tenant_id("beta");
+  r.set_idempotency_key("spoofed-1");
+  r.set_customer_id("beta-c1");
+  r.set_category("property.repair_completed");
+  r.mutable_occurred_at()->set_seconds(1'796'119'200);
+  intake::v1::RecordServiceEventResponse resp;
+  ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::RecordServiceEvent, r, &resp)));
+  EXPECT_FALSE(resp.replayed());
 }
 
 // API1, by id: ids are unique within a tenant only. Alpha registers an agent and a customer

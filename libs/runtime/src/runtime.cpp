@@ -162,6 +162,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
     if (!opened) return opened.error();
     api_keys = std::move(*opened);
   }
+  rt->api_keys_ = api_keys;
   auto rate = c.get_int("rate-limit", 0, 1'000'000);
   if (!rate) return rate.error();
   auto burst = c.get_int("rate-burst", 1, 1'000'000);

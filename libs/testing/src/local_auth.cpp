@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "huifang/auth/api_keys.h"
 #include "huifang/edge/client.h"
 
 namespace huifang::testing {
@@ -30,6 +33,16 @@ std::string LocalAuth::token(const std::string& role, const std::string& tenant,
 std::shared_ptr<grpc::Channel> LocalAuth::channel(const std::string& address, const std::string& role,
                                                   const std::string& tenant, const std::string& subject) const {
   return edge::bearer_channel(address, token(role, tenant, subject));
+}
+
+std::string LocalAuth::api_key(const std::string& tenant, const std::string& name) const {
+  auto made = auth::make_api_key(tenant, name);
+  if (!made) {
+    ADD_FAILURE() << made.error().to_string();
+    return "";
+  }
+  std::ofstream(dir_ + "/api-keys", std::ios::app) << made->line << '\n';
+  return made->key;
 }
 
 }  // namespace huifang::testing

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
+
 #include "huifang/core/hash.h"
 #include "huifang/edge/bounds.h"
 #include "huifang/events/envelope.h"
@@ -52,13 +54,29 @@ v1::RecordServiceEventRequest to_request(const inbound::v1::InboundServiceEvent&
   return r;
 }
 
-bus::BatchHandler inbound_handler(IntakeApp& app) {
-  return [&app](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
-    // Parse up to the first malformed message; record those before it together.
+core::Status check_bound(const bus::Message& m, const inbound::v1::InboundServiceEvent& e, auth::ApiKeyFile* keys) {
+  if (!keys) return core::ok_status();
+  auto refused = [](std::string why) {
+    return core::make_error(core::make_error_code(core::errc::permission_denied), std::move(why), "x-api-key");
+  };
+  const auto h = std::find_if(m.headers.begin(), m.headers.end(), [](const bus::Header& x) { return x.key == "x-api-key"; });
+  if (h == m.headers.end()) return refused("an inbound event must carry its integration's API key in the x-api-key header");
+  const auto holder = keys->find(h->value);
+  if (!holder) return refused("the x-api-key header holds no valid API key");
+  if (holder->tenant != e.tenant_id())
+    return refused("the API key is tenant '" + holder->tenant + "''s; the event claims tenant '" + e.tenant_id() + "'");
+  return core::ok_status();
+}
+
+bus::BatchHandler inbound_handler(IntakeApp& app, std::shared_ptr<auth::ApiKeyFile> keys) {
+  return [&app, keys](std::span<const bus::Message> msgs) -> bus::BatchOutcome {
+    // Parse up to the first malformed or unbound message; record those before it together.
     std::vector<v1::RecordServiceEventRequest> requests;
     std::optional<core::Error> malformed;
     for (const auto& m : msgs) {
       auto parsed = parse_inbound(m.value);
+      if (parsed)
+        if (auto st = check_bound(m, *parsed, keys.get()); !st) parsed = st.error();
       if (!parsed) {
         malformed = parsed.error();
         break;

@@ -3,6 +3,10 @@
 // malformed messages dead-lettered.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "huifang/bus/consumer_loop.h"
 #include "huifang/edge/server.h"
@@ -270,7 +274,7 @@ TEST_F(IntakeEdge, InboundTopicAcceptsJsonAndProtobufAndDeadLettersMalformed) {
   bus::ConsumerLoopOptions opts{"intake-inbound"};
   opts.max_attempts = 2;
   opts.initial_backoff = 1ms;
-  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_));
+  bus::ConsumerLoop loop(*consumer, *producer_, metrics_, opts, inbound_handler(*app_, nullptr));
   ASSERT_TRUE(testing::wait_until(
       [&] {
         loop.run_once(100ms);
@@ -302,6 +306,34 @@ TEST(InboundParse, AnOversizedFieldIsRefusedByItsName) {
   auto parsed = parse_inbound(huge);
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().field, "source_system");
+}
+
+// With integrations' keys, an inbound event speaks only for the tenant whose key it carries.
+TEST(InboundBinding, AnEventMustCarryAKeyOfTheTenantItClaims) {
+  const auto dir = std::filesystem::temp_directory_path() / ("huifang-inbound-keys-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto alpha = auth::make_api_key("alpha", "crm");
+  ASSERT_TRUE(alpha);
+  std::ofstream(dir / "api-keys") << alpha->line << "\n";
+  auto keys = auth::ApiKeyFile::open((dir / "api-keys").string());
+  ASSERT_TRUE(keys);
+  inbound::v1::InboundServiceEvent e;
+  e.set_tenant_id("alpha");
+  bus::Message m;
+  EXPECT_EQ(check_bound(m, e, nullptr).ok(), true);  // no keys configured: not checked
+  auto refused = check_bound(m, e, keys->get());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), core::condition::permission_denied);
+  m.headers.push_back({"x-api-key", "hfk_forged"});
+  EXPECT_FALSE(check_bound(m, e, keys->get()));
+  m.headers.back().value = alpha->key;
+  EXPECT_TRUE(check_bound(m, e, keys->get()));
+  e.set_tenant_id("beta");  // alpha's key, beta's event
+  refused = check_bound(m, e, keys->get());
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("claims tenant 'beta'"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(refused.error().message.find(alpha->key), std::string::npos);  // the key is never repeated
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

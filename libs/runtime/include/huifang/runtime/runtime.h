@@ -57,6 +57,8 @@ class Runtime {
   core::IdGenerator& ids() { return *ids_; }
   outbox::Relay& relay() { return *relay_; }
   const edge::Authenticator& auth() const { return *auth_; }
+  // Integrations' API keys (--api-keys), null when none were given.
+  std::shared_ptr<auth::ApiKeyFile> api_keys() const { return api_keys_; }
   const bus::KafkaOptions& kafka() const { return kafka_; }
   // How many customers' events a consumer applies at once (--lanes). Each Redis round trip waits
   // for the fsync of whatever Redis is writing, so throughput grows with the round trips in
@@ -117,6 +119,7 @@ class Runtime {
   core::SystemClock wall_clock_;  // tokens expire in real time, whatever the simulated clock says
   std::shared_ptr<edge::Authenticator> auth_;
   std::shared_ptr<AuditLog> audit_log_;
+  std::shared_ptr<auth::ApiKeyFile> api_keys_;
   std::unique_ptr<AuditService> audit_service_;
   struct Loop {
     std::unique_ptr<bus::Consumer> consumer;

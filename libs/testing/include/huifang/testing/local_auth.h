@@ -25,6 +25,9 @@ class LocalAuth {
   // A channel to `address` presenting token(role, tenant, subject).
   std::shared_ptr<grpc::Channel> channel(const std::string& address, const std::string& role, const std::string& tenant,
                                          const std::string& subject = "test") const;
+  // Registers an integration's API key for `tenant` in <dir>/api-keys (the file ./scripts/up gives
+  // intake) and returns the key.
+  std::string api_key(const std::string& tenant, const std::string& name) const;
   const auth::LocalIssuer& issuer() const { return issuer_; }
 
  private:
