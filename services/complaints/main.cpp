@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
   complaints::ComplaintsApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), options);
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
-  runtime::must(rt->consume({"huifang.visit.v1"},
+  runtime::must(rt->consume({"huifang.visit.v1", "huifang.intake.v1"},
                             runtime::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes()),
                             &complaints::ComplaintsApp::handles),
                 "huifang-complaints: consumer");

@@ -617,6 +617,132 @@ TEST_F(Attacks, API1_AnInboundEventClaimingAnotherTenantIsDeadLettered) {
   EXPECT_FALSE(resp.replayed());
 }
 
+// API1 within a tenant: a supervisor who works in one branch (a token with org_units) reaches that
+// branch's customers, visits, complaints and figures and nothing of the branch next door — by id
+// (NOT_FOUND), by list (left out), by naming the other branch (PERMISSION_DENIED). An agent reads
+// only the visits assigned to them.
+TEST_F(Attacks, API1_ASupervisorOfOneBranchReachesNothingOfTheNext) {
+  auto admin = stub<IntakeService>("intake", "admin", "alpha", "unit-admin");
+  for (const char* unit : {"alpha-east", "alpha-west"}) {
+    intake::v1::DefineOrgUnitRequest org;
+    org.set_tenant_id("alpha");
+    org.mutable_org_unit()->set_id(unit);
+    org.mutable_org_unit()->set_parent_id("alpha-root");
+    org.mutable_org_unit()->set_kind(intake::v1::ORG_UNIT_KIND_BRANCH);
+    org.mutable_org_unit()->set_name(unit);
+    intake::v1::DefineOrgUnitResponse oresp;
+    ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::DefineOrgUnit, org, &oresp)));
+    intake::v1::CreateCustomerRequest c;
+    c.mutable_customer()->set_id(std::string(unit) + "-c1");
+    c.mutable_customer()->set_tenant_id("alpha");
+    c.mutable_customer()->set_org_unit_id(unit);
+    c.mutable_customer()->set_display_name(unit);
+    c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+    c.mutable_customer()->set_time_zone("Asia/Shanghai");
+    intake::v1::CreateCustomerResponse cresp;
+    ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+  }
+  intake::v1::RegisterAgentRequest agent;
+  agent.set_tenant_id("alpha");
+  agent.mutable_agent()->set_id("alpha-west-agent");
+  agent.mutable_agent()->set_org_unit_id("alpha-west");
+  agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
+  agent.mutable_agent()->set_display_name("west agent");
+  agent.mutable_agent()->set_daily_capacity(50);
+  agent.mutable_agent()->set_active(true);
+  intake::v1::RegisterAgentResponse aresp;
+  ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
+  intake::v1::RecordServiceEventRequest repair;
+  repair.set_tenant_id("alpha");
+  repair.set_idempotency_key("west-repair-1");
+  repair.set_customer_id("alpha-west-c1");
+  repair.set_category("property.repair_completed");
+  repair.mutable_occurred_at()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  intake::v1::RecordServiceEventResponse recorded;
+  ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::RecordServiceEvent, repair, &recorded)));
+  std::string west_visit;
+  ASSERT_TRUE(testing::wait_until([&] { return !(west_visit = planned_visit("alpha", "alpha-west-c1")).empty(); }, 60s)) << logs();
+
+  const std::string east_token = auth_->token("supervisor", "alpha", "east-sup", {"alpha-east"});
+  auto east = [&](const char* service) { return edge::bearer_channel(address(service), east_token); };
+  // Customers.
+  auto intake = stub_with<IntakeService>("intake", east("intake"));
+  intake::v1::GetCustomerRequest get;
+  get.set_tenant_id("alpha");
+  get.set_customer_id("alpha-west-c1");
+  intake::v1::GetCustomerResponse customer;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::GetCustomer, get, &customer).error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_customer_id("alpha-east-c1");
+  EXPECT_TRUE(ok(call(*intake, &IntakeService::Stub::GetCustomer, get, &customer)));
+  intake::v1::ListCustomersRequest list;
+  list.set_tenant_id("alpha");
+  intake::v1::ListCustomersResponse listed;
+  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::ListCustomers, list, &listed)));
+  ASSERT_EQ(listed.customers_size(), 1);
+  EXPECT_EQ(listed.customers(0).id(), "alpha-east-c1");
+  intake::v1::CreateCustomerRequest into_west;
+  into_west.mutable_customer()->set_id("planted");
+  into_west.mutable_customer()->set_tenant_id("alpha");
+  into_west.mutable_customer()->set_org_unit_id("alpha-west");
+  into_west.mutable_customer()->set_display_name("planted");
+  into_west.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
+  intake::v1::CreateCustomerResponse created;
+  EXPECT_EQ(call(*intake, &IntakeService::Stub::CreateCustomer, into_west, &created).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Visits.
+  auto visits = stub_with<VisitService>("visit", east("visit"));
+  scheduling::v1::GetCustomerPlanRequest plan;
+  plan.set_tenant_id("alpha");
+  plan.set_customer_id("alpha-west-c1");
+  scheduling::v1::GetCustomerPlanResponse planned;
+  ASSERT_TRUE(ok(call(*visits, &VisitService::Stub::GetCustomerPlan, plan, &planned)));
+  EXPECT_EQ(planned.visits_size(), 0);
+  visit::v1::GetVisitRequest gv;
+  gv.set_visit_id(west_visit);
+  gv.set_customer_id("alpha-west-c1");
+  visit::v1::GetVisitResponse seen;
+  EXPECT_EQ(call(*visits, &VisitService::Stub::GetVisit, gv, &seen).error_code(), grpc::StatusCode::NOT_FOUND);
+  // An agent of the tenant, not the west visit's assignee, does not read it either; its own agent does.
+  EXPECT_EQ(call(*stub<VisitService>("visit", "agent", "alpha", "alpha-agent"), &VisitService::Stub::GetVisit, gv, &seen)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(ok(call(*stub<VisitService>("visit", "agent", "alpha", "alpha-west-agent"), &VisitService::Stub::GetVisit, gv, &seen)));
+  // Complaints.
+  complaints::v1::OpenComplaintRequest open;
+  open.set_tenant_id("alpha");
+  open.set_customer_id("alpha-west-c1");
+  open.set_org_unit_id("alpha-west");
+  open.set_category("repair_quality");
+  open.set_description("leaking again");
+  complaints::v1::OpenComplaintResponse opened;
+  auto complaints_east = stub_with<ComplaintService>("complaints", east("complaints"));
+  EXPECT_EQ(call(*complaints_east, &ComplaintService::Stub::OpenComplaint, open, &opened).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(ok(call(*stub<ComplaintService>("complaints", "admin", "alpha", "unit-admin"), &ComplaintService::Stub::OpenComplaint,
+                      open, &opened)));
+  complaints::v1::GetComplaintRequest gc;
+  gc.set_customer_id("alpha-west-c1");
+  gc.set_complaint_id(opened.complaint_id());
+  complaints::v1::GetComplaintResponse complaint;
+  EXPECT_EQ(call(*complaints_east, &ComplaintService::Stub::GetComplaint, gc, &complaint).error_code(), grpc::StatusCode::NOT_FOUND);
+  complaints::v1::ListComplaintsRequest lc;
+  lc.set_tenant_id("alpha");
+  complaints::v1::ListComplaintsResponse cases;
+  ASSERT_TRUE(ok(call(*complaints_east, &ComplaintService::Stub::ListComplaints, lc, &cases)));
+  for (const auto& c : cases.complaints()) EXPECT_NE(c.org_unit_id(), "alpha-west") << c.complaint_id();
+  // Figures: the east branch's, not the west's nor the whole tenant's.
+  auto figures = stub_with<AnalyticsService>("analytics", east("analytics"));
+  analytics::v1::FigureQuery q;
+  q.set_tenant_id("alpha");
+  analytics::v1::Overview overview;
+  EXPECT_EQ(call(*figures, &AnalyticsService::Stub::GetOverview, q, &overview).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  q.set_org_unit_id("alpha-west");
+  EXPECT_EQ(call(*figures, &AnalyticsService::Stub::GetOverview, q, &overview).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  q.set_org_unit_id("alpha-east");
+  EXPECT_TRUE(testing::wait_until([&] { return call(*figures, &AnalyticsService::Stub::GetOverview, q, &overview).ok(); }, 30s));
+}
+
 // API1, by id: ids are unique within a tenant only. Alpha registers an agent and a customer
 // under beta's ids: each tenant keeps its own record, alpha's visit is alpha's, and each agent
 // who opens a visit sees their own tenant's customer's phone. (Run last: alpha keeps "beta-c1".)

@@ -370,6 +370,14 @@ std::vector<std::string> Projection::children(const std::string& tenant, const s
   return out;
 }
 
+std::unordered_map<std::string, std::string> Projection::org_parents(const std::string& tenant) const {
+  std::unordered_map<std::string, std::string> out;
+  const std::string prefix = tenant + "/";
+  for (auto it = org_.lower_bound(prefix); it != org_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    out[it->second.id()] = it->second.parent_id();
+  return out;
+}
+
 std::vector<std::string> Projection::tenants() const {
   std::set<std::string> t = buckets_.tenants();
   for (const auto& [k, u] : org_) t.insert(k.substr(0, k.find('/')));

@@ -69,6 +69,8 @@ class Projection {
   std::string agent_label(const std::string& tenant, const std::string& agent) const;
   // The units directly under `unit` (roots when empty).
   std::vector<std::string> children(const std::string& tenant, const std::string& unit) const;
+  // The tenant's org tree: unit → parent ("" for a root).
+  std::unordered_map<std::string, std::string> org_parents(const std::string& tenant) const;
   std::vector<std::string> tenants() const;
 
   int32_t local_day(core::Timestamp t) const;

@@ -3,6 +3,7 @@
 #include "../domain/queries.h"
 #include "../domain/reports.h"
 #include "huifang/edge/handle.h"
+#include "unit_scope.h"
 
 namespace huifang::analytics {
 
@@ -10,11 +11,23 @@ using edge::Caller;
 using edge::reply;
 
 namespace {
-// A query answered from the serving projection.
+// The figure filter of a query: itself, or the `filter` it carries.
+const v1::FigureQuery& figure_filter(const v1::FigureQuery& q) { return q; }
+template <typename Req>
+const v1::FigureQuery& figure_filter(const Req& r) {
+  return r.filter();
+}
+
+// A query answered from the serving projection, within the caller's org units.
 template <typename Req, typename Resp, typename Fn>
 grpc::Status answer(grpc::ServerContext* ctx, const edge::Authenticator& auth, const AnalyticsApp& app, const char* rpc,
                     const Req& req, Resp* resp, Fn fn) {
-  return reply(ctx, auth, rpc, req, resp, [&](const Caller&) { return app.read([&](const Projection& p) { return fn(p, req); }); });
+  return reply(ctx, auth, rpc, req, resp, [&](const Caller& c) {
+    return app.read([&](const Projection& p) -> decltype(fn(p, req)) {
+      if (auto st = check_figure_scope(c, req, figure_filter(req).org_unit_id(), p); !st) return st.error();
+      return fn(p, req);
+    });
+  });
 }
 }  // namespace
 

@@ -9,6 +9,7 @@
 
 #include "../domain/queries.h"
 #include "analytics_service.h"
+#include "unit_scope.h"
 
 namespace huifang::analytics {
 namespace {
@@ -109,17 +110,26 @@ edge::HttpResponse file(const std::string& path, const std::string& type) {
   return r;
 }
 
-// The same rules as the gRPC edge: `rpc`'s row of the access table, and the caller's own tenant
-// (a `tenant` parameter naming another is refused; none means the caller's).
-edge::SignedInHandler as_rpc(std::string rpc, edge::HttpHandler inner) {
-  return [rpc = std::move(rpc), inner = std::move(inner)](const edge::Caller& caller, const Param& param) {
+// The same rules as the gRPC edge: `rpc`'s row of the access table, the caller's own tenant
+// (a `tenant` parameter naming another is refused; none means the caller's) and, for a caller who
+// works in part of it, an `org` of theirs.
+edge::SignedInHandler as_rpc(const AnalyticsApp& app, std::string rpc, edge::HttpHandler inner) {
+  return [&app, rpc = std::move(rpc), inner = std::move(inner)](const edge::Caller& caller, const Param& param) {
     if (auto st = edge::authorize(rpc, caller); !st) return error(st.error());
+    // A caller who works in one unit starts there when the page names none.
+    const std::string org = param("org").empty() && caller.org_units.size() == 1 ? caller.org_units[0] : param("org");
+    if (edge::is_unit_scoped(caller)) {
+      v1::FigureQuery asked_for;
+      asked_for.set_org_unit_id(org);
+      auto st = app.read([&](const Projection& p) { return check_figure_scope(caller, asked_for, org, p); });
+      if (!st) return error(st.error());
+    }
     const std::string asked = param("tenant");
     if (!edge::is_platform_role(caller.role) && !asked.empty() && asked != caller.tenant_id)
       return error(core::make_error(core::make_error_code(core::errc::permission_denied),
                                     "must be your tenant '" + caller.tenant_id + "'", "tenant"));
     const std::string tenant = edge::is_platform_role(caller.role) ? asked : caller.tenant_id;
-    return inner([&](const std::string& name) { return name == "tenant" ? tenant : param(name); });
+    return inner([&](const std::string& name) { return name == "tenant" ? tenant : name == "org" ? org : param(name); });
   };
 }
 
@@ -142,19 +152,19 @@ std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_
                         return json(nlohmann::json{{"tenants", nlohmann::json::array({caller.tenant_id})}});
                       return app.read([](const Projection& p) { return json(nlohmann::json{{"tenants", p.tenants()}}); });
                     }});
-  routes.push_back({"/api/overview", false, as_rpc("GetOverview", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  routes.push_back({"/api/overview", false, as_rpc(app, "GetOverview", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(overview(p, q));
   }))});
-  routes.push_back({"/api/satisfaction", false, as_rpc("GetSatisfaction", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  routes.push_back({"/api/satisfaction", false, as_rpc(app, "GetSatisfaction", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(satisfaction(p, q));
   }))});
-  routes.push_back({"/api/complaints", false, as_rpc("GetComplaintStats", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  routes.push_back({"/api/complaints", false, as_rpc(app, "GetComplaintStats", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(complaint_stats(p, q));
   }))});
-  routes.push_back({"/api/agents", false, as_rpc("GetAgentKpis", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  routes.push_back({"/api/agents", false, as_rpc(app, "GetAgentKpis", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     return answer(agent_kpis(p, q));
   }))});
-  routes.push_back({"/api/visit-rates", false, as_rpc("GetVisitRates", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  routes.push_back({"/api/visit-rates", false, as_rpc(app, "GetVisitRates", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::GroupedQuery g;
     *g.mutable_filter() = q;
     const std::string by = param("group");
@@ -162,7 +172,7 @@ std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_
     if (!param("granularity").empty()) g.set_granularity(granularity(param("granularity")));
     return answer(visit_rates(p, g));
   }))});
-  routes.push_back({"/api/trend", false, as_rpc("GetTrend", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  routes.push_back({"/api/trend", false, as_rpc(app, "GetTrend", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::TrendQuery t;
     *t.mutable_filter() = q;
     t.set_granularity(granularity(param("granularity")));
@@ -172,13 +182,13 @@ std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_
                                      : v1::TREND_FIGURE_VISIT_RATE);
     return answer(trend(p, t));
   }))});
-  routes.push_back({"/api/overdue", false, as_rpc("ListOverdueVisits", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
+  routes.push_back({"/api/overdue", false, as_rpc(app, "ListOverdueVisits", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param&) {
     v1::ListOverdueVisitsRequest r;
     *r.mutable_filter() = q;
     r.mutable_page()->set_page_size(100);
     return answer(overdue_visits(p, r));
   }))});
-  routes.push_back({"/api/org", false, as_rpc("GetOverview", [&app](const Param& param) {
+  routes.push_back({"/api/org", false, as_rpc(app, "GetOverview", [&app](const Param& param) {
     return app.read([&](const Projection& p) {
       // The drill-down step: the unit's children with labels; a leaf (no children) drills to agents.
       const std::string tenant = param("tenant");
@@ -188,8 +198,8 @@ std::vector<DashboardRoute> dashboard_routes(AnalyticsApp& app, std::string web_
       return json(nlohmann::json{{"org", param("org")}, {"label", p.org_label(tenant, param("org"))}, {"units", units}});
     });
   })});
-  routes.push_back({"/api/status", false, as_rpc("GetProjectionStatus", [&app](const Param&) { return json(app.status()); })});
-  routes.push_back({"/reports/summary", false, as_rpc("ExportReport", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
+  routes.push_back({"/api/status", false, as_rpc(app, "GetProjectionStatus", [&app](const Param&) { return json(app.status()); })});
+  routes.push_back({"/reports/summary", false, as_rpc(app, "ExportReport", endpoint(app, [](const Projection& p, const v1::FigureQuery& q, const Param& param) {
     v1::ExportReportRequest r;
     *r.mutable_filter() = q;
     r.set_kind(param("kind") == "quarterly" ? v1::REPORT_KIND_QUARTERLY : v1::REPORT_KIND_MONTHLY_SUMMARY);

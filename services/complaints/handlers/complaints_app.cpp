@@ -5,6 +5,7 @@
 
 #include "huifang/core/hash.h"
 #include "huifang/core/log.h"
+#include "huifang/core/tenant.h"
 #include "huifang/paging/paging.h"
 
 namespace huifang::complaints {
@@ -65,7 +66,7 @@ std::vector<store::IndexOp> ComplaintsApp::index_ops(const ComplaintState& next)
   const std::string member = id + "|" + next.opened.customer_id();
   std::vector<store::IndexOp> ops = {
       {"HSET", "cases:" + next.tenant_id, {id, summary_of(next).SerializeAsString()}},
-      {"SADD", "by-customer:" + next.opened.customer_id(), {id}},
+      {"SADD", "by-customer:" + core::of_tenant(next.tenant_id, next.opened.customer_id()), {id}},
   };
   if (auto at = next_sla_deadline(next)) ops.push_back({"ZADD", "sla", {std::to_string(core::to_millis(*at)), member}});
   else ops.push_back({"ZREM", "sla", {member}});
@@ -102,7 +103,7 @@ core::Result<std::vector<PastComplaint>> ComplaintsApp::history(const std::strin
   std::map<std::string, PastComplaint> by_id;
   auto conn = store_.pool().lease();
   const uint32_t cp = store_.partition_of(o.customer_id()), tp = store_.partition_of(tenant_partition(tenant));
-  auto ids = conn->pipeline({{"SMEMBERS", store_.key(cp, "by-customer:" + o.customer_id())},
+  auto ids = conn->pipeline({{"SMEMBERS", store_.key(cp, "by-customer:" + core::of_tenant(tenant, o.customer_id()))},
                              {"SMEMBERS", store_.key(tp, "issue:" + tenant + ":" + o.issue_key())},
                              {"SMEMBERS", store_.key(tp, "repair:" + tenant + ":" + o.repair_key())}});
   if (!ids) return ids.error();
@@ -210,6 +211,13 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
 }
 
 core::Status ComplaintsApp::apply(const events::Envelope& e) {
+  if (e.has_intake() && e.intake().has_org_unit_defined()) {
+    const auto& u = e.intake().org_unit_defined().org_unit();
+    auto r = store_.pool().lease()->command(
+        {"HSET", store_.key(store_.partition_of(tenant_partition(e.tenant_id())), "org-tree:" + e.tenant_id()), u.id(), u.parent_id()});
+    if (!r) return r.error();
+    return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
+  }
   if (!e.has_visit()) return core::ok_status();
   if (e.visit().has_visit_completed()) return on_visit_completed(e);
   if (!e.visit().has_problem_raised()) return core::ok_status();
@@ -299,7 +307,17 @@ core::Result<std::vector<store::Reply>> ComplaintsApp::values_everywhere(const s
   return conn->pipeline(cmds);
 }
 
-core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListComplaintsRequest& r) {
+core::Result<edge::OrgTree> ComplaintsApp::org_tree(const std::string& tenant_id) {
+  auto r = store_.pool().lease()->command(
+      {"HGETALL", store_.key(store_.partition_of(tenant_partition(tenant_id)), "org-tree:" + tenant_id)});
+  if (!r) return r.error();
+  if (r->is_error()) return store::bad_reply("org tree of " + tenant_id + ": " + r->str);
+  edge::OrgTree tree;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
+  return tree;
+}
+
+core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListComplaintsRequest& r, const edge::TenantScope& scope) {
   if (r.tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
   auto replies = values_everywhere("cases:" + r.tenant_id());
   if (!replies) return replies.error();
@@ -314,6 +332,7 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
       }
       const auto opened = events::from_proto(c.opened_at());
       if (!r.org_unit_id().empty() && c.org_unit_id() != r.org_unit_id()) continue;
+      if (!scope.sees(r.tenant_id(), c.org_unit_id())) continue;
       if (!r.state().empty() && c.state() != r.state()) continue;
       if (!r.responsible().empty() && c.responsible() != r.responsible() && c.handler_id() != r.responsible()) continue;
       if (!r.category().empty() && c.category() != r.category()) continue;
@@ -330,7 +349,7 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
   return resp;
 }
 
-core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const std::string& tenant, const v1::GetComplaintRequest& r) {
+core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const edge::TenantScope& scope, const v1::GetComplaintRequest& r) {
   if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   if (r.complaint_id().empty()) return core::invalid_argument("complaint_id", "is required");
   auto loaded = store_.load(r.customer_id(), {"complaint", r.complaint_id()}, false);
@@ -344,15 +363,15 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const std::string& ten
     evolve(s, e);
     *resp.add_history() = std::move(e);
   }
-  if (s.tenant_id != tenant) return not_found(r.complaint_id());
+  if (!scope.sees(s.tenant_id, s.opened.org_unit_id())) return not_found(r.complaint_id());
   *resp.mutable_complaint() = summary_of(s);
   return resp;
 }
 
-core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& tenant, const std::string& customer_id,
+core::Result<v1::CaseResponse> ComplaintsApp::on_case(const edge::TenantScope& scope, const std::string& customer_id,
                                                       const std::string& complaint_id, const Decide& decide) {
   auto st = run(customer_id, complaint_id, [&](const ComplaintState& s) -> core::Result<runtime::Change> {
-    if (s.state == State::none || s.tenant_id != tenant) return not_found(complaint_id);
+    if (s.state == State::none || !scope.sees(s.tenant_id, s.opened.org_unit_id())) return not_found(complaint_id);
     return decide(s);
   });
   if (!st) return st.error();
@@ -361,25 +380,25 @@ core::Result<v1::CaseResponse> ComplaintsApp::on_case(const std::string& tenant,
   return resp;
 }
 
-core::Result<v1::CaseResponse> ComplaintsApp::assign(const std::string& tenant, const v1::AssignComplaintRequest& r, const std::string& by) {
-  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
+core::Result<v1::CaseResponse> ComplaintsApp::assign(const edge::TenantScope& scope, const v1::AssignComplaintRequest& r, const std::string& by) {
+  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
     auto d = decide_assign(s, r.handler_id());
     if (d && !d->events.empty()) d->events[0].mutable_complaints()->mutable_complaint_assigned()->set_assigned_by(by);
     return d;
   });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const std::string& tenant, const v1::CaseActionRequest& r) {
-  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
+core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const edge::TenantScope& scope, const v1::CaseActionRequest& r) {
+  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::add_note(const std::string& tenant, const v1::AddNoteRequest& r, const std::string& author) {
-  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_note(s, author, r.text()); });
+core::Result<v1::CaseResponse> ComplaintsApp::add_note(const edge::TenantScope& scope, const v1::AddNoteRequest& r, const std::string& author) {
+  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_note(s, author, r.text()); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::resolve(const std::string& tenant, const v1::ResolveComplaintRequest& r) {
-  return on_case(tenant, r.customer_id(), r.complaint_id(),
+core::Result<v1::CaseResponse> ComplaintsApp::resolve(const edge::TenantScope& scope, const v1::ResolveComplaintRequest& r) {
+  return on_case(scope, r.customer_id(), r.complaint_id(),
                  [&](const ComplaintState& s) { return decide_resolve(s, r.resolution(), r.effective(), clock_.now()); });
 }
-core::Result<v1::CaseResponse> ComplaintsApp::escalate(const std::string& tenant, const v1::EscalateComplaintRequest& r) {
-  return on_case(tenant, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
+core::Result<v1::CaseResponse> ComplaintsApp::escalate(const edge::TenantScope& scope, const v1::EscalateComplaintRequest& r) {
+  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) {
     return decide_escalate(s, r.level(), v1::ESCALATION_REASON_MANUAL, r.detail());
   });
 }

@@ -5,7 +5,8 @@
 // follow-up visit's verdict; fires SLA escalations from a timer; raises repeat flags.
 //
 // Keys (under the service's prefix, in the customer's partition): the case stream, `cases:<tenant>`
-// (summaries for listing), `by-customer:<id>` (the customer's cases, for the one-month rule),
+// (summaries for listing), `by-customer:<tenant>|<id>` (the customer's cases, for the one-month rule),
+// `org-tree:<tenant>` (the tenant's org tree, in its partition, for org-unit scope),
 // `flags:<tenant>` (repeat flags) and `sla` (next deadline per case). The same-issue and
 // same-repair indexes are tenant-wide and live in the tenant's partition; they are written after
 // the case's append, so two simultaneous complaints about one issue may each miss the other.
@@ -15,6 +16,7 @@
 #include "../domain/repeats.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/core/ids.h"
+#include "huifang/edge/org_scope.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 
@@ -31,23 +33,29 @@ class ComplaintsApp {
   ComplaintsApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
                 const core::Clock& clock, ComplaintsOptions options = {});
 
-  // One consumed event from the visit topic.
+  // One consumed event from the visit topic (or intake's org tree).
   core::Status apply(const events::Envelope& e);
   // The event types apply() acts on (the consumer skips the rest unparsed).
-  static bool handles(std::string_view type) { return type == "visit.VisitCompleted" || type == "visit.ProblemRaised"; }
+  static bool handles(std::string_view type) {
+    return type == "visit.VisitCompleted" || type == "visit.ProblemRaised" || type == "intake.OrgUnitDefined";
+  }
+  // The tenant's org tree, kept from intake's OrgUnitDefined (for org-unit scope).
+  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
   // Escalates every case of `partitions` (every partition when none are named) whose SLA deadline
   // has passed; the number of cases looked at.
   core::Result<size_t> fire_sla(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
   core::Result<v1::OpenComplaintResponse> open(const v1::OpenComplaintRequest& r, const std::string& tenant);
-  core::Result<v1::ListComplaintsResponse> list(const v1::ListComplaintsRequest& r);
-  // Reads and commands on one case for a caller of `tenant`: another tenant's case is NOT_FOUND.
-  core::Result<v1::GetComplaintResponse> get(const std::string& tenant, const v1::GetComplaintRequest& r);
-  core::Result<v1::CaseResponse> assign(const std::string& tenant, const v1::AssignComplaintRequest& r, const std::string& by);
-  core::Result<v1::CaseResponse> start_investigation(const std::string& tenant, const v1::CaseActionRequest& r);
-  core::Result<v1::CaseResponse> add_note(const std::string& tenant, const v1::AddNoteRequest& r, const std::string& author);
-  core::Result<v1::CaseResponse> resolve(const std::string& tenant, const v1::ResolveComplaintRequest& r);
-  core::Result<v1::CaseResponse> escalate(const std::string& tenant, const v1::EscalateComplaintRequest& r);
+  // The cases of the request's tenant that `scope` sees.
+  core::Result<v1::ListComplaintsResponse> list(const v1::ListComplaintsRequest& r, const edge::TenantScope& scope);
+  // Reads and commands on one case for a caller with `scope`: another tenant's case, or another
+  // unit's for a caller who works in part of the tenant, is NOT_FOUND.
+  core::Result<v1::GetComplaintResponse> get(const edge::TenantScope& scope, const v1::GetComplaintRequest& r);
+  core::Result<v1::CaseResponse> assign(const edge::TenantScope& scope, const v1::AssignComplaintRequest& r, const std::string& by);
+  core::Result<v1::CaseResponse> start_investigation(const edge::TenantScope& scope, const v1::CaseActionRequest& r);
+  core::Result<v1::CaseResponse> add_note(const edge::TenantScope& scope, const v1::AddNoteRequest& r, const std::string& author);
+  core::Result<v1::CaseResponse> resolve(const edge::TenantScope& scope, const v1::ResolveComplaintRequest& r);
+  core::Result<v1::CaseResponse> escalate(const edge::TenantScope& scope, const v1::EscalateComplaintRequest& r);
   core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r);
 
  private:
@@ -59,7 +67,7 @@ class ComplaintsApp {
   core::Result<ComplaintState> open_case(const std::string& tenant, v1::ComplaintOpened opened,
                                          std::optional<store::InboxMark> inbox);
   // A handler's command on an existing case of `tenant` (NOT_FOUND when it was never opened there).
-  core::Result<v1::CaseResponse> on_case(const std::string& tenant, const std::string& customer_id, const std::string& complaint_id,
+  core::Result<v1::CaseResponse> on_case(const edge::TenantScope& scope, const std::string& customer_id, const std::string& complaint_id,
                                          const Decide& decide);
   core::Status on_visit_completed(const events::Envelope& e);
   std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;

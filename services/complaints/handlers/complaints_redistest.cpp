@@ -45,7 +45,7 @@ class ComplaintsTest : public ::testing::Test {
     v1::ListComplaintsRequest r;
     r.set_tenant_id("t");
     r.set_state(state);
-    auto l = app_->list(r);
+    auto l = app_->list(r, edge::TenantScope(r.tenant_id()));
     EXPECT_TRUE(l) << l.error().to_string();
     return l ? *l : v1::ListComplaintsResponse{};
   }
@@ -59,11 +59,11 @@ class ComplaintsTest : public ::testing::Test {
     a.set_customer_id(c.customer_id());
     a.set_complaint_id(c.complaint_id());
     a.set_handler_id("handler-1");
-    ASSERT_TRUE(app_->assign("t", a, "supervisor-1"));
+    ASSERT_TRUE(app_->assign(edge::TenantScope("t"), a, "supervisor-1"));
     v1::CaseActionRequest s;
     s.set_customer_id(c.customer_id());
     s.set_complaint_id(c.complaint_id());
-    ASSERT_TRUE(app_->start_investigation("t", s));
+    ASSERT_TRUE(app_->start_investigation(edge::TenantScope("t"), s));
   }
   v1::Complaint resolve(const v1::Complaint& c) {
     v1::ResolveComplaintRequest r;
@@ -71,7 +71,7 @@ class ComplaintsTest : public ::testing::Test {
     r.set_complaint_id(c.complaint_id());
     r.set_resolution("re-sealed the window frame");
     r.set_effective(true);
-    auto done = app_->resolve("t", r);
+    auto done = app_->resolve(edge::TenantScope("t"), r);
     EXPECT_TRUE(done) << done.error().to_string();
     return done ? done->complaint() : v1::Complaint{};
   }
@@ -138,7 +138,7 @@ TEST_F(ComplaintsTest, SlaBreachesEscalateFromTheTimerOneStepEach) {
   v1::GetComplaintRequest g;
   g.set_customer_id(c.customer_id());
   g.set_complaint_id(c.complaint_id());
-  auto full = app_->get("t", g);
+  auto full = app_->get(edge::TenantScope("t"), g);
   ASSERT_TRUE(full);
   int escalations = 0;
   for (const auto& e : full->history()) escalations += e.complaints().has_complaint_escalated();
@@ -169,7 +169,7 @@ TEST_F(ComplaintsTest, HandlersGetPreciseErrors) {
   a.set_customer_id("owner-1");
   a.set_complaint_id("cmp-nope");
   a.set_handler_id("h");
-  auto missing = app_->assign("t", a, "s");
+  auto missing = app_->assign(edge::TenantScope("t"), a, "s");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind(), core::condition::not_found);
   ASSERT_TRUE(app_->apply(visit_completed("v-1", {{"quality", 2}})));
@@ -178,14 +178,14 @@ TEST_F(ComplaintsTest, HandlersGetPreciseErrors) {
   r.set_customer_id(c.customer_id());
   r.set_complaint_id(c.complaint_id());
   r.set_resolution("x");
-  auto foreign = app_->resolve("another-tenant", r);  // the case exists, but not for this caller
+  auto foreign = app_->resolve(edge::TenantScope("another-tenant"), r);  // the case exists, but not for this caller
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().kind(), core::condition::not_found);
   v1::GetComplaintRequest g;
   g.set_customer_id(c.customer_id());
   g.set_complaint_id(c.complaint_id());
-  EXPECT_EQ(app_->get("another-tenant", g).error().kind(), core::condition::not_found);
-  auto early = app_->resolve("t", r);
+  EXPECT_EQ(app_->get(edge::TenantScope("another-tenant"), g).error().kind(), core::condition::not_found);
+  auto early = app_->resolve(edge::TenantScope("t"), r);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().kind(), core::condition::failed_precondition);
   EXPECT_EQ(early.error().message, "cannot resolve a complaint that is opened");
@@ -219,7 +219,7 @@ TEST_F(ComplaintsTest, DirectComplaintsAreIdempotentAndRepeatsAreFlagged) {
   v1::GetComplaintRequest g;
   g.set_customer_id("owner-1");
   g.set_complaint_id(second->complaint_id());
-  EXPECT_EQ(app_->get("t", g)->complaint().level(), v1::ESCALATION_LEVEL_MANAGER);
+  EXPECT_EQ(app_->get(edge::TenantScope("t"), g)->complaint().level(), v1::ESCALATION_LEVEL_MANAGER);
 
   r.set_idempotency_key("walk-in-0003");
   r.set_customer_id("owner-2");

@@ -8,36 +8,57 @@ namespace huifang::complaints {
 using edge::Caller;
 using edge::reply;
 
+core::Result<edge::TenantScope> ComplaintsService::scope(const Caller& c, const google::protobuf::Message& request) {
+  edge::OrgTree tree;
+  if (edge::is_unit_scoped(c)) {
+    auto t = app_.org_tree(c.tenant_id);
+    if (!t) return t.error();
+    if (auto st = edge::check_org_fields(request, c, *t); !st) return st.error();
+    tree = std::move(*t);
+  }
+  return edge::scope_of(c, std::move(tree));
+}
+
+template <typename Req, typename Resp, typename Fn>
+grpc::Status ComplaintsService::scoped(grpc::ServerContext* ctx, const char* rpc, const Req& req, Resp* resp, Fn&& fn) {
+  return reply(ctx, auth_, rpc, req, resp, [&](const Caller& c) -> core::Result<Resp> {
+    auto s = scope(c, req);
+    if (!s) return s.error();
+    return fn(c, *s);
+  });
+}
+
 grpc::Status ComplaintsService::OpenComplaint(grpc::ServerContext* ctx, const v1::OpenComplaintRequest* req,
                                               v1::OpenComplaintResponse* resp) {
-  return reply(ctx, auth_, "OpenComplaint", *req, resp, [&](const Caller& c) { return app_.open(*req, c.tenant_id); });
+  return scoped(ctx, "OpenComplaint", *req, resp, [&](const Caller& c, const edge::TenantScope&) { return app_.open(*req, c.tenant_id); });
 }
 grpc::Status ComplaintsService::ListComplaints(grpc::ServerContext* ctx, const v1::ListComplaintsRequest* req,
                                                v1::ListComplaintsResponse* resp) {
-  return reply(ctx, auth_, "ListComplaints", *req, resp, [&](const Caller&) { return app_.list(*req); });
+  return scoped(ctx, "ListComplaints", *req, resp, [&](const Caller&, const edge::TenantScope& in) { return app_.list(*req, in); });
 }
 grpc::Status ComplaintsService::GetComplaint(grpc::ServerContext* ctx, const v1::GetComplaintRequest* req,
                                              v1::GetComplaintResponse* resp) {
-  return reply(ctx, auth_, "GetComplaint", *req, resp, [&](const Caller& c) { return app_.get(c.tenant_id, *req); });
+  return scoped(ctx, "GetComplaint", *req, resp, [&](const Caller&, const edge::TenantScope& in) { return app_.get(in, *req); });
 }
 grpc::Status ComplaintsService::AssignComplaint(grpc::ServerContext* ctx, const v1::AssignComplaintRequest* req,
                                                 v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AssignComplaint", *req, resp, [&](const Caller& c) { return app_.assign(c.tenant_id, *req, c.subject); });
+  return scoped(ctx, "AssignComplaint", *req, resp, [&](const Caller& c, const edge::TenantScope& in) { return app_.assign(in, *req, c.subject); });
 }
 grpc::Status ComplaintsService::StartInvestigation(grpc::ServerContext* ctx, const v1::CaseActionRequest* req,
                                                    v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "StartInvestigation", *req, resp, [&](const Caller& c) { return app_.start_investigation(c.tenant_id, *req); });
+  return scoped(ctx, "StartInvestigation", *req, resp,
+                [&](const Caller&, const edge::TenantScope& in) { return app_.start_investigation(in, *req); });
 }
 grpc::Status ComplaintsService::AddNote(grpc::ServerContext* ctx, const v1::AddNoteRequest* req, v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "AddNote", *req, resp, [&](const Caller& c) { return app_.add_note(c.tenant_id, *req, c.subject); });
+  return scoped(ctx, "AddNote", *req, resp, [&](const Caller& c, const edge::TenantScope& in) { return app_.add_note(in, *req, c.subject); });
 }
 grpc::Status ComplaintsService::ResolveComplaint(grpc::ServerContext* ctx, const v1::ResolveComplaintRequest* req,
                                                  v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "ResolveComplaint", *req, resp, [&](const Caller& c) { return app_.resolve(c.tenant_id, *req); });
+  return scoped(ctx, "ResolveComplaint", *req, resp, [&](const Caller&, const edge::TenantScope& in) { return app_.resolve(in, *req); });
 }
 grpc::Status ComplaintsService::EscalateComplaint(grpc::ServerContext* ctx, const v1::EscalateComplaintRequest* req,
                                                   v1::CaseResponse* resp) {
-  return reply(ctx, auth_, "EscalateComplaint", *req, resp, [&](const Caller& c) { return app_.escalate(c.tenant_id, *req); });
+  return scoped(ctx, "EscalateComplaint", *req, resp, [&](const Caller&, const edge::TenantScope& in) { return app_.escalate(in, *req); });
 }
 grpc::Status ComplaintsService::ListRepeatFlags(grpc::ServerContext* ctx, const v1::ListRepeatFlagsRequest* req,
                                                 v1::ListRepeatFlagsResponse* resp) {

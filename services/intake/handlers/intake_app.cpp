@@ -120,6 +120,17 @@ core::Result<std::vector<v1::OrgUnit>> IntakeApp::list_org_units(const std::stri
   return out;
 }
 
+core::Result<edge::OrgTree> IntakeApp::org_tree(const std::string& tenant_id) {
+  auto values = index_values(store_.partition_of(tenant_partition(tenant_id)), org_units_of(tenant_id));
+  if (!values) return values.error();
+  edge::OrgTree tree;
+  for (const auto& v : *values) {
+    v1::OrgUnit u;
+    if (u.ParseFromString(v)) tree[u.id()] = u.parent_id();
+  }
+  return tree;
+}
+
 core::Result<v1::Agent> IntakeApp::register_agent(const std::string& tenant_id, const v1::Agent& agent, bool update) {
   if (tenant_id.empty()) return core::invalid_argument("tenant_id", "is required");
   if (auto st = validate_agent(agent); !st) return st.error();

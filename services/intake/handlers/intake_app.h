@@ -3,6 +3,7 @@
 // appends atomically with the service's indexes (org units and agents per tenant partition,
 // customers per customer partition). The gRPC service and the inbound-topic consumer both call
 // it, so an event recorded either way is validated and deduplicated the same way.
+#include "huifang/edge/org_scope.h"
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ class IntakeApp {
 
   core::Result<v1::OrgUnit> define_org_unit(const std::string& tenant_id, const v1::OrgUnit& unit);
   core::Result<std::vector<v1::OrgUnit>> list_org_units(const std::string& tenant_id, const std::string& under);
+  // The tenant's org tree (unit → parent), for org-unit scope.
+  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
   core::Result<v1::Agent> register_agent(const std::string& tenant_id, const v1::Agent& agent, bool update);
   core::Result<std::vector<v1::Agent>> list_agents(const std::string& tenant_id, const std::string& org_unit_id);
   core::Result<v1::Customer> create_customer(const v1::Customer& c);

@@ -27,6 +27,24 @@ v1::Customer shown_to(const edge::Caller& caller, v1::Customer c) {
 
 }  // namespace
 
+core::Result<edge::OrgTree> IntakeService::scope(const edge::Caller& caller, const google::protobuf::Message& request) {
+  if (!edge::is_unit_scoped(caller)) return edge::OrgTree{};
+  auto tree = app_.org_tree(caller.tenant_id);
+  if (!tree) return tree.error();
+  if (auto st = edge::check_org_fields(request, caller, *tree); !st) return st.error();
+  return tree;
+}
+
+core::Status IntakeService::customer_in_scope(const edge::Caller& caller, const edge::OrgTree& tree,
+                                              const std::string& customer_id) {
+  if (!edge::is_unit_scoped(caller)) return core::ok_status();
+  auto c = app_.get_customer(caller.tenant_id, customer_id);
+  if (!c) return c.error().kind() == core::condition::not_found ? core::ok_status() : core::Status(c.error());  // the command says so
+  if (!edge::covers(caller, c->org_unit_id(), tree))
+    return core::make_error(core::make_error_code(core::errc::not_found), "customer " + customer_id + " does not exist");
+  return core::ok_status();
+}
+
 v1::ImportRowResult row_result(uint32_t row, const core::Status& st, const std::string& id) {
   v1::ImportRowResult r;
   r.set_row(row);
@@ -59,7 +77,8 @@ grpc::Status IntakeService::ListOrgUnits(grpc::ServerContext* ctx, const v1::Lis
 
 grpc::Status IntakeService::RegisterAgent(grpc::ServerContext* ctx, const v1::RegisterAgentRequest* req,
                                           v1::RegisterAgentResponse* resp) {
-  return edge::handle(ctx, auth_, "RegisterAgent", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "RegisterAgent", req, [&](const edge::Caller& caller) -> core::Status {
+    if (auto tree = scope(caller, *req); !tree) return tree.error();
     return then([&] { return app_.register_agent(req->tenant_id(), req->agent(), false); },
                 [&](const v1::Agent& a) { *resp->mutable_agent() = a; });
   });
@@ -67,7 +86,8 @@ grpc::Status IntakeService::RegisterAgent(grpc::ServerContext* ctx, const v1::Re
 
 grpc::Status IntakeService::UpdateAgent(grpc::ServerContext* ctx, const v1::UpdateAgentRequest* req,
                                         v1::UpdateAgentResponse* resp) {
-  return edge::handle(ctx, auth_, "UpdateAgent", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "UpdateAgent", req, [&](const edge::Caller& caller) -> core::Status {
+    if (auto tree = scope(caller, *req); !tree) return tree.error();
     return then([&] { return app_.register_agent(req->tenant_id(), req->agent(), true); },
                 [&](const v1::Agent& a) { *resp->mutable_agent() = a; });
   });
@@ -75,16 +95,20 @@ grpc::Status IntakeService::UpdateAgent(grpc::ServerContext* ctx, const v1::Upda
 
 grpc::Status IntakeService::ListAgents(grpc::ServerContext* ctx, const v1::ListAgentsRequest* req,
                                        v1::ListAgentsResponse* resp) {
-  return edge::handle(ctx, auth_, "ListAgents", req, [&](const edge::Caller&) -> core::Status {
+  return edge::handle(ctx, auth_, "ListAgents", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
     auto agents = app_.list_agents(req->tenant_id(), req->org_unit_id());
     if (!agents) return agents.error();
+    std::erase_if(*agents, [&](const v1::Agent& a) { return !edge::covers(caller, a.org_unit_id(), *tree); });
     return paging::page_into(*agents, req->page(), resp->mutable_agents(), resp->mutable_page());
   });
 }
 
 grpc::Status IntakeService::CreateCustomer(grpc::ServerContext* ctx, const v1::CreateCustomerRequest* req,
                                            v1::CreateCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "CreateCustomer", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "CreateCustomer", req, [&](const edge::Caller& caller) -> core::Status {
+    if (auto tree = scope(caller, *req); !tree) return tree.error();
     return then([&] { return app_.create_customer(req->customer()); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
@@ -92,7 +116,10 @@ grpc::Status IntakeService::CreateCustomer(grpc::ServerContext* ctx, const v1::C
 
 grpc::Status IntakeService::UpdateCustomer(grpc::ServerContext* ctx, const v1::UpdateCustomerRequest* req,
                                            v1::UpdateCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "UpdateCustomer", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "UpdateCustomer", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
+    if (auto st = customer_in_scope(caller, *tree, req->customer().id()); !st) return st;
     return then([&] { return app_.update_customer(req->customer()); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
   });
@@ -100,17 +127,26 @@ grpc::Status IntakeService::UpdateCustomer(grpc::ServerContext* ctx, const v1::U
 
 grpc::Status IntakeService::GetCustomer(grpc::ServerContext* ctx, const v1::GetCustomerRequest* req,
                                         v1::GetCustomerResponse* resp) {
-  return edge::handle(ctx, auth_, "GetCustomer", req, [&](const edge::Caller& caller) {
-    return then([&] { return app_.get_customer(req->tenant_id(), req->customer_id()); },
-                [&](const v1::Customer& c) { *resp->mutable_customer() = shown_to(caller, c); });
+  return edge::handle(ctx, auth_, "GetCustomer", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
+    auto c = app_.get_customer(req->tenant_id(), req->customer_id());
+    if (!c) return c.error();
+    if (!edge::covers(caller, c->org_unit_id(), *tree))
+      return core::make_error(core::make_error_code(core::errc::not_found), "customer " + req->customer_id() + " does not exist");
+    *resp->mutable_customer() = shown_to(caller, *c);
+    return core::ok_status();
   });
 }
 
 grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::ListCustomersRequest* req,
                                           v1::ListCustomersResponse* resp) {
   return edge::handle(ctx, auth_, "ListCustomers", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
     auto customers = app_.list_customers(*req);
     if (!customers) return customers.error();
+    std::erase_if(*customers, [&](const v1::Customer& c) { return !edge::covers(caller, c.org_unit_id(), *tree); });
     if (!edge::sees_personal_data(caller.role)) {
       // A masked reader finds customers by id only: a search by name would tell the name.
       if (!req->text().empty())
@@ -123,7 +159,10 @@ grpc::Status IntakeService::ListCustomers(grpc::ServerContext* ctx, const v1::Li
 
 grpc::Status IntakeService::SetConsent(grpc::ServerContext* ctx, const v1::SetConsentRequest* req,
                                        v1::SetConsentResponse* resp) {
-  return edge::handle(ctx, auth_, "SetConsent", req, [&](const edge::Caller& caller) {
+  return edge::handle(ctx, auth_, "SetConsent", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
+    if (auto st = customer_in_scope(caller, *tree, req->customer_id()); !st) return st;
     return then([&] { return app_.set_consent(*req); },
                 [&](const v1::Customer& c) { *resp->mutable_customer() = shown_to(caller, c); });
   });
@@ -131,7 +170,8 @@ grpc::Status IntakeService::SetConsent(grpc::ServerContext* ctx, const v1::SetCo
 
 grpc::Status IntakeService::RecordServiceEvent(grpc::ServerContext* ctx, const v1::RecordServiceEventRequest* req,
                                                v1::RecordServiceEventResponse* resp) {
-  return edge::handle(ctx, auth_, "RecordServiceEvent", req, [&](const edge::Caller&) {
+  return edge::handle(ctx, auth_, "RecordServiceEvent", req, [&](const edge::Caller& caller) -> core::Status {
+    if (auto tree = scope(caller, *req); !tree) return tree.error();
     return then([&] { return app_.record_service_event(*req); },
                 [&](const v1::RecordServiceEventResponse& r) { *resp = r; });
   });

@@ -2,6 +2,7 @@
 // The IntakeService gRPC edge: maps requests to IntakeApp and results to responses; every call runs
 // through edge::handle (caller identity, deadlines, error → status).
 #include "huifang/edge/caller.h"
+#include "huifang/edge/org_scope.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/outbox/relay.h"
 #include "intake_app.h"
@@ -33,6 +34,12 @@ class IntakeService final : public v1::IntakeService::Service {
                                v1::RepublishEventsResponse*) override;
 
  private:
+  // For a caller who works in part of the tenant: the org tree, with every unit the request names
+  // checked against it (PERMISSION_DENIED). Others get an empty tree and no check.
+  core::Result<edge::OrgTree> scope(const edge::Caller& caller, const google::protobuf::Message& request);
+  // NOT_FOUND, as if it did not exist, when the customer is outside the caller's units.
+  core::Status customer_in_scope(const edge::Caller& caller, const edge::OrgTree& tree, const std::string& customer_id);
+
   IntakeApp& app_;
   outbox::Relay& relay_;
   const edge::Authenticator& auth_;

@@ -53,6 +53,10 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
   }
   if (e.has_intake()) {
     const auto& b = e.intake();
+    if (b.has_org_unit_defined()) {
+      const auto& u = b.org_unit_defined().org_unit();
+      return {{"HSET", key(keys::tenant_partition(e.tenant_id()), keys::org_tree(e.tenant_id())), u.id(), u.parent_id()}};
+    }
     const intake::v1::Customer* c = b.has_customer_registered() ? &b.customer_registered().customer()
                                     : b.has_customer_updated()  ? &b.customer_updated().customer()
                                                                 : nullptr;
@@ -113,7 +117,7 @@ core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<stor
 bool VisitApp::handles(std::string_view type) {
   return type == "scheduling.VisitPlanned" || type == "scheduling.VisitAssigned" ||
          type == "scheduling.CalendarPublished" || type == "intake.CustomerRegistered" ||
-         type == "intake.CustomerUpdated" || type == "intake.ConsentChanged";
+         type == "intake.CustomerUpdated" || type == "intake.ConsentChanged" || type == "intake.OrgUnitDefined";
 }
 
 bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch) {
@@ -174,10 +178,10 @@ core::Status VisitApp::consent_changed(const events::Envelope& e) {
   return core::ok_status();
 }
 
-core::Result<runtime::Executed> VisitApp::act(const std::string& tenant, const std::string& customer_id,
+core::Result<runtime::Executed> VisitApp::act(const Scope& scope, const std::string& customer_id,
                                              const std::string& visit_id, const Decide& decide) {
   return run(customer_id, visit_id, [&](const VisitState& s) -> core::Result<runtime::Change> {
-    if (s.planned && s.tenant_id != tenant) return not_found(visit_id);
+    if (s.planned && !scope.may_act(s.tenant_id, s.plan.decision().org_unit_id())) return not_found(visit_id);
     return decide(s);
   });
 }
@@ -195,6 +199,16 @@ core::Result<runtime::Executed> VisitApp::run(const std::string& customer_id, co
                            for (auto& op : index_ops(a.state, after)) d->read_model.push_back(std::move(op));
                            return d;
                          });
+}
+
+core::Result<edge::OrgTree> VisitApp::org_tree(const std::string& tenant_id) {
+  auto r = store_.pool().lease()->command(
+      {"HGETALL", store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), keys::org_tree(tenant_id))});
+  if (!r) return r.error();
+  if (r->is_error()) return store::bad_reply("org tree of " + tenant_id + ": " + r->str);
+  edge::OrgTree tree;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
+  return tree;
 }
 
 core::Result<calendar::HolidayCalendar> VisitApp::holidays(const std::string& tenant_id) {
@@ -243,10 +257,11 @@ core::Result<size_t> VisitApp::fire_partition(uint32_t p, int64_t now, size_t ma
   return fired;
 }
 
-core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, const v1::StartVisitRequest& r) {
+core::Result<v1::StartVisitResponse> VisitApp::start(const Scope& scope, const v1::StartVisitRequest& r) {
+  const std::string& tenant = scope.tenant;
   std::string category;
   std::vector<std::string> theme;
-  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
+  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
     category = s.plan.decision().category();
     theme.assign(s.plan.theme_questions().begin(), s.plan.theme_questions().end());
     return decide_start(s, r);
@@ -283,9 +298,9 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const std::string& tenant, 
   return resp;
 }
 
-core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const std::string& tenant, const v1::RecordAttemptRequest& r) {
+core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const Scope& scope, const v1::RecordAttemptRequest& r) {
   std::optional<calendar::HolidayCalendar> cal;  // read once, only when the visit is known
-  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
+  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
     if (!cal && s.planned) {
       auto c = holidays(s.tenant_id);
       if (!c) return c.error();
@@ -299,8 +314,8 @@ core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const std::string& ten
   return resp;
 }
 
-core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const std::string& tenant, const v1::SubmitSurveyRequest& r) {
-  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
+core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const Scope& scope, const v1::SubmitSurveyRequest& r) {
+  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
     std::vector<std::string> dims;
     for (const auto& d : script_for(s.plan.decision().category()).survey) dims.push_back(d.key());
     return decide_survey(s, r, dims, clock_.now(), [this] { return ids_.next(); });
@@ -313,13 +328,13 @@ core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const std::string& tenan
   return resp;
 }
 
-core::Status VisitApp::complete(const std::string& tenant, const v1::CompleteVisitRequest& r) {
-  auto ex = act(tenant, r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_complete(s, r, clock_.now()); });
+core::Status VisitApp::complete(const Scope& scope, const v1::CompleteVisitRequest& r) {
+  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_complete(s, r, clock_.now()); });
   if (!ex) return ex.error();
   return core::ok_status();
 }
 
-core::Result<v1::GetVisitResponse> VisitApp::get(const std::string& tenant, const v1::GetVisitRequest& r) {
+core::Result<v1::GetVisitResponse> VisitApp::get(const Scope& scope, const v1::GetVisitRequest& r) {
   if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   auto loaded = store_.load(r.customer_id(), stream_of(r.visit_id()), false);
   if (!loaded) return loaded.error();
@@ -333,7 +348,7 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const std::string& tenant, cons
   }
   if (!s.planned)
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
-  if (s.tenant_id != tenant) return not_found(r.visit_id());
+  if (!scope.may_read(s.tenant_id, s.agent_id, s.plan.decision().org_unit_id())) return not_found(r.visit_id());
   resp.set_agent_id(s.agent_id);
   if (s.completed) *resp.mutable_completion() = s.completion;
   resp.set_state(s.completed ? "completed" : s.stage == "cancelled" ? "cancelled" : s.closed ? "closed" : s.started ? "started" : "planned");

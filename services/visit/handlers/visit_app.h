@@ -11,7 +11,9 @@
 #include "huifang/core/ids.h"
 #include "huifang/runtime/consume.h"
 #include "huifang/runtime/repository.h"
+#include "huifang/edge/org_scope.h"
 #include "huifang/store/event_store.h"
+#include "scope.h"
 
 namespace huifang::visit {
 
@@ -28,20 +30,23 @@ class VisitApp {
   // Fires the due and overdue timers of `partitions` that are due now; the number fired.
   core::Result<size_t> fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition = 200);
 
-  // Agents' commands and reads, on behalf of a caller of `tenant`: another tenant's visit is
-  // NOT_FOUND, as if it did not exist.
-  core::Result<v1::StartVisitResponse> start(const std::string& tenant, const v1::StartVisitRequest& r);
-  core::Result<v1::RecordAttemptResponse> attempt(const std::string& tenant, const v1::RecordAttemptRequest& r);
-  core::Result<v1::SubmitSurveyResponse> survey(const std::string& tenant, const v1::SubmitSurveyRequest& r);
-  core::Status complete(const std::string& tenant, const v1::CompleteVisitRequest& r);
-  core::Result<v1::GetVisitResponse> get(const std::string& tenant, const v1::GetVisitRequest& r);
+  // Agents' commands and reads, on behalf of a caller with `scope`: a visit outside it (another
+  // tenant's, another unit's, for reads by an agent another agent's) is NOT_FOUND, as if it did
+  // not exist.
+  core::Result<v1::StartVisitResponse> start(const Scope& scope, const v1::StartVisitRequest& r);
+  core::Result<v1::RecordAttemptResponse> attempt(const Scope& scope, const v1::RecordAttemptRequest& r);
+  core::Result<v1::SubmitSurveyResponse> survey(const Scope& scope, const v1::SubmitSurveyRequest& r);
+  core::Status complete(const Scope& scope, const v1::CompleteVisitRequest& r);
+  core::Result<v1::GetVisitResponse> get(const Scope& scope, const v1::GetVisitRequest& r);
+  // The tenant's org tree, kept from intake's OrgUnitDefined (for org-unit scope).
+  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
 
  private:
   using Decide = std::function<core::Result<runtime::Change>(const VisitState&)>;
   // Load → decide → append for one visit, with the read-model writes its change implies.
   core::Result<runtime::Executed> run(const std::string& customer_id, const std::string& visit_id, const Decide& decide);
-  // run() for a caller of `tenant`: another tenant's visit is not found.
-  core::Result<runtime::Executed> act(const std::string& tenant, const std::string& customer_id,
+  // run() for a caller with `scope`: a visit outside it is not found.
+  core::Result<runtime::Executed> act(const Scope& scope, const std::string& customer_id,
                                       const std::string& visit_id, const Decide& decide);
   // The append that opens a planned visit (no read needed: a visit is opened once).
   store::AppendRequest open(const events::Envelope& planned) const;

@@ -21,6 +21,7 @@ scheduling::v1::AgendaItem agenda_item(const VisitState& s) {
   i.set_state(s.stage);
   i.set_agent_id(s.agent_id);
   i.set_tenant_id(s.tenant_id);
+  i.set_org_unit_id(s.plan.decision().org_unit_id());
   return i;
 }
 

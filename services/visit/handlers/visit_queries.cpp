@@ -6,6 +6,7 @@
 #include "huifang/events/envelope.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/store/errc.h"
+#include "../domain/visit.h"
 #include "keys.h"
 
 namespace huifang::visit {
@@ -75,7 +76,7 @@ std::optional<Explanation> explain_event(const events::Envelope& e) {
 
 }  // namespace
 
-core::Result<std::vector<AgendaItem>> VisitQueries::items(const std::string& tenant, uint32_t p, const store::Reply& ids) {
+core::Result<std::vector<AgendaItem>> VisitQueries::items(const Scope& scope, uint32_t p, const store::Reply& ids) {
   std::vector<AgendaItem> out;
   if (ids.elements.empty()) return out;
   store::Argv hm{"HMGET", store_.key(p, keys::kVisitInfo)};
@@ -84,20 +85,21 @@ core::Result<std::vector<AgendaItem>> VisitQueries::items(const std::string& ten
   if (!infos) return infos.error();
   for (const auto& i : infos->elements) {
     AgendaItem item;
-    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str) && item.tenant_id() == tenant)
+    if (i.type == store::Reply::Type::string && item.ParseFromString(i.str) &&
+        scope.may_read(item.tenant_id(), item.agent_id(), item.org_unit_id()))
       out.push_back(std::move(item));
   }
   return out;
 }
 
-core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& tenant, const std::string& agent_id,
+core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const Scope& scope, const std::string& agent_id,
                                                           scheduling::v1::AgendaView view) {
   if (agent_id.empty()) return core::invalid_argument("agent_id", "is required");
   std::vector<AgendaItem> all;
   for (uint32_t p = 0; p < store_.partitions(); ++p) {
-    auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::agenda(tenant, agent_id)), "0", "-1"});
+    auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::agenda(scope.tenant, agent_id)), "0", "-1"});
     if (!ids) return ids.error();
-    auto found = items(tenant, p, *ids);
+    auto found = items(scope, p, *ids);
     if (!found) return found.error();
     for (auto& i : *found) all.push_back(std::move(i));
   }
@@ -120,15 +122,15 @@ core::Result<std::vector<AgendaItem>> VisitQueries::agenda(const std::string& te
   return out;
 }
 
-core::Result<std::vector<AgendaItem>> VisitQueries::customer_plan(const std::string& tenant, const std::string& customer_id) {
+core::Result<std::vector<AgendaItem>> VisitQueries::customer_plan(const Scope& scope, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   const uint32_t p = store_.partition_of(customer_id);
-  auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::customer_visits(tenant, customer_id)), "0", "-1"});
+  auto ids = store_.pool().lease()->command({"ZRANGE", store_.key(p, keys::customer_visits(scope.tenant, customer_id)), "0", "-1"});
   if (!ids) return ids.error();
-  return items(tenant, p, *ids);
+  return items(scope, p, *ids);
 }
 
-core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& tenant, const std::string& customer_id,
+core::Result<std::vector<Explanation>> VisitQueries::explain(const Scope& scope, const std::string& customer_id,
                                                              const std::string& visit_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   auto loaded = store_.load(customer_id, {"visit", visit_id}, /*use_snapshot=*/false);
@@ -136,9 +138,12 @@ core::Result<std::vector<Explanation>> VisitQueries::explain(const std::string& 
   auto events = runtime::events_of(*loaded, {"visit", visit_id});
   if (!events) return events.error();
   std::vector<Explanation> out;
-  for (const auto& e : *events) {
-    if (e.tenant_id() != tenant) continue;  // another tenant's customer of the same id
-    if (auto x = explain_event(e)) out.push_back(std::move(*x));
+  if (!events->empty()) {
+    VisitState s;  // whose visit it is: the plan says (and a later assignment)
+    for (const auto& e : *events) evolve(s, e);
+    if (s.planned && scope.may_read(s.tenant_id, s.agent_id, s.plan.decision().org_unit_id()))
+      for (const auto& e : *events)
+        if (auto x = explain_event(e)) out.push_back(std::move(*x));
   }
   if (out.empty())
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " was never planned");

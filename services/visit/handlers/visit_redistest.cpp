@@ -72,7 +72,7 @@ class VisitLifeTest : public ::testing::Test {
     ASSERT_FALSE(out.error) << out.error->to_string();
     ASSERT_EQ(out.done, batch.size());
   }
-  std::vector<scheduling::v1::AgendaItem> plan_of_customer() { return *queries_->customer_plan("h", "p-1"); }
+  std::vector<scheduling::v1::AgendaItem> plan_of_customer() { return *queries_->customer_plan(Scope("h"), "p-1"); }
   size_t fire() { return *app_->fire_timers(store_->all_partitions()); }
   // Events the visit service will publish (its outbox entries).
   long long published() {
@@ -87,11 +87,11 @@ class VisitLifeTest : public ::testing::Test {
     r.set_agent_id("a-1");
     r.set_outcome(outcome);
     if (outcome == v1::ATTEMPT_OUTCOME_REFUSED) r.set_reason("not interested");
-    return app_->attempt("h", r);
+    return app_->attempt(Scope("h"), r);
   }
   std::vector<std::string> life(const std::string& vid) {
     std::vector<std::string> out;
-    const auto explained = queries_->explain("h", "p-1", vid);
+    const auto explained = queries_->explain(Scope("h"), "p-1", vid);
     EXPECT_TRUE(explained);
     if (explained)
       for (const auto& x : *explained) out.push_back(x.outcome());
@@ -117,7 +117,7 @@ TEST_F(VisitLifeTest, APlanOpensTheVisitOnceOnItsAgentsAgendaWithoutPublishingIt
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].state(), "planned");
   EXPECT_EQ(text(items[0].scheduled_at()), "2026-01-12 08:00 Mon");
-  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
   EXPECT_EQ(published(), 0);  // scheduling already published the plan
   EXPECT_EQ(life("v-1"), std::vector<std::string>{"planned"});
 }
@@ -127,11 +127,11 @@ TEST_F(VisitLifeTest, TimersMakeItDueThenOverdueOnTheFakeClock) {
   EXPECT_EQ(fire(), 0u);
   clock_.set(local(2026, 1, 12, 9, 0));
   EXPECT_EQ(fire(), 1u);  // due
-  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->at(0).state(), "due");
+  EXPECT_EQ(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->at(0).state(), "due");
   clock_.set(local(2026, 1, 20, 9, 0));
   EXPECT_EQ(fire(), 1u);  // overdue
   EXPECT_EQ(fire(), 0u);
-  const auto overdue = *queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_OVERDUE);
+  const auto overdue = *queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_OVERDUE);
   ASSERT_EQ(overdue.size(), 1u);
   EXPECT_EQ(overdue[0].state(), "overdue");
   EXPECT_EQ(published(), 2);
@@ -158,8 +158,8 @@ TEST_F(VisitLifeTest, TheCustomersCallbackTimeWinsOverTheCallingWindows) {
   r.set_outcome(v1::ATTEMPT_OUTCOME_NOT_CONVENIENT);
   r.set_reason("in a meeting");
   *r.mutable_callback_at() = events::to_proto(local(2026, 1, 13, 19, 30));  // outside every window
-  ASSERT_TRUE(app_->attempt("h", r));
-  const auto upcoming = *queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
+  ASSERT_TRUE(app_->attempt(Scope("h"), r));
+  const auto upcoming = *queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING);
   ASSERT_EQ(upcoming.size(), 1u);
   EXPECT_EQ(text(upcoming[0].scheduled_at()), "2026-01-13 19:30 Tue");
   EXPECT_EQ(upcoming[0].state(), "rescheduled");
@@ -183,8 +183,8 @@ TEST_F(VisitLifeTest, UnansweredCallsRetryOnLaterWindowsSkippingHolidaysThenFall
   EXPECT_EQ(plan_of_customer().at(0).channel(), common::v1::CHANNEL_ON_SITE);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(attempt("v-1", v1::ATTEMPT_OUTCOME_NO_ANSWER));
   EXPECT_EQ(plan_of_customer().at(0).state(), "closed");
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   const auto outcomes = life("v-1");
   EXPECT_EQ(outcomes.back(), "closed_unreachable");
   EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), "fallback"), outcomes.end());
@@ -202,22 +202,22 @@ TEST_F(VisitLifeTest, ARefusalClosesTheVisit) {
 
 TEST_F(VisitLifeTest, AVisitPlannedWithoutAnAgentReachesTheAgendaOfTheOneAssignedLater) {
   consume({planned("v-1", "")});
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
   v1::StartVisitRequest start;
   start.set_visit_id("v-1");
   start.set_customer_id("p-1");
   start.set_agent_id("a-1");
-  EXPECT_EQ(app_->start("h", start).error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(app_->start(Scope("h"), start).error().kind(), core::condition::failed_precondition);
   scheduling::v1::SchedulingEvent assigned;
   assigned.mutable_visit_assigned()->set_visit_id("v-1");
   assigned.mutable_visit_assigned()->set_agent_id("a-1");
   const auto e = scheduling_event(assigned);
   consume({e});
   consume({e});  // redelivered: changes nothing
-  EXPECT_EQ(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
+  EXPECT_EQ(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->size(), 1u);
   EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned", "assigned"}));
   clock_.set(local(2026, 1, 12, 9, 0));
-  EXPECT_TRUE(app_->start("h", start));
+  EXPECT_TRUE(app_->start(Scope("h"), start));
   EXPECT_EQ(published(), 2);  // started and the audited read; the assignment was scheduling's to publish
 }
 
@@ -228,13 +228,13 @@ TEST_F(VisitLifeTest, AnotherTenantsCallerFindsNoSuchVisitAndChangesNothing) {
   start.set_visit_id("v-1");
   start.set_customer_id("p-1");
   start.set_agent_id("a-1");  // even the assigned agent's id, from another tenant
-  EXPECT_EQ(app_->start("other", start).error().kind(), core::condition::not_found);
+  EXPECT_EQ(app_->start(Scope("other"), start).error().kind(), core::condition::not_found);
   v1::GetVisitRequest get;
   get.set_visit_id("v-1");
   get.set_customer_id("p-1");
-  EXPECT_EQ(app_->get("other", get).error().kind(), core::condition::not_found);
+  EXPECT_EQ(app_->get(Scope("other"), get).error().kind(), core::condition::not_found);
   EXPECT_EQ(life("v-1"), (std::vector<std::string>{"planned"}));
-  EXPECT_EQ(app_->get("h", get)->state(), "planned");
+  EXPECT_EQ(app_->get(Scope("h"), get)->state(), "planned");
 }
 
 TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
@@ -245,8 +245,8 @@ TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
   r.set_customer_id("p-1");
   r.set_agent_id("a-1");
   r.set_note("letter sent");
-  ASSERT_TRUE(app_->complete("h", r));
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  ASSERT_TRUE(app_->complete(Scope("h"), r));
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   EXPECT_EQ(plan_of_customer().at(0).state(), "completed");
   clock_.set(local(2026, 2, 1, 9, 0));
   EXPECT_EQ(fire(), 0u);
@@ -272,13 +272,13 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   start.set_visit_id("v-1");
   start.set_customer_id("p-1");
   start.set_agent_id("a-1");
-  ASSERT_EQ(app_->start("h", start)->contacts_size(), 1);
+  ASSERT_EQ(app_->start(Scope("h"), start)->contacts_size(), 1);
   v1::CompleteVisitRequest done;
   done.set_visit_id("v-3");
   done.set_customer_id("p-1");
   done.set_agent_id("a-1");
   done.set_note("letter sent");
-  ASSERT_TRUE(app_->complete("h", done));
+  ASSERT_TRUE(app_->complete(Scope("h"), done));
 
   events::Envelope withdrawn;
   auto* w = withdrawn.mutable_intake()->mutable_consent_changed();
@@ -288,7 +288,7 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   factory_.stamp(withdrawn, {"other", "", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
   consume({withdrawn});  // another tenant's customer of the same id: nothing of tenant h changes
   EXPECT_EQ(plan_of_customer().at(0).state(), "planned");
-  EXPECT_EQ(app_->start("h", start)->contacts_size(), 1);
+  EXPECT_EQ(app_->start(Scope("h"), start)->contacts_size(), 1);
   factory_.stamp(withdrawn, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
   consume({withdrawn});
   consume({withdrawn});  // redelivered: called off once
@@ -297,25 +297,25 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   for (const auto& i : plan_of_customer()) states[i.visit_id()] = i.state();
   EXPECT_EQ(states, (std::map<std::string, std::string>{{"v-1", "cancelled"}, {"v-2", "cancelled"}, {"v-3", "completed"}}));
   EXPECT_EQ(life("v-2").back(), "cancelled");
-  const auto explained = queries_->explain("h", "p-1", "v-2");
+  const auto explained = queries_->explain(Scope("h"), "p-1", "v-2");
   EXPECT_EQ(explained->back().text(), "customer asked not to be contacted: asked on the phone");
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
-  EXPECT_TRUE(queries_->agenda("h", "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
-  EXPECT_EQ(app_->start("h", start).error().kind(), core::condition::failed_precondition);
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
+  EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
+  EXPECT_EQ(app_->start(Scope("h"), start).error().kind(), core::condition::failed_precondition);
   clock_.set(local(2026, 2, 1, 9, 0));
   EXPECT_EQ(fire(), 0u);  // no timer left to make them overdue
 
   // Contacts are withheld even for a visit planned before the cancellation reached it.
   consume({planned("v-4")});
   start.set_visit_id("v-4");
-  auto shown = app_->start("h", start);
+  auto shown = app_->start(Scope("h"), start);
   ASSERT_TRUE(shown) << shown.error().to_string();
   EXPECT_EQ(shown->contacts_size(), 0);
   // Consent given again: contacts are shown again.
   w->set_do_not_contact(false);
   factory_.stamp(withdrawn, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 3);
   consume({withdrawn});
-  EXPECT_EQ(app_->start("h", start)->contacts_size(), 1);
+  EXPECT_EQ(app_->start(Scope("h"), start)->contacts_size(), 1);
 }
 
 }  // namespace

@@ -23,11 +23,25 @@ core::Result<Req> as_caller(const edge::Caller& caller, const Req& req) {
 
 }  // namespace
 
+core::Result<Scope> VisitService::scope_of(const edge::Caller& c) {
+  edge::OrgTree tree;
+  if (edge::is_unit_scoped(c)) {
+    auto t = app_.org_tree(c.tenant_id);
+    if (!t) return t.error();
+    tree = std::move(*t);
+  }
+  Scope scope(edge::scope_of(c, std::move(tree)));
+  if (c.role == edge::Role::agent) scope.own_agent = c.subject;
+  return scope;
+}
+
 grpc::Status VisitService::StartVisit(grpc::ServerContext* ctx, const v1::StartVisitRequest* req, v1::StartVisitResponse* resp) {
   return edge::reply(ctx, auth_, "StartVisit", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::StartVisitResponse> {
     auto r = as_caller(c, *req);
     if (!r) return r.error();
-    return app_.start(c.tenant_id, *r);
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    return app_.start(*scope, *r);
   });
 }
 grpc::Status VisitService::RecordAttempt(grpc::ServerContext* ctx, const v1::RecordAttemptRequest* req,
@@ -35,7 +49,9 @@ grpc::Status VisitService::RecordAttempt(grpc::ServerContext* ctx, const v1::Rec
   return edge::reply(ctx, auth_, "RecordAttempt", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::RecordAttemptResponse> {
     auto r = as_caller(c, *req);
     if (!r) return r.error();
-    return app_.attempt(c.tenant_id, *r);
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    return app_.attempt(*scope, *r);
   });
 }
 grpc::Status VisitService::SubmitSurvey(grpc::ServerContext* ctx, const v1::SubmitSurveyRequest* req,
@@ -43,7 +59,9 @@ grpc::Status VisitService::SubmitSurvey(grpc::ServerContext* ctx, const v1::Subm
   return edge::reply(ctx, auth_, "SubmitSurvey", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::SubmitSurveyResponse> {
     auto r = as_caller(c, *req);
     if (!r) return r.error();
-    return app_.survey(c.tenant_id, *r);
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    return app_.survey(*scope, *r);
   });
 }
 grpc::Status VisitService::CompleteVisit(grpc::ServerContext* ctx, const v1::CompleteVisitRequest* req,
@@ -51,18 +69,26 @@ grpc::Status VisitService::CompleteVisit(grpc::ServerContext* ctx, const v1::Com
   return edge::handle(ctx, auth_, "CompleteVisit", req, [&](const edge::Caller& c) -> core::Status {
     auto r = as_caller(c, *req);
     if (!r) return r.error();
-    return app_.complete(c.tenant_id, *r);
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    return app_.complete(*scope, *r);
   });
 }
 grpc::Status VisitService::GetVisit(grpc::ServerContext* ctx, const v1::GetVisitRequest* req, v1::GetVisitResponse* resp) {
-  return edge::reply(ctx, auth_, "GetVisit", *req, resp, [&](const edge::Caller& c) { return app_.get(c.tenant_id, *req); });
+  return edge::reply(ctx, auth_, "GetVisit", *req, resp, [&](const edge::Caller& c) -> core::Result<v1::GetVisitResponse> {
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    return app_.get(*scope, *req);
+  });
 }
 grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling::v1::GetAgendaRequest* req,
                                      scheduling::v1::GetAgendaResponse* resp) {
   return edge::handle(ctx, auth_, "GetAgenda", req, [&](const edge::Caller& c) -> core::Status {
     auto mine = as_caller(c, *req);
     if (!mine) return mine.error();
-    auto items = queries_.agenda(c.tenant_id, mine->agent_id(), mine->view());
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    auto items = queries_.agenda(*scope, mine->agent_id(), mine->view());
     if (!items) return items.error();
     // Paged like every list: 50 by default, at most 1,000 at a time.
     return paging::page_into(*items, mine->page(), resp->mutable_items(), resp->mutable_page());
@@ -72,7 +98,9 @@ grpc::Status VisitService::GetAgenda(grpc::ServerContext* ctx, const scheduling:
 grpc::Status VisitService::GetCustomerPlan(grpc::ServerContext* ctx, const scheduling::v1::GetCustomerPlanRequest* req,
                                            scheduling::v1::GetCustomerPlanResponse* resp) {
   return edge::handle(ctx, auth_, "GetCustomerPlan", req, [&](const edge::Caller& c) -> core::Status {
-    auto items = queries_.customer_plan(c.tenant_id, req->customer_id());
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    auto items = queries_.customer_plan(*scope, req->customer_id());
     if (!items) return items.error();
     for (auto& i : *items) *resp->add_visits() = std::move(i);
     return core::ok_status();
@@ -82,7 +110,9 @@ grpc::Status VisitService::GetCustomerPlan(grpc::ServerContext* ctx, const sched
 grpc::Status VisitService::ExplainVisit(grpc::ServerContext* ctx, const scheduling::v1::ExplainVisitRequest* req,
                                         scheduling::v1::ExplainResponse* resp) {
   return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller& c) -> core::Status {
-    auto xs = queries_.explain(c.tenant_id, req->customer_id(), req->visit_id());
+    auto scope = scope_of(c);
+    if (!scope) return scope.error();
+    auto xs = queries_.explain(*scope, req->customer_id(), req->visit_id());
     if (!xs) return xs.error();
     for (auto& x : *xs) *resp->add_decisions() = std::move(x);
     return core::ok_status();

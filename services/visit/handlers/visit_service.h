@@ -26,6 +26,10 @@ class VisitService final : public v1::VisitService::Service {
   grpc::Status RepublishEvents(grpc::ServerContext*, const v1::RepublishEventsRequest*, v1::RepublishEventsResponse*) override;
 
  private:
+  // What the caller may see and act on: their tenant; their units' visits when they work in part
+  // of it; their own visits, for reads by an agent.
+  core::Result<Scope> scope_of(const edge::Caller& c);
+
   VisitApp& app_;
   VisitQueries& queries_;
   outbox::Relay& relay_;
