@@ -75,16 +75,8 @@ class Attacks : public ::testing::Test {
     }
     for (const char* t : {"alpha", "beta"}) set_up_tenant(t);
     // One of beta's customers has a visit planned and assigned: the prize.
-    intake::v1::RecordServiceEventRequest r;
-    r.set_tenant_id("beta");
-    r.set_idempotency_key("beta-repair-1");
-    r.set_customer_id("beta-c1");
-    r.set_category("property.repair_completed");
-    r.mutable_occurred_at()->set_seconds(std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch()).count());
-    intake::v1::RecordServiceEventResponse resp;
-    ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::RecordServiceEvent, r, &resp)));
-    beta_event_ = resp.service_event_id();
+    beta_event_ = record_repair("beta", "beta-c1", "beta-repair-1");
+    ASSERT_FALSE(beta_event_.empty());
     ASSERT_TRUE(testing::wait_until([] { return !(beta_visit_ = planned_visit("beta", "beta-c1")).empty(); }, 60s)) << logs();
   }
   static void TearDownTestSuite() {
@@ -126,37 +118,65 @@ class Attacks : public ::testing::Test {
     return st.ok();
   }
 
-  static void set_up_tenant(const std::string& t) {
-    auto intake = stub<IntakeService>("intake", "admin", t);
+  // The tenant's admin defines `unit` under `parent`.
+  static void define_unit(const std::string& t, const std::string& unit, const std::string& parent,
+                          intake::v1::OrgUnitKind kind = intake::v1::ORG_UNIT_KIND_BRANCH) {
     intake::v1::DefineOrgUnitRequest org;
     org.set_tenant_id(t);
-    org.mutable_org_unit()->set_id(t + "-root");
-    org.mutable_org_unit()->set_kind(intake::v1::ORG_UNIT_KIND_ENTERPRISE);
-    org.mutable_org_unit()->set_name(t);
-    intake::v1::DefineOrgUnitResponse oresp;
-    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::DefineOrgUnit, org, &oresp)));
+    org.mutable_org_unit()->set_id(unit);
+    org.mutable_org_unit()->set_parent_id(parent);
+    org.mutable_org_unit()->set_kind(kind);
+    org.mutable_org_unit()->set_name(unit);
+    intake::v1::DefineOrgUnitResponse resp;
+    ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", t, "setup"), &IntakeService::Stub::DefineOrgUnit, org, &resp)));
+  }
+  static void register_agent(const std::string& t, const std::string& id, const std::string& unit) {
     intake::v1::RegisterAgentRequest agent;
     agent.set_tenant_id(t);
-    agent.mutable_agent()->set_id(t + "-agent");
-    agent.mutable_agent()->set_org_unit_id(t + "-root");
+    agent.mutable_agent()->set_id(id);
+    agent.mutable_agent()->set_org_unit_id(unit);
     agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
-    agent.mutable_agent()->set_display_name("agent");
+    agent.mutable_agent()->set_display_name("agent " + id);
     agent.mutable_agent()->set_daily_capacity(50);
     agent.mutable_agent()->set_active(true);
-    intake::v1::RegisterAgentResponse aresp;
-    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
+    intake::v1::RegisterAgentResponse resp;
+    ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", t, "setup"), &IntakeService::Stub::RegisterAgent, agent, &resp)));
+  }
+  static void create_customer(const std::string& t, const std::string& id, const std::string& unit, const std::string& name,
+                              const std::string& phone = "") {
     intake::v1::CreateCustomerRequest c;
-    c.mutable_customer()->set_id(t + "-c1");
+    c.mutable_customer()->set_id(id);
     c.mutable_customer()->set_tenant_id(t);
-    c.mutable_customer()->set_org_unit_id(t + "-root");
-    c.mutable_customer()->set_display_name(t + " 业主");
+    c.mutable_customer()->set_org_unit_id(unit);
+    c.mutable_customer()->set_display_name(name);
     c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
     c.mutable_customer()->set_time_zone("Asia/Shanghai");
-    auto* phone = c.mutable_customer()->add_contacts();
-    phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
-    phone->set_value("13900000000");
-    intake::v1::CreateCustomerResponse cresp;
-    ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+    if (!phone.empty()) {
+      auto* contact = c.mutable_customer()->add_contacts();
+      contact->set_kind(intake::v1::CONTACT_KIND_PHONE);
+      contact->set_value(phone);
+    }
+    intake::v1::CreateCustomerResponse resp;
+    ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", t, "setup"), &IntakeService::Stub::CreateCustomer, c, &resp)));
+  }
+  // A repair finished now for `customer`: the service event's id, "" when refused.
+  static std::string record_repair(const std::string& t, const std::string& customer, const std::string& key) {
+    intake::v1::RecordServiceEventRequest r;
+    r.set_tenant_id(t);
+    r.set_idempotency_key(key);
+    r.set_customer_id(customer);
+    r.set_category("property.repair_completed");
+    r.mutable_occurred_at()->set_seconds(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    intake::v1::RecordServiceEventResponse resp;
+    if (!ok(call(*stub<IntakeService>("intake", "admin", t, "setup"), &IntakeService::Stub::RecordServiceEvent, r, &resp))) return "";
+    return resp.service_event_id();
+  }
+
+  static void set_up_tenant(const std::string& t) {
+    define_unit(t, t + "-root", "", intake::v1::ORG_UNIT_KIND_ENTERPRISE);
+    register_agent(t, t + "-agent", t + "-root");
+    create_customer(t, t + "-c1", t + "-root", t + " 业主", "13900000000");
     scheduling::v1::PutPolicyRequest p;
     p.set_tenant_id(t);
     p.set_yaml(kPolicy);
@@ -622,45 +642,12 @@ TEST_F(Attacks, API1_AnInboundEventClaimingAnotherTenantIsDeadLettered) {
 // (NOT_FOUND), by list (left out), by naming the other branch (PERMISSION_DENIED). An agent reads
 // only the visits assigned to them.
 TEST_F(Attacks, API1_ASupervisorOfOneBranchReachesNothingOfTheNext) {
-  auto admin = stub<IntakeService>("intake", "admin", "alpha", "unit-admin");
-  for (const char* unit : {"alpha-east", "alpha-west"}) {
-    intake::v1::DefineOrgUnitRequest org;
-    org.set_tenant_id("alpha");
-    org.mutable_org_unit()->set_id(unit);
-    org.mutable_org_unit()->set_parent_id("alpha-root");
-    org.mutable_org_unit()->set_kind(intake::v1::ORG_UNIT_KIND_BRANCH);
-    org.mutable_org_unit()->set_name(unit);
-    intake::v1::DefineOrgUnitResponse oresp;
-    ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::DefineOrgUnit, org, &oresp)));
-    intake::v1::CreateCustomerRequest c;
-    c.mutable_customer()->set_id(std::string(unit) + "-c1");
-    c.mutable_customer()->set_tenant_id("alpha");
-    c.mutable_customer()->set_org_unit_id(unit);
-    c.mutable_customer()->set_display_name(unit);
-    c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
-    c.mutable_customer()->set_time_zone("Asia/Shanghai");
-    intake::v1::CreateCustomerResponse cresp;
-    ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+  for (const std::string unit : {"alpha-east", "alpha-west"}) {
+    define_unit("alpha", unit, "alpha-root");
+    create_customer("alpha", unit + "-c1", unit, unit);
   }
-  intake::v1::RegisterAgentRequest agent;
-  agent.set_tenant_id("alpha");
-  agent.mutable_agent()->set_id("alpha-west-agent");
-  agent.mutable_agent()->set_org_unit_id("alpha-west");
-  agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
-  agent.mutable_agent()->set_display_name("west agent");
-  agent.mutable_agent()->set_daily_capacity(50);
-  agent.mutable_agent()->set_active(true);
-  intake::v1::RegisterAgentResponse aresp;
-  ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
-  intake::v1::RecordServiceEventRequest repair;
-  repair.set_tenant_id("alpha");
-  repair.set_idempotency_key("west-repair-1");
-  repair.set_customer_id("alpha-west-c1");
-  repair.set_category("property.repair_completed");
-  repair.mutable_occurred_at()->set_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  intake::v1::RecordServiceEventResponse recorded;
-  ASSERT_TRUE(ok(call(*admin, &IntakeService::Stub::RecordServiceEvent, repair, &recorded)));
+  register_agent("alpha", "alpha-west-agent", "alpha-west");
+  ASSERT_FALSE(record_repair("alpha", "alpha-west-c1", "west-repair-1").empty());
   std::string west_visit;
   ASSERT_TRUE(testing::wait_until([&] { return !(west_visit = planned_visit("alpha", "alpha-west-c1")).empty(); }, 60s)) << logs();
 
@@ -748,28 +735,8 @@ TEST_F(Attacks, API1_ASupervisorOfOneBranchReachesNothingOfTheNext) {
 // who opens a visit sees their own tenant's customer's phone. (Run last: alpha keeps "beta-c1".)
 TEST_F(Attacks, API1_ZZ_EqualIdsInTwoTenantsAreTwoRecordsThatNeverMeet) {
   auto intake = stub<IntakeService>("intake", "admin", "alpha");
-  intake::v1::RegisterAgentRequest agent;
-  agent.set_tenant_id("alpha");
-  agent.mutable_agent()->set_id("beta-agent");
-  agent.mutable_agent()->set_org_unit_id("alpha-root");
-  agent.mutable_agent()->set_role(common::v1::ROLE_AGENT);
-  agent.mutable_agent()->set_display_name("alpha's agent with beta's id");
-  agent.mutable_agent()->set_daily_capacity(50);
-  agent.mutable_agent()->set_active(true);
-  intake::v1::RegisterAgentResponse aresp;
-  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RegisterAgent, agent, &aresp)));
-  intake::v1::CreateCustomerRequest c;
-  c.mutable_customer()->set_id("beta-c1");
-  c.mutable_customer()->set_tenant_id("alpha");
-  c.mutable_customer()->set_org_unit_id("alpha-root");
-  c.mutable_customer()->set_display_name("alpha's own");
-  c.mutable_customer()->set_kind(intake::v1::CUSTOMER_KIND_PERSON);
-  c.mutable_customer()->set_time_zone("Asia/Shanghai");
-  auto* phone = c.mutable_customer()->add_contacts();
-  phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
-  phone->set_value("13700000000");
-  intake::v1::CreateCustomerResponse cresp;
-  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::CreateCustomer, c, &cresp)));
+  register_agent("alpha", "beta-agent", "alpha-root");
+  create_customer("alpha", "beta-c1", "alpha-root", "alpha's own", "13700000000");
 
   intake::v1::GetCustomerRequest get;
   get.set_tenant_id("alpha");
@@ -781,15 +748,7 @@ TEST_F(Attacks, API1_ZZ_EqualIdsInTwoTenantsAreTwoRecordsThatNeverMeet) {
   ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::GetCustomer, get, &seen)));
   EXPECT_EQ(seen.customer().display_name(), "beta 业主");
 
-  intake::v1::RecordServiceEventRequest r;
-  r.set_tenant_id("alpha");
-  r.set_idempotency_key("alpha-repair-of-beta-c1");
-  r.set_customer_id("beta-c1");
-  r.set_category("property.repair_completed");
-  r.mutable_occurred_at()->set_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  intake::v1::RecordServiceEventResponse recorded;
-  ASSERT_TRUE(ok(call(*intake, &IntakeService::Stub::RecordServiceEvent, r, &recorded)));
+  ASSERT_FALSE(record_repair("alpha", "beta-c1", "alpha-repair-of-beta-c1").empty());
   std::string alpha_visit;
   ASSERT_TRUE(testing::wait_until([&] { return !(alpha_visit = planned_visit("alpha", "beta-c1")).empty(); }, 60s)) << logs();
   EXPECT_NE(alpha_visit, beta_visit_);
