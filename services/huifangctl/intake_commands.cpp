@@ -221,12 +221,16 @@ void add_intake_commands(CLI::App& app, Run& run) {
   consent->add_flag("--do-not-contact", do_not_contact, "the customer asked not to be contacted at all");
   consent->add_option("--channel", channel_consents, "channel=yes|no (repeatable), e.g. --channel sms=no");
   consent->add_option("--reason", consent_reason, "why (customer request, regulation ...)")->required();
+  static std::string sensitive;
+  consent->add_option("--sensitive", sensitive, "yes|no: separate consent to record sensitive (health) data; unchanged if not given")
+      ->check(CLI::IsMember({"yes", "no"}));
   consent->callback([&run] {
     intake::v1::SetConsentRequest r;
     r.set_tenant_id(run.identity.tenant);
     r.set_customer_id(customer_id);
     r.set_do_not_contact(do_not_contact);
     r.set_reason(consent_reason);
+    if (!sensitive.empty()) r.set_sensitive_data_consent(sensitive == "yes");
     for (const auto& kv : channel_consents) {
       const auto eq = kv.find('=');
       const std::string v = eq == std::string::npos ? "" : kv.substr(eq + 1);

@@ -38,6 +38,8 @@ void evolve(CustomerState& s, const events::Envelope& e) {
     case v1::IntakeEvent::kConsentChanged:
       s.customer.set_do_not_contact(b.consent_changed().do_not_contact());
       *s.customer.mutable_consents() = b.consent_changed().consents();
+      if (b.consent_changed().has_sensitive_data_consent())
+        s.customer.set_sensitive_data_consent(b.consent_changed().sensitive_data_consent());
       break;
     default:
       break;

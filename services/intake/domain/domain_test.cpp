@@ -146,6 +146,16 @@ TEST(CustomerDecide, ConsentChangeIsFoldedIntoTheCustomer) {
   const auto s = fold(all);
   EXPECT_TRUE(s.customer.do_not_contact());
   EXPECT_FALSE(s.customer.consents().at("sms"));
+  EXPECT_FALSE(s.customer.sensitive_data_consent());
+  // Sensitive-data consent is its own: given once, a later change that does not name it keeps it.
+  change.set_sensitive_data_consent(true);
+  all.push_back(decide_consent(fold(all), patient().tenant_id(), change)->events[0]);
+  EXPECT_TRUE(fold(all).customer.sensitive_data_consent());
+  change.clear_sensitive_data_consent();
+  change.set_do_not_contact(false);
+  all.push_back(decide_consent(fold(all), patient().tenant_id(), change)->events[0]);
+  EXPECT_TRUE(fold(all).customer.sensitive_data_consent());
+  EXPECT_FALSE(fold(all).customer.do_not_contact());
 }
 
 TEST(ServiceEventDecide, SameKeySameContentReplaysDifferentContentIsRefused) {

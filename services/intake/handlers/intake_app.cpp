@@ -228,6 +228,7 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   change.set_do_not_contact(r.do_not_contact());
   *change.mutable_consents() = r.consents();
   change.set_reason(r.reason());
+  if (r.has_sensitive_data_consent()) change.set_sensitive_data_consent(r.sensitive_data_consent());
   v1::Customer updated;
   auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_consent(a.state, r.tenant_id(), change);
@@ -235,6 +236,7 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
       updated = a.state.customer;
       updated.set_do_not_contact(change.do_not_contact());
       *updated.mutable_consents() = change.consents();
+      if (change.has_sensitive_data_consent()) updated.set_sensitive_data_consent(change.sensitive_data_consent());
       d->read_model.push_back({"HSET", customers_of(r.tenant_id()), {updated.id(), updated.SerializeAsString()}});
     }
     return d;

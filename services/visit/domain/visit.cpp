@@ -298,7 +298,7 @@ core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::Rec
 
 core::Result<events::Decision> decide_survey(const VisitState& s, const v1::SubmitSurveyRequest& r,
                                              const std::vector<std::string>& dimensions, core::Timestamp now,
-                                             const std::function<std::string()>& new_id) {
+                                             const std::function<std::string()>& new_id, bool sensitive_consent) {
   if (auto st = may_act(s, r.visit_id(), r.agent_id()); !st) return st.error();
   for (int i = 0; i < r.ratings_size(); ++i) {
     const auto& rt = r.ratings(i);
@@ -309,6 +309,11 @@ core::Result<events::Decision> decide_survey(const VisitState& s, const v1::Subm
   }
   if (!r.sensitive_finding().empty() && r.sensitive_finding_owner().empty())
     return core::invalid_argument("sensitive_finding_owner", "is required to flag a sensitive finding");
+  if (!r.sensitive_finding().empty() && !sensitive_consent)
+    return core::make_error(core::make_error_code(core::errc::failed_precondition),
+                            "the customer has not consented to sensitive (health) data being recorded: submit the survey "
+                            "without the finding and tell its owner another way, or record the consent first",
+                            "sensitive_finding");
   auto d = decision(s, r.visit_id());
   v1::VisitEvent c;
   auto* done = c.mutable_visit_completed();

@@ -62,10 +62,11 @@ core::Result<events::Decision> decide_start(const VisitState& s, const v1::Start
 // visit closed as unreachable or refused.
 core::Result<events::Decision> decide_attempt(const VisitState& s, const v1::RecordAttemptRequest& r,
                                               const calendar::HolidayCalendar& holidays, core::Timestamp now);
-// `now` stamps completed_at; problem ids come from `new_id`.
+// `now` stamps completed_at; problem ids come from `new_id`. A sensitive finding is recorded only
+// with the customer's separate consent to sensitive data (`sensitive_consent`).
 core::Result<events::Decision> decide_survey(const VisitState& s, const v1::SubmitSurveyRequest& r,
                                              const std::vector<std::string>& dimensions, core::Timestamp now,
-                                             const std::function<std::string()>& new_id);
+                                             const std::function<std::string()>& new_id, bool sensitive_consent);
 core::Result<events::Decision> decide_complete(const VisitState& s, const v1::CompleteVisitRequest& r,
                                                core::Timestamp now);
 

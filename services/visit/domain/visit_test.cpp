@@ -70,11 +70,11 @@ TEST(VisitDecide, UnplannedVisitIsNotFound) {
 }
 
 TEST(VisitDecide, CompletingTwiceIsAFailedPrecondition) {
-  auto first = decide_survey(planned(), survey(), dims(), kNow, next_id);
+  auto first = decide_survey(planned(), survey(), dims(), kNow, next_id, false);
   ASSERT_TRUE(first);
   const auto s = fold(planned(), first->events);
   EXPECT_TRUE(s.completed);
-  auto again = decide_survey(s, survey(), dims(), kNow, next_id);
+  auto again = decide_survey(s, survey(), dims(), kNow, next_id, false);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().kind(), core::condition::failed_precondition);
   EXPECT_NE(again.error().message.find("already completed"), std::string::npos);
@@ -118,11 +118,11 @@ TEST(VisitDecide, AttemptsAreNumberedInOrder) {
 TEST(VisitDecide, RatingsAreCheckedAndUnratedIsKept) {
   auto bad = survey();
   bad.mutable_ratings(0)->set_score(11);
-  EXPECT_EQ(decide_survey(planned(), bad, dims(), kNow, next_id).error().field, "ratings[0].score");
+  EXPECT_EQ(decide_survey(planned(), bad, dims(), kNow, next_id, false).error().field, "ratings[0].score");
   bad = survey();
   bad.mutable_ratings(1)->set_dimension("taste");
-  EXPECT_EQ(decide_survey(planned(), bad, dims(), kNow, next_id).error().field, "ratings[1].dimension");
-  auto d = decide_survey(planned(), survey(), dims(), kNow, next_id);
+  EXPECT_EQ(decide_survey(planned(), bad, dims(), kNow, next_id, false).error().field, "ratings[1].dimension");
+  auto d = decide_survey(planned(), survey(), dims(), kNow, next_id, false);
   ASSERT_TRUE(d);
   const auto& done = d->events[0].visit().visit_completed();
   ASSERT_EQ(done.ratings_size(), 2);
@@ -140,9 +140,14 @@ TEST(VisitDecide, UnsolvedProblemsAreRaisedAndSensitiveFindingsFlaggedToTheirOwn
   solved->set_description("asked for the invoice");
   solved->set_solved_on_the_spot(true);
   r.set_sensitive_finding("customer mentions chest pain");
-  EXPECT_EQ(decide_survey(planned(), r, dims(), kNow, next_id).error().field, "sensitive_finding_owner");
+  EXPECT_EQ(decide_survey(planned(), r, dims(), kNow, next_id, false).error().field, "sensitive_finding_owner");
   r.set_sensitive_finding_owner("dr-li");
-  auto d = decide_survey(planned(), r, dims(), kNow, next_id);
+  // Without the customer's separate consent to sensitive data, the finding is not recorded.
+  auto refused = decide_survey(planned(), r, dims(), kNow, next_id, false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(refused.error().field, "sensitive_finding");
+  auto d = decide_survey(planned(), r, dims(), kNow, next_id, /*sensitive_consent=*/true);
   ASSERT_TRUE(d);
   ASSERT_EQ(d->events.size(), 3u);
   EXPECT_EQ(d->events[1].visit().problem_raised().problem().problem_id(), "prob-1");

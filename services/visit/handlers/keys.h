@@ -31,6 +31,8 @@ inline std::string contacts(const std::string& tenant_id) { return "contacts:" +
 inline std::string withheld(const std::string& tenant_id) { return "withheld:" + tenant_id; }
 // Hash org unit id → parent id ("" for a root): the tenant's org tree, for org-unit scope.
 inline std::string org_tree(const std::string& tenant_id) { return "org-tree:" + tenant_id; }
+// Hash customer id → "1" when the customer consented to sensitive (health) data being recorded.
+inline std::string sensitive_consent(const std::string& tenant_id) { return "sensitive-consent:" + tenant_id; }
 // Hash year → CalendarPublished, in the tenant's partition (retries skip holidays).
 inline std::string calendars(const std::string& tenant_id) { return "calendars:" + tenant_id; }
 inline std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }

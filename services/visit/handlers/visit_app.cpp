@@ -42,6 +42,12 @@ store::Argv VisitApp::withhold(const std::string& tenant_id, const std::string& 
   return {"HDEL", k, customer_id};
 }
 
+store::Argv VisitApp::sensitive_consent(const std::string& tenant_id, const std::string& customer_id, bool given) const {
+  const std::string k = store_.key(store_.partition_of(customer_id), keys::sensitive_consent(tenant_id));
+  if (given) return {"HSET", k, customer_id, "1"};
+  return {"HDEL", k, customer_id};
+}
+
 std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
   const auto key = [&](const std::string& partition_key, const std::string& index) {
     return store_.key(store_.partition_of(partition_key), index);
@@ -66,11 +72,15 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       contacts.set_display_name(c->display_name());
       contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
       return {{"HSET", key(c->id(), keys::contacts(e.tenant_id())), c->id(), contacts.SerializeAsString()},
-              withhold(e.tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted")};
+              withhold(e.tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted"),
+              sensitive_consent(e.tenant_id(), c->id(), c->sensitive_data_consent())};
     }
     if (b.has_consent_changed()) {
       const auto& c = b.consent_changed();
-      return {withhold(e.tenant_id(), c.customer_id(), c.do_not_contact(), "customer asked not to be contacted: " + c.reason())};
+      std::vector<store::Argv> out{
+          withhold(e.tenant_id(), c.customer_id(), c.do_not_contact(), "customer asked not to be contacted: " + c.reason())};
+      if (c.has_sensitive_data_consent()) out.push_back(sensitive_consent(e.tenant_id(), c.customer_id(), c.sensitive_data_consent()));
+      return out;
     }
   }
   return {};
@@ -315,10 +325,18 @@ core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const Scope& scope, co
 }
 
 core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const Scope& scope, const v1::SubmitSurveyRequest& r) {
+  bool consented = false;  // to sensitive data: read only when the survey carries a finding
+  if (!r.sensitive_finding().empty() && !r.customer_id().empty()) {
+    auto c = store_.pool().lease()->command(
+        {"HEXISTS", store_.key(store_.partition_of(r.customer_id()), keys::sensitive_consent(scope.tenant)), r.customer_id()});
+    if (!c) return c.error();
+    if (c->is_error()) return store::bad_reply("sensitive consent: " + c->str);
+    consented = c->integer != 0;
+  }
   auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
     std::vector<std::string> dims;
     for (const auto& d : script_for(s.plan.decision().category()).survey) dims.push_back(d.key());
-    return decide_survey(s, r, dims, clock_.now(), [this] { return ids_.next(); });
+    return decide_survey(s, r, dims, clock_.now(), [this] { return ids_.next(); }, consented);
   });
   if (!ex) return ex.error();
   v1::SubmitSurveyResponse resp;

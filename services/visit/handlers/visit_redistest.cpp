@@ -318,5 +318,46 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   EXPECT_EQ(app_->start(Scope("h"), start)->contacts_size(), 1);
 }
 
+// PIPL art. 29: a health finding is recorded only for a customer who gave the separate consent to
+// sensitive data, as intake last said (registration, update or a consent change).
+TEST_F(VisitLifeTest, ASensitiveFindingIsRecordedOnlyWithTheCustomersSeparateConsent) {
+  auto registered = [&](bool consent) {
+    events::Envelope e;
+    auto* c = e.mutable_intake()->mutable_customer_registered()->mutable_customer();
+    c->set_id("p-1");
+    c->set_tenant_id("h");
+    c->set_sensitive_data_consent(consent);
+    factory_.stamp(e, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, ++version_);
+    return e;
+  };
+  consume({registered(false), planned("v-1"), planned("v-2")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::SubmitSurveyRequest r;
+  r.set_visit_id("v-1");
+  r.set_customer_id("p-1");
+  r.set_agent_id("a-1");
+  r.set_sensitive_finding("mentions chest pain at night");
+  r.set_sensitive_finding_owner("dr-li");
+  auto refused = app_->survey(Scope("h"), r);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(plan_of_customer().at(0).state(), "planned");  // nothing recorded
+
+  events::Envelope given;
+  given.mutable_intake()->mutable_consent_changed()->set_customer_id("p-1");
+  given.mutable_intake()->mutable_consent_changed()->set_sensitive_data_consent(true);
+  factory_.stamp(given, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, ++version_);
+  consume({given});
+  auto recorded = app_->survey(Scope("h"), r);
+  ASSERT_TRUE(recorded) << recorded.error().to_string();
+
+  // Consent taken back: the next visit's finding is refused again.
+  given.mutable_intake()->mutable_consent_changed()->set_sensitive_data_consent(false);
+  factory_.stamp(given, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, ++version_);
+  consume({given});
+  r.set_visit_id("v-2");
+  EXPECT_EQ(app_->survey(Scope("h"), r).error().kind(), core::condition::failed_precondition);
+}
+
 }  // namespace
 }  // namespace huifang::visit
