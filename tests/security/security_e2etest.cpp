@@ -777,5 +777,19 @@ TEST_F(Attacks, API1_ZZ_EqualIdsInTwoTenantsAreTwoRecordsThatNeverMeet) {
   EXPECT_EQ(opened_phone("beta", beta_visit_), "13900000000");
 }
 
+// PIPL: no personal data in any log line. After every attack above (and the customers' names and
+// phones travelling through every service), no service's log holds a name or a phone number.
+TEST_F(Attacks, Privacy_ZZZ_NoServiceLogsANameOrAPhone) {
+  size_t read = 0;
+  for (const auto& p : procs_) {
+    std::ifstream in(p->log_file());
+    const std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    read += log.size();
+    for (const char* personal : {"13900000000", "13700000000", "业主", "alpha's own"})
+      EXPECT_EQ(log.find(personal), std::string::npos) << personal << " in " << p->log_file();
+  }
+  EXPECT_GT(read, 0u);  // the logs were there to read
+}
+
 }  // namespace
 }  // namespace huifang
