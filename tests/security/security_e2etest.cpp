@@ -647,7 +647,8 @@ TEST_F(Attacks, API1_ASupervisorOfOneBranchReachesNothingOfTheNext) {
     create_customer("alpha", unit + "-c1", unit, unit);
   }
   register_agent("alpha", "alpha-west-agent", "alpha-west");
-  ASSERT_FALSE(record_repair("alpha", "alpha-west-c1", "west-repair-1").empty());
+  const std::string west_event = record_repair("alpha", "alpha-west-c1", "west-repair-1");
+  ASSERT_FALSE(west_event.empty());
   std::string west_visit;
   ASSERT_TRUE(testing::wait_until([&] { return !(west_visit = planned_visit("alpha", "alpha-west-c1")).empty(); }, 60s)) << logs();
 
@@ -695,6 +696,18 @@ TEST_F(Attacks, API1_ASupervisorOfOneBranchReachesNothingOfTheNext) {
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
   EXPECT_TRUE(ok(call(*stub<VisitService>("visit", "agent", "alpha", "alpha-west-agent"), &VisitService::Stub::GetVisit, gv, &seen)));
+  // Planning decisions.
+  scheduling::v1::ExplainServiceEventRequest why;
+  why.set_tenant_id("alpha");
+  why.set_customer_id("alpha-west-c1");
+  why.set_service_event_id(west_event);
+  scheduling::v1::ExplainResponse explained;
+  EXPECT_EQ(call(*stub_with<SchedulingService>("scheduling", east("scheduling")), &SchedulingService::Stub::ExplainServiceEvent, why,
+                 &explained)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(ok(call(*stub<SchedulingService>("scheduling", "admin", "alpha"), &SchedulingService::Stub::ExplainServiceEvent, why,
+                      &explained)));
   // Complaints.
   complaints::v1::OpenComplaintRequest open;
   open.set_tenant_id("alpha");

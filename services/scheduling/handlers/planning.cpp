@@ -95,6 +95,7 @@ core::Status Planning::apply(const Envelope& e) {
         if (auto st = models_.put_agent(e.tenant_id(), agent); !st) return st;
         return assign_waiting(e.tenant_id(), agent.org_unit_id());
       }
+      case intake::v1::IntakeEvent::kOrgUnitDefined: return models_.put_org_unit(e.tenant_id(), b.org_unit_defined().org_unit());
       case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_events({&e})[0];
       default: return core::ok_status();
     }
@@ -585,7 +586,7 @@ std::string_view visit_of(const Envelope& e) {
 
 }  // namespace
 
-core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string& tenant, const std::string& customer_id,
+core::Result<std::vector<v1::Explanation>> Planning::decisions(const edge::TenantScope& scope, const std::string& customer_id,
                                                                const std::string& service_event_id,
                                                                std::string_view only_visit) {
   auto loaded = store_.load(customer_id, {"plan", service_event_id}, false);
@@ -594,20 +595,20 @@ core::Result<std::vector<v1::Explanation>> Planning::decisions(const std::string
   if (!events) return events.error();
   std::vector<v1::Explanation> out;
   for (const auto& e : *events) {
-    if (e.tenant_id() != tenant) continue;  // another tenant's customer of the same id
+    if (!scope.sees(e.tenant_id(), e.org_unit_id())) continue;  // another tenant's, or another unit's
     if (!only_visit.empty() && visit_of(e) != only_visit) continue;
     for (auto& x : explain(e)) out.push_back(std::move(x));
   }
   return out;
 }
 
-core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::string& tenant, const std::string& customer_id,
+core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const edge::TenantScope& scope, const std::string& customer_id,
                                                                    const std::string& visit_id) {
   auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), keys::kVisitTrigger), visit_id});
   if (!trigger) return trigger.error();
   std::vector<v1::Explanation> out;
   if (trigger->type == store::Reply::Type::string) {
-    auto found = decisions(tenant, customer_id, trigger->str, visit_id);
+    auto found = decisions(scope, customer_id, trigger->str, visit_id);
     if (!found) return found.error();
     out = std::move(*found);
   }
@@ -616,10 +617,10 @@ core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const std::st
   return out;
 }
 
-core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const std::string& tenant,
+core::Result<std::vector<v1::Explanation>> Planning::explain_service_event(const edge::TenantScope& scope,
                                                                            const std::string& customer_id,
                                                                            const std::string& service_event_id) {
-  auto out = decisions(tenant, customer_id, service_event_id, {});
+  auto out = decisions(scope, customer_id, service_event_id, {});
   if (out && out->empty())
     return core::make_error(core::make_error_code(core::errc::not_found),
                             "no planning decision for service event " + service_event_id);

@@ -46,13 +46,14 @@ class Planning {
   // the number fired.
   core::Result<size_t> fire_timers(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
 
-  // Why visits were planned (or not) and to whom they went, as `tenant` may see it (another
-  // tenant's decisions about a customer of the same id are not found); the visit service explains
-  // the rest.
-  core::Result<std::vector<v1::Explanation>> explain_service_event(const std::string& tenant, const std::string& customer_id,
+  // Why visits were planned (or not) and to whom they went, as `scope` may see it (another
+  // tenant's or another unit's decisions are not found); the visit service explains the rest.
+  core::Result<std::vector<v1::Explanation>> explain_service_event(const edge::TenantScope& scope, const std::string& customer_id,
                                                                    const std::string& service_event_id);
-  core::Result<std::vector<v1::Explanation>> explain_visit(const std::string& tenant, const std::string& customer_id,
+  core::Result<std::vector<v1::Explanation>> explain_visit(const edge::TenantScope& scope, const std::string& customer_id,
                                                            const std::string& visit_id);
+  // The tenant's org tree, for the scope of a caller who works in part of it.
+  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id) { return models_.org_tree(tenant_id); }
 
  private:
   // Recorded service events of distinct customers, planned with one round trip for their
@@ -83,7 +84,7 @@ class Planning {
   // Assigns visits that were planned before any agent of `org_unit_id` was known.
   core::Status assign_waiting(const std::string& tenant, const std::string& org_unit_id);
   // The decisions recorded for a service event, explained (only those about `only_visit` if set).
-  core::Result<std::vector<v1::Explanation>> decisions(const std::string& tenant, const std::string& customer_id,
+  core::Result<std::vector<v1::Explanation>> decisions(const edge::TenantScope& scope, const std::string& customer_id,
                                                        const std::string& service_event_id, std::string_view only_visit);
 
   store::EventStore& store_;

@@ -91,6 +91,23 @@ core::Status ReadModels::put_customer(const std::string& tenant_id, const intake
   return core::ok_status();
 }
 
+core::Status ReadModels::put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u) {
+  auto cmd = tenant_command("HSET", tenant_id, keys::org_tree);
+  cmd.push_back(u.id());
+  cmd.push_back(u.parent_id());
+  auto r = run(cmd);
+  if (!r) return r.error();
+  return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
+}
+
+core::Result<edge::OrgTree> ReadModels::org_tree(const std::string& tenant_id) {
+  auto r = run(tenant_command("HGETALL", tenant_id, keys::org_tree));
+  if (!r) return r.error();
+  edge::OrgTree tree;
+  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
+  return tree;
+}
+
 core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& tenant_id, const std::string& id) {
   auto r = run({"HGET", store_.key(store_.partition_of(id), keys::customers(tenant_id)), id});
   if (!r) return r.error();

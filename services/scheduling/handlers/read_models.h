@@ -2,6 +2,7 @@
 // Scheduling's own copies of what it needs from other services (customer profiles, agents) and
 // its own configuration (policies, calendars), kept in its Redis under its prefix. Profiles live
 // in the customer's partition, tenant-wide data in the tenant's partition.
+#include "huifang/edge/org_scope.h"
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,9 @@ class ReadModels {
   explicit ReadModels(store::EventStore& store) : store_(store) {}
 
   core::Status put_customer(const std::string& tenant_id, const intake::v1::Customer& c);
+  // The tenant's org tree (unit → parent), for org-unit scope.
+  core::Status put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u);
+  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
   core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);
   core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);
   core::Result<std::vector<AgentInfo>> agents(const std::string& tenant_id, const std::string& org_unit_id);
