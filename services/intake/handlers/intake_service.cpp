@@ -18,6 +18,11 @@ core::Status then(Fn&& fn, Fill&& fill) {
   return core::ok_status();
 }
 
+// A customer outside the caller's units is answered as one that does not exist.
+core::Error no_such_customer(const std::string& id) {
+  return core::make_error(core::make_error_code(core::errc::not_found), "customer " + id + " does not exist");
+}
+
 // The customer as `caller` may see them: in full, or masked for a role that does not need to
 // reach them.
 v1::Customer shown_to(const edge::Caller& caller, v1::Customer c) {
@@ -39,9 +44,9 @@ core::Status IntakeService::customer_in_scope(const edge::Caller& caller, const 
                                               const std::string& customer_id) {
   if (!edge::is_unit_scoped(caller)) return core::ok_status();
   auto c = app_.get_customer(caller.tenant_id, customer_id);
-  if (!c) return c.error().kind() == core::condition::not_found ? core::ok_status() : core::Status(c.error());  // the command says so
-  if (!edge::covers(caller, c->org_unit_id(), tree))
-    return core::make_error(core::make_error_code(core::errc::not_found), "customer " + customer_id + " does not exist");
+  // Not there at all: the command itself says so.
+  if (!c) return c.error().kind() == core::condition::not_found ? core::ok_status() : core::Status(c.error());
+  if (!edge::covers(caller, c->org_unit_id(), tree)) return no_such_customer(customer_id);
   return core::ok_status();
 }
 
@@ -132,8 +137,7 @@ grpc::Status IntakeService::GetCustomer(grpc::ServerContext* ctx, const v1::GetC
     if (!tree) return tree.error();
     auto c = app_.get_customer(req->tenant_id(), req->customer_id());
     if (!c) return c.error();
-    if (!edge::covers(caller, c->org_unit_id(), *tree))
-      return core::make_error(core::make_error_code(core::errc::not_found), "customer " + req->customer_id() + " does not exist");
+    if (!edge::covers(caller, c->org_unit_id(), *tree)) return no_such_customer(req->customer_id());
     *resp->mutable_customer() = shown_to(caller, *c);
     return core::ok_status();
   });
