@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
   using namespace huifang;
   auto rt = runtime::must(
       runtime::Runtime::create({"visit", "huifang.visit.v1", 7103, 8103,
-                                {{"timer-interval", "200ms", "how often due and overdue timers are checked"}}},
+                                {{"timer-interval", "200ms", "how often due and overdue timers are checked"},
+                                 {"retention-days", "730", "closed visits whose window ended longer ago are forgotten (PIPL)"}}},
                                argc, argv),
       "huifang-visit");
   const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-visit");
@@ -23,5 +24,10 @@ int main(int argc, char** argv) {
                           auto fired = app.fire_timers(partitions);
                           return fired ? core::ok_status() : core::Status(fired.error());
                         });
+  const auto retention = std::chrono::days(runtime::must(rt->config().get_int("retention-days", 30, 36'500), "huifang-visit"));
+  rt->add_periodic(std::chrono::minutes(10), "retention pass", [&app, &rt, retention] {
+    auto forgotten = app.forget_closed_before(rt->clock().now() - retention);
+    return forgotten ? core::ok_status() : core::Status(forgotten.error());
+  });
   return rt->run({&service});
 }

@@ -14,6 +14,9 @@ inline constexpr const char* kTimers = "timers";
 inline std::string timer(const char* kind, const std::string& visit_id, const std::string& customer_id) {
   return std::string(kind) + "|" + visit_id + "|" + customer_id;
 }
+// Sorted set of closed visits by the end of their window (ms): what the retention pass forgets
+// once that is longer ago than the retention.
+inline constexpr const char* kClosed = "closed";
 // Hash visit id → AgendaItem: what an agenda or a customer's plan shows of a visit.
 inline constexpr const char* kVisitInfo = "visit-info";
 // Sorted set of an agent's open visits by the time to call.

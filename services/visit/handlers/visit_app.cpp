@@ -267,6 +267,38 @@ core::Result<size_t> VisitApp::fire_partition(uint32_t p, int64_t now, size_t ma
   return fired;
 }
 
+core::Result<size_t> VisitApp::forget_closed_before(core::Timestamp before, size_t max_per_partition) {
+  size_t forgotten = 0;
+  for (uint32_t p = 0; p < store_.partitions(); ++p) {
+    auto conn = store_.pool().lease();
+    auto old = conn->command({"ZRANGEBYSCORE", store_.key(p, keys::kClosed), "-inf", "(" + std::to_string(core::to_millis(before)),
+                              "LIMIT", "0", std::to_string(max_per_partition)});
+    if (!old) return old.error();
+    if (old->elements.empty()) continue;
+    store::Argv hm{"HMGET", store_.key(p, keys::kVisitInfo)};
+    for (const auto& m : old->elements) hm.push_back(m.str);
+    auto infos = conn->command(hm);
+    if (!infos) return infos.error();
+    std::vector<store::Argv> forget;
+    for (size_t i = 0; i < old->elements.size(); ++i) {
+      const std::string& id = old->elements[i].str;
+      scheduling::v1::AgendaItem item;
+      const auto& info = i < infos->elements.size() ? infos->elements[i] : store::Reply{};
+      if (info.type == store::Reply::Type::string && item.ParseFromString(info.str))
+        forget.push_back({"ZREM", store_.key(p, keys::customer_visits(item.tenant_id(), item.customer_id())), id});
+      forget.push_back({"DEL", store_.stream_key(p, stream_of(id)), store_.key(p, "snap:visit:" + id)});
+      forget.push_back({"HDEL", store_.key(p, keys::kVisitInfo), id});
+      forget.push_back({"ZREM", store_.key(p, keys::kClosed), id});
+    }
+    auto r = conn->pipeline(forget);
+    if (!r) return r.error();
+    for (const auto& reply : *r)
+      if (reply.is_error()) return store::bad_reply("retention: " + reply.str);
+    forgotten += old->elements.size();
+  }
+  return forgotten;
+}
+
 core::Result<v1::StartVisitResponse> VisitApp::start(const Scope& scope, const v1::StartVisitRequest& r) {
   const std::string& tenant = scope.tenant;
   std::string category;

@@ -27,6 +27,10 @@ class VisitApp {
   bus::BatchOutcome apply_batch(std::span<const runtime::Incoming> batch);
   // The event types apply_batch() acts on (the consumer skips the rest unparsed).
   static bool handles(std::string_view type);
+  // Retention: forgets closed visits whose window ended before `before` — their streams, snapshots
+  // and index entries; the figures keep their anonymous counts. At most `max_per_partition` per
+  // partition per call; the number forgotten.
+  core::Result<size_t> forget_closed_before(core::Timestamp before, size_t max_per_partition = 200);
   // Fires the due and overdue timers of `partitions` that are due now; the number fired.
   core::Result<size_t> fire_timers(const std::vector<uint32_t>& partitions, size_t max_per_partition = 200);
 

@@ -41,8 +41,10 @@ std::vector<store::IndexOp> index_ops(const VisitState& before, const VisitState
   if (!before.agent_id.empty() && (before.agent_id != after.agent_id || after.closed))
     ops.push_back({"ZREM", keys::agenda(before.tenant_id, before.agent_id), {id}});
   if (after.closed) {
-    if (!before.closed)
+    if (!before.closed) {
       ops.push_back({"ZREM", keys::kTimers, {keys::timer("due", id, customer), keys::timer("overdue", id, customer)}});
+      ops.push_back({"ZADD", keys::kClosed, {millis(events::from_proto(after.plan.due_by())), id}});
+    }
   } else if (!after.agent_id.empty()) {
     ops.push_back({"ZADD", keys::agenda(after.tenant_id, after.agent_id), {millis(after.scheduled_at), id}});
   }

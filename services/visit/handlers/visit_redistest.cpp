@@ -359,5 +359,35 @@ TEST_F(VisitLifeTest, ASensitiveFindingIsRecordedOnlyWithTheCustomersSeparateCon
   EXPECT_EQ(app_->survey(Scope("h"), r).error().kind(), core::condition::failed_precondition);
 }
 
+// Retention (PIPL): a closed visit whose window ended longer ago than the retention is forgotten —
+// its stream and index entries go; open visits and visits closed within the retention stay.
+TEST_F(VisitLifeTest, RetentionForgetsClosedVisitsPastItAndNothingElse) {
+  consume({planned("v-1"), planned("v-2")});  // both due by 2026-01-19
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::CompleteVisitRequest done;
+  done.set_visit_id("v-1");
+  done.set_customer_id("p-1");
+  done.set_agent_id("a-1");
+  done.set_note("letter sent");
+  ASSERT_TRUE(app_->complete(Scope("h"), done));
+  EXPECT_EQ(*app_->forget_closed_before(local(2026, 1, 19, 0, 0)), 0u);  // its window has not ended then
+  ASSERT_EQ(plan_of_customer().size(), 2u);
+
+  EXPECT_EQ(*app_->forget_closed_before(local(2026, 1, 20, 0, 0)), 1u);
+  const auto left = plan_of_customer();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].visit_id(), "v-2");  // open: kept
+  v1::GetVisitRequest get;
+  get.set_visit_id("v-1");
+  get.set_customer_id("p-1");
+  EXPECT_EQ(app_->get(Scope("h"), get).error().kind(), core::condition::not_found);
+  auto stream = pool_->lease()->command({"EXISTS", store_->stream_key(store_->partition_of("p-1"), {"visit", "v-1"})});
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->integer, 0);
+  EXPECT_EQ(*app_->forget_closed_before(local(2030, 1, 1, 0, 0)), 0u);  // once
+  get.set_visit_id("v-2");
+  EXPECT_TRUE(app_->get(Scope("h"), get));
+}
+
 }  // namespace
 }  // namespace huifang::visit
