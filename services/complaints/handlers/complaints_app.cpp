@@ -403,7 +403,8 @@ core::Result<v1::CaseResponse> ComplaintsApp::escalate(const edge::TenantScope& 
   });
 }
 
-core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::ListRepeatFlagsRequest& r) {
+core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::ListRepeatFlagsRequest& r,
+                                                                     const edge::TenantScope& scope) {
   if (r.tenant_id().empty()) return core::invalid_argument("tenant_id", "is required");
   auto replies = values_everywhere("flags:" + r.tenant_id());
   if (!replies) return replies.error();
@@ -417,6 +418,7 @@ core::Result<v1::ListRepeatFlagsResponse> ComplaintsApp::repeat_flags(const v1::
       }
       if (r.kind() != v1::REPEAT_KIND_UNSPECIFIED && f.kind() != r.kind()) continue;
       if (!r.org_unit_id().empty() && f.org_unit_id() != r.org_unit_id()) continue;
+      if (!scope.sees(r.tenant_id(), f.org_unit_id())) continue;
       out.push_back(std::move(f));
     }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.flag_id() < b.flag_id(); });

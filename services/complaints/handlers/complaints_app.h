@@ -56,7 +56,8 @@ class ComplaintsApp {
   core::Result<v1::CaseResponse> add_note(const edge::TenantScope& scope, const v1::AddNoteRequest& r, const std::string& author);
   core::Result<v1::CaseResponse> resolve(const edge::TenantScope& scope, const v1::ResolveComplaintRequest& r);
   core::Result<v1::CaseResponse> escalate(const edge::TenantScope& scope, const v1::EscalateComplaintRequest& r);
-  core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r);
+  // The request's tenant's repeat flags that `scope` sees.
+  core::Result<v1::ListRepeatFlagsResponse> repeat_flags(const v1::ListRepeatFlagsRequest& r, const edge::TenantScope& scope);
 
  private:
   using Decide = std::function<core::Result<runtime::Change>(const ComplaintState&)>;

@@ -213,7 +213,7 @@ TEST_F(ComplaintsTest, DirectComplaintsAreIdempotentAndRepeatsAreFlagged) {
   ASSERT_TRUE(second);
   v1::ListRepeatFlagsRequest f;
   f.set_tenant_id("t");
-  auto flags = app_->repeat_flags(f);
+  auto flags = app_->repeat_flags(f, edge::TenantScope("t"));
   ASSERT_TRUE(flags);
   ASSERT_EQ(flags->flags_size(), 2);  // same customer within a month, same issue twice
   v1::GetComplaintRequest g;
@@ -227,11 +227,17 @@ TEST_F(ComplaintsTest, DirectComplaintsAreIdempotentAndRepeatsAreFlagged) {
   r.set_source(v1::COMPLAINT_SOURCE_WALK_IN);
   ASSERT_TRUE(app_->open(r, ""));
   f.set_kind(v1::REPEAT_KIND_SAME_REPAIR_3X);
-  flags = app_->repeat_flags(f);
+  flags = app_->repeat_flags(f, edge::TenantScope("t"));
   ASSERT_TRUE(flags);
   ASSERT_EQ(flags->flags_size(), 1);
   EXPECT_TRUE(flags->flags(0).corrective_action_required());
   EXPECT_EQ(flags->flags(0).occurrences(), 3u);
+  // A caller who works in another project sees none of project-a's flags.
+  edge::TenantScope other_project("t");
+  other_project.in_units = [](const std::string& unit) { return unit == "project-b"; };
+  f.set_kind(v1::REPEAT_KIND_UNSPECIFIED);
+  EXPECT_EQ(app_->repeat_flags(f, other_project)->flags_size(), 0);
+  EXPECT_EQ(app_->repeat_flags(f, edge::TenantScope("t"))->flags_size(), 3);
 }
 
 TEST_F(ComplaintsTest, VisitSourcesCannotBeOpenedByHand) {

@@ -62,7 +62,8 @@ grpc::Status ComplaintsService::EscalateComplaint(grpc::ServerContext* ctx, cons
 }
 grpc::Status ComplaintsService::ListRepeatFlags(grpc::ServerContext* ctx, const v1::ListRepeatFlagsRequest* req,
                                                 v1::ListRepeatFlagsResponse* resp) {
-  return reply(ctx, auth_, "ListRepeatFlags", *req, resp, [&](const Caller&) { return app_.repeat_flags(*req); });
+  return scoped(ctx, "ListRepeatFlags", *req, resp,
+                [&](const Caller&, const edge::TenantScope& in) { return app_.repeat_flags(*req, in); });
 }
 grpc::Status ComplaintsService::RepublishEvents(grpc::ServerContext* ctx, const v1::RepublishEventsRequest* req,
                                                 v1::RepublishEventsResponse* resp) {
