@@ -134,6 +134,25 @@ class HttpSignIn : public ::testing::Test {
   std::unique_ptr<HttpServer> http_;
 };
 
+// Tenant ids become part of keys (core/tenant.h): a token whose tenant is not a plain name is
+// refused however well it is signed.
+TEST_F(HttpSignIn, ATokenWhoseTenantIsNotANameIsRefused) {
+  auto keys = auth::KeySet::parse_jwks(issuer_.jwks);
+  ASSERT_TRUE(keys);
+  auto auth = bearer_authenticator(std::make_shared<auth::KeySet>(*keys),
+                                   {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_);
+  auth::TokenRequest r;
+  r.claims = {"mgr-1", "anju", "manager", {}};
+  EXPECT_TRUE(auth->verify(*auth::mint_token(issuer_, r, clock_.now())));
+  for (const std::string& tenant : {std::string("anju|c1"), std::string("an ju"), std::string(65, 'a')}) {
+    r.claims.tenant = tenant;
+    auto refused = auth->verify(*auth::mint_token(issuer_, r, clock_.now()));
+    ASSERT_FALSE(refused) << tenant;
+    EXPECT_EQ(refused.error().kind(), core::condition::unauthenticated);
+    EXPECT_NE(refused.error().message.find("tenant claim"), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST_F(HttpSignIn, AStrangerGetsOnlyTheLoginPage) {
   auto c = client();
   auto page = c.Get("/");
