@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "named_fields.h"
+
 namespace huifang::edge {
 namespace {
 
@@ -92,34 +94,6 @@ core::Error denied(std::string message, std::string field = {}) {
   return core::make_error(core::make_error_code(core::errc::permission_denied), std::move(message), std::move(field));
 }
 
-// Singular message fields are walked set or not: an unset filter reads as tenant "" downstream,
-// which is exactly the "every tenant" request this refuses.
-core::Status check_tenant(const google::protobuf::Message& m, const Caller& caller, const std::string& path, int depth) {
-  using google::protobuf::FieldDescriptor;
-  const auto* d = m.GetDescriptor();
-  const auto* r = m.GetReflection();
-  if (depth > 8) return core::ok_status();  // our contracts nest three deep; no recursive types
-  for (int i = 0; i < d->field_count(); ++i) {
-    const FieldDescriptor* f = d->field(i);
-    if (f->name() == "tenant_id" && f->cpp_type() == FieldDescriptor::CPPTYPE_STRING && !f->is_repeated()) {
-      if (r->GetString(m, f) != caller.tenant_id)
-        return denied("must be your tenant '" + caller.tenant_id + "'", path + "tenant_id");
-      continue;
-    }
-    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (!f->is_repeated()) {
-      if (auto st = check_tenant(r->GetMessage(m, f), caller, path + f->name() + ".", depth + 1); !st) return st;
-      continue;
-    }
-    for (int k = 0; k < r->FieldSize(m, f); ++k)
-      if (auto st = check_tenant(r->GetRepeatedMessage(m, f, k), caller,
-                                 path + f->name() + "[" + std::to_string(k) + "].", depth + 1);
-          !st)
-        return st;
-  }
-  return core::ok_status();
-}
-
 }  // namespace
 
 core::Status authorize(std::string_view rpc, const Caller& caller) {
@@ -141,7 +115,12 @@ bool is_personal_read(std::string_view rpc) {
 
 core::Status check_tenant_fields(const google::protobuf::Message& request, const Caller& caller) {
   if (is_platform_role(caller.role)) return core::ok_status();
-  return check_tenant(request, caller, "", 0);
+  // Singular message fields are walked set or not: an unset filter reads as tenant "" downstream,
+  // which is exactly the "every tenant" request this refuses.
+  return visit_named_strings(request, "tenant_id", [&](const std::string& tenant, const std::string& path) -> core::Status {
+    if (tenant != caller.tenant_id) return denied("must be your tenant '" + caller.tenant_id + "'", path);
+    return core::ok_status();
+  });
 }
 
 std::vector<std::string_view> listed_rpcs() {
