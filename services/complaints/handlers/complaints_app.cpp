@@ -59,6 +59,7 @@ ComplaintsApp::ComplaintsApp(store::EventStore& store, const events::EnvelopeFac
       ids_(ids),
       clock_(clock),
       options_(options),
+      org_trees_(store),
       cases_(store, factory, [](ComplaintState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
 std::vector<store::IndexOp> ComplaintsApp::index_ops(const ComplaintState& next) const {
@@ -213,8 +214,7 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
 core::Status ComplaintsApp::apply(const events::Envelope& e) {
   if (e.has_intake() && e.intake().has_org_unit_defined()) {
     const auto& u = e.intake().org_unit_defined().org_unit();
-    auto r = store_.pool().lease()->command(
-        {"HSET", store_.key(store_.partition_of(tenant_partition(e.tenant_id())), "org-tree:" + e.tenant_id()), u.id(), u.parent_id()});
+    auto r = store_.pool().lease()->command(org_trees_.put(e.tenant_id(), u));
     if (!r) return r.error();
     return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
   }
@@ -305,16 +305,6 @@ core::Result<std::vector<store::Reply>> ComplaintsApp::values_everywhere(const s
   for (uint32_t p = 0; p < store_.partitions(); ++p) cmds.push_back({"HVALS", store_.key(p, index)});
   auto conn = store_.pool().lease();
   return conn->pipeline(cmds);
-}
-
-core::Result<edge::OrgTree> ComplaintsApp::org_tree(const std::string& tenant_id) {
-  auto r = store_.pool().lease()->command(
-      {"HGETALL", store_.key(store_.partition_of(tenant_partition(tenant_id)), "org-tree:" + tenant_id)});
-  if (!r) return r.error();
-  if (r->is_error()) return store::bad_reply("org tree of " + tenant_id + ": " + r->str);
-  edge::OrgTree tree;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
-  return tree;
 }
 
 core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListComplaintsRequest& r, const edge::TenantScope& scope) {

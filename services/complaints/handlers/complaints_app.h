@@ -16,7 +16,7 @@
 #include "../domain/repeats.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/core/ids.h"
-#include "huifang/edge/org_scope.h"
+#include "huifang/runtime/org_trees.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 
@@ -39,8 +39,8 @@ class ComplaintsApp {
   static bool handles(std::string_view type) {
     return type == "visit.VisitCompleted" || type == "visit.ProblemRaised" || type == "intake.OrgUnitDefined";
   }
-  // The tenant's org tree, kept from intake's OrgUnitDefined (for org-unit scope).
-  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
+  // The tenants' org trees, kept from intake's OrgUnitDefined (for org-unit scope).
+  const runtime::OrgTrees& org_trees() const { return org_trees_; }
   // Escalates every case of `partitions` (every partition when none are named) whose SLA deadline
   // has passed; the number of cases looked at.
   core::Result<size_t> fire_sla(std::vector<uint32_t> partitions = {}, size_t max_per_partition = 200);
@@ -81,6 +81,7 @@ class ComplaintsApp {
   core::IdGenerator& ids_;
   const core::Clock& clock_;
   ComplaintsOptions options_;
+  runtime::OrgTrees org_trees_;
   runtime::Repository<ComplaintState> cases_;
 };
 

@@ -8,21 +8,10 @@ namespace huifang::complaints {
 using edge::Caller;
 using edge::reply;
 
-core::Result<edge::TenantScope> ComplaintsService::scope(const Caller& c, const google::protobuf::Message& request) {
-  edge::OrgTree tree;
-  if (edge::is_unit_scoped(c)) {
-    auto t = app_.org_tree(c.tenant_id);
-    if (!t) return t.error();
-    if (auto st = edge::check_org_fields(request, c, *t); !st) return st.error();
-    tree = std::move(*t);
-  }
-  return edge::scope_of(c, std::move(tree));
-}
-
 template <typename Req, typename Resp, typename Fn>
 grpc::Status ComplaintsService::scoped(grpc::ServerContext* ctx, const char* rpc, const Req& req, Resp* resp, Fn&& fn) {
   return reply(ctx, auth_, rpc, req, resp, [&](const Caller& c) -> core::Result<Resp> {
-    auto s = scope(c, req);
+    auto s = app_.org_trees().scope_of(c, &req);
     if (!s) return s.error();
     return fn(c, *s);
   });

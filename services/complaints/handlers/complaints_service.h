@@ -24,10 +24,8 @@ class ComplaintsService final : public v1::ComplaintService::Service {
   grpc::Status RepublishEvents(grpc::ServerContext*, const v1::RepublishEventsRequest*, v1::RepublishEventsResponse*) override;
 
  private:
-  // The caller's scope; for a caller who works in part of the tenant, every unit the request names
-  // must be theirs (PERMISSION_DENIED).
-  core::Result<edge::TenantScope> scope(const edge::Caller& c, const google::protobuf::Message& request);
-  // reply() with the caller's scope handed to `fn(caller, scope)`.
+  // reply() with the caller's scope handed to `fn(caller, scope)`; for a caller who works in part
+  // of the tenant, every unit the request names must be theirs (PERMISSION_DENIED).
   template <typename Req, typename Resp, typename Fn>
   grpc::Status scoped(grpc::ServerContext* ctx, const char* rpc, const Req& req, Resp* resp, Fn&& fn);
 

@@ -18,7 +18,6 @@ inline std::string periodic_policies(const std::string& t) { return "periodic-po
 inline std::string calendars(const std::string& t) { return "calendars:" + t; }                  // hash year → CalendarPublished
 inline std::string agents(const std::string& t) { return "agents:" + t; }                        // hash agent id → Agent
 inline std::string load(const std::string& t) { return "load:" + t; }                            // hash agent id → open visits
-inline std::string org_tree(const std::string& t) { return "org-tree:" + t; }                    // hash unit → parent (org-unit scope)
 
 // Per customer's partition.
 inline std::string customers(const std::string& t) { return "customers:" + t; }  // hash customer id → Customer (profile)

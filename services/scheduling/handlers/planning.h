@@ -52,8 +52,8 @@ class Planning {
                                                                    const std::string& service_event_id);
   core::Result<std::vector<v1::Explanation>> explain_visit(const edge::TenantScope& scope, const std::string& customer_id,
                                                            const std::string& visit_id);
-  // The tenant's org tree, for the scope of a caller who works in part of it.
-  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id) { return models_.org_tree(tenant_id); }
+  // The tenants' org trees, for the scope of a caller who works in part of one.
+  const runtime::OrgTrees& org_trees() const { return models_.org_trees(); }
 
  private:
   // Recorded service events of distinct customers, planned with one round trip for their

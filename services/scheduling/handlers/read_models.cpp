@@ -92,20 +92,9 @@ core::Status ReadModels::put_customer(const std::string& tenant_id, const intake
 }
 
 core::Status ReadModels::put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u) {
-  auto cmd = tenant_command("HSET", tenant_id, keys::org_tree);
-  cmd.push_back(u.id());
-  cmd.push_back(u.parent_id());
-  auto r = run(cmd);
+  auto r = run(org_trees_.put(tenant_id, u));
   if (!r) return r.error();
   return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
-}
-
-core::Result<edge::OrgTree> ReadModels::org_tree(const std::string& tenant_id) {
-  auto r = run(tenant_command("HGETALL", tenant_id, keys::org_tree));
-  if (!r) return r.error();
-  edge::OrgTree tree;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
-  return tree;
 }
 
 core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& tenant_id, const std::string& id) {

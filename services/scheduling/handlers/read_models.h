@@ -2,7 +2,7 @@
 // Scheduling's own copies of what it needs from other services (customer profiles, agents) and
 // its own configuration (policies, calendars), kept in its Redis under its prefix. Profiles live
 // in the customer's partition, tenant-wide data in the tenant's partition.
-#include "huifang/edge/org_scope.h"
+#include "huifang/runtime/org_trees.h"
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,12 +51,12 @@ std::vector<AgentInfo> agents_in(const std::vector<AgentInfo>& all, const std::s
 
 class ReadModels {
  public:
-  explicit ReadModels(store::EventStore& store) : store_(store) {}
+  explicit ReadModels(store::EventStore& store) : store_(store), org_trees_(store) {}
 
   core::Status put_customer(const std::string& tenant_id, const intake::v1::Customer& c);
-  // The tenant's org tree (unit → parent), for org-unit scope.
+  // The tenants' org trees (unit → parent), for org-unit scope.
   core::Status put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u);
-  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
+  const runtime::OrgTrees& org_trees() const { return org_trees_; }
   core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);
   core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);
   core::Result<std::vector<AgentInfo>> agents(const std::string& tenant_id, const std::string& org_unit_id);
@@ -87,6 +87,7 @@ class ReadModels {
   core::Result<std::optional<LoadedPolicy>> parsed(const std::string& tenant_id, const std::string& raw);
 
   store::EventStore& store_;
+  runtime::OrgTrees org_trees_;
   std::mutex mu_;
   std::map<std::string, LoadedPolicy> cache_;  // "tenant/policy@version"
 };

@@ -211,21 +211,11 @@ grpc::Status SchedulingService::GetCustomerPlan(grpc::ServerContext*, const v1::
   return moved("GetCustomerPlan");
 }
 
-core::Result<edge::TenantScope> SchedulingService::scope_of(const edge::Caller& c) {
-  edge::OrgTree tree;
-  if (edge::is_unit_scoped(c)) {
-    auto t = planning_.org_tree(c.tenant_id);
-    if (!t) return t.error();
-    tree = std::move(*t);
-  }
-  return edge::scope_of(c, std::move(tree));
-}
-
 grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1::ExplainVisitRequest* req,
                                              v1::ExplainResponse* resp) {
   return edge::handle(ctx, auth_, "ExplainVisit", req, [&](const edge::Caller& c) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-    auto scope = scope_of(c);
+    auto scope = planning_.org_trees().scope_of(c);
     if (!scope) return scope.error();
     auto x = planning_.explain_visit(*scope, req->customer_id(), req->visit_id());
     if (!x) return x.error();
@@ -238,7 +228,7 @@ grpc::Status SchedulingService::ExplainServiceEvent(grpc::ServerContext* ctx, co
                                                     v1::ExplainResponse* resp) {
   return edge::handle(ctx, auth_, "ExplainServiceEvent", req, [&](const edge::Caller& c) -> core::Status {
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
-    auto scope = scope_of(c);
+    auto scope = planning_.org_trees().scope_of(c);
     if (!scope) return scope.error();
     auto x = planning_.explain_service_event(*scope, req->customer_id(), req->service_event_id());
     if (!x) return x.error();

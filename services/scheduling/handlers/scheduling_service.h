@@ -35,9 +35,6 @@ class SchedulingService final : public v1::SchedulingService::Service {
                                v1::RepublishEventsResponse*) override;
 
  private:
-  // What the caller may see: their tenant, or their units of it.
-  core::Result<edge::TenantScope> scope_of(const edge::Caller& c);
-
   core::Result<std::vector<v1::PolicyPublished>> versions(const std::string& tenant_id, const std::string& policy_id);
 
   store::EventStore& store_;

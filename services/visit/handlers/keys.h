@@ -32,8 +32,6 @@ inline std::string contacts(const std::string& tenant_id) { return "contacts:" +
 // Hash customer id → why their contacts are withheld (they asked not to be contacted); absent
 // when they may be called. Checked before contacts are shown.
 inline std::string withheld(const std::string& tenant_id) { return "withheld:" + tenant_id; }
-// Hash org unit id → parent id ("" for a root): the tenant's org tree, for org-unit scope.
-inline std::string org_tree(const std::string& tenant_id) { return "org-tree:" + tenant_id; }
 // Hash customer id → "1" when the customer consented to sensitive (health) data being recorded.
 inline std::string sensitive_consent(const std::string& tenant_id) { return "sensitive-consent:" + tenant_id; }
 // Hash year → CalendarPublished, in the tenant's partition (retries skip holidays).

@@ -33,6 +33,7 @@ VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& fact
       factory_(factory),
       ids_(ids),
       clock_(clock),
+      org_trees_(store),
       visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
 store::Argv VisitApp::withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
@@ -61,7 +62,7 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
     const auto& b = e.intake();
     if (b.has_org_unit_defined()) {
       const auto& u = b.org_unit_defined().org_unit();
-      return {{"HSET", key(keys::tenant_partition(e.tenant_id()), keys::org_tree(e.tenant_id())), u.id(), u.parent_id()}};
+      return {org_trees_.put(e.tenant_id(), u)};
     }
     const intake::v1::Customer* c = b.has_customer_registered() ? &b.customer_registered().customer()
                                     : b.has_customer_updated()  ? &b.customer_updated().customer()
@@ -209,16 +210,6 @@ core::Result<runtime::Executed> VisitApp::run(const std::string& customer_id, co
                            for (auto& op : index_ops(a.state, after)) d->read_model.push_back(std::move(op));
                            return d;
                          });
-}
-
-core::Result<edge::OrgTree> VisitApp::org_tree(const std::string& tenant_id) {
-  auto r = store_.pool().lease()->command(
-      {"HGETALL", store_.key(store_.partition_of(keys::tenant_partition(tenant_id)), keys::org_tree(tenant_id))});
-  if (!r) return r.error();
-  if (r->is_error()) return store::bad_reply("org tree of " + tenant_id + ": " + r->str);
-  edge::OrgTree tree;
-  for (size_t i = 0; i + 1 < r->elements.size(); i += 2) tree[r->elements[i].str] = r->elements[i + 1].str;
-  return tree;
 }
 
 core::Result<calendar::HolidayCalendar> VisitApp::holidays(const std::string& tenant_id) {

@@ -11,7 +11,7 @@
 #include "huifang/core/ids.h"
 #include "huifang/runtime/consume.h"
 #include "huifang/runtime/repository.h"
-#include "huifang/edge/org_scope.h"
+#include "huifang/runtime/org_trees.h"
 #include "huifang/store/event_store.h"
 #include "scope.h"
 
@@ -42,8 +42,8 @@ class VisitApp {
   core::Result<v1::SubmitSurveyResponse> survey(const Scope& scope, const v1::SubmitSurveyRequest& r);
   core::Status complete(const Scope& scope, const v1::CompleteVisitRequest& r);
   core::Result<v1::GetVisitResponse> get(const Scope& scope, const v1::GetVisitRequest& r);
-  // The tenant's org tree, kept from intake's OrgUnitDefined (for org-unit scope).
-  core::Result<edge::OrgTree> org_tree(const std::string& tenant_id);
+  // The tenants' org trees, kept from intake's OrgUnitDefined (for org-unit scope).
+  const runtime::OrgTrees& org_trees() const { return org_trees_; }
 
  private:
   using Decide = std::function<core::Result<runtime::Change>(const VisitState&)>;
@@ -75,6 +75,7 @@ class VisitApp {
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   const core::Clock& clock_;
+  runtime::OrgTrees org_trees_;
   runtime::Repository<VisitState> visits_;
 };
 

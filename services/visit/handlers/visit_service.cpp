@@ -24,13 +24,9 @@ core::Result<Req> as_caller(const edge::Caller& caller, const Req& req) {
 }  // namespace
 
 core::Result<Scope> VisitService::scope_of(const edge::Caller& c) {
-  edge::OrgTree tree;
-  if (edge::is_unit_scoped(c)) {
-    auto t = app_.org_tree(c.tenant_id);
-    if (!t) return t.error();
-    tree = std::move(*t);
-  }
-  Scope scope(edge::scope_of(c, std::move(tree)));
+  auto in = app_.org_trees().scope_of(c);
+  if (!in) return in.error();
+  Scope scope(std::move(*in));
   if (c.role == edge::Role::agent) scope.own_agent = c.subject;
   return scope;
 }
