@@ -36,16 +36,10 @@ VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& fact
       org_trees_(store),
       visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
-store::Argv VisitApp::withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
-                               const std::string& why) const {
-  const std::string k = store_.key(store_.partition_of(customer_id), keys::withheld(tenant_id));
-  if (withheld) return {"HSET", k, customer_id, why};
-  return {"HDEL", k, customer_id};
-}
-
-store::Argv VisitApp::sensitive_consent(const std::string& tenant_id, const std::string& customer_id, bool given) const {
-  const std::string k = store_.key(store_.partition_of(customer_id), keys::sensitive_consent(tenant_id));
-  if (given) return {"HSET", k, customer_id, "1"};
+store::Argv VisitApp::customer_flag(const std::string& index, const std::string& customer_id, bool set,
+                                    const std::string& value) const {
+  const std::string k = store_.key(store_.partition_of(customer_id), index);
+  if (set) return {"HSET", k, customer_id, value};
   return {"HDEL", k, customer_id};
 }
 
@@ -73,14 +67,16 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       contacts.set_display_name(c->display_name());
       contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
       return {{"HSET", key(c->id(), keys::contacts(e.tenant_id())), c->id(), contacts.SerializeAsString()},
-              withhold(e.tenant_id(), c->id(), c->do_not_contact(), "customer asked not to be contacted"),
-              sensitive_consent(e.tenant_id(), c->id(), c->sensitive_data_consent())};
+              customer_flag(keys::withheld(e.tenant_id()), c->id(), c->do_not_contact(), "customer asked not to be contacted"),
+              customer_flag(keys::sensitive_consent(e.tenant_id()), c->id(), c->sensitive_data_consent(), "1")};
     }
     if (b.has_consent_changed()) {
       const auto& c = b.consent_changed();
       std::vector<store::Argv> out{
-          withhold(e.tenant_id(), c.customer_id(), c.do_not_contact(), "customer asked not to be contacted: " + c.reason())};
-      if (c.has_sensitive_data_consent()) out.push_back(sensitive_consent(e.tenant_id(), c.customer_id(), c.sensitive_data_consent()));
+          customer_flag(keys::withheld(e.tenant_id()), c.customer_id(), c.do_not_contact(),
+                        "customer asked not to be contacted: " + c.reason())};
+      if (c.has_sensitive_data_consent())
+        out.push_back(customer_flag(keys::sensitive_consent(e.tenant_id()), c.customer_id(), c.sensitive_data_consent(), "1"));
       return out;
     }
   }

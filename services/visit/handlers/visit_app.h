@@ -57,11 +57,9 @@ class VisitApp {
   // The customer's consent changed: each of their open visits of that tenant is called off or
   // moved to a channel that still has consent (on_consent_changed).
   core::Status consent_changed(const events::Envelope& e);
-  // The write that records (or takes back) a customer's consent to sensitive data.
-  store::Argv sensitive_consent(const std::string& tenant_id, const std::string& customer_id, bool given) const;
-  // The write that withholds (or again shows) a customer's contacts.
-  store::Argv withhold(const std::string& tenant_id, const std::string& customer_id, bool withheld,
-                       const std::string& why) const;
+  // The write that keeps a per-customer flag of a tenant's `index` (keys.h: withheld contacts,
+  // sensitive-data consent): `value` when `set`, no entry otherwise.
+  store::Argv customer_flag(const std::string& index, const std::string& customer_id, bool set, const std::string& value) const;
   // A visit planned while nobody could take it gets its agent.
   core::Status assign(const events::Envelope& assigned);
   // Read-model upserts of other services' facts (idempotent, so no inbox is needed).
