@@ -233,10 +233,9 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_consent(a.state, r.tenant_id(), change);
     if (d) {
-      updated = a.state.customer;
-      updated.set_do_not_contact(change.do_not_contact());
-      *updated.mutable_consents() = change.consents();
-      if (change.has_sensitive_data_consent()) updated.set_sensitive_data_consent(change.sensitive_data_consent());
+      CustomerState next = a.state;  // as the stream will fold it
+      for (const auto& e : d->events) evolve(next, e);
+      updated = next.customer;
       d->read_model.push_back({"HSET", customers_of(r.tenant_id()), {updated.id(), updated.SerializeAsString()}});
     }
     return d;
