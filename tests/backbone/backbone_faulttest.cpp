@@ -272,6 +272,35 @@ TEST_F(Backbone, AReaderOfEveryPartitionNeedsNoGroupAndKnowsWhenItHasCaughtUp) {
   EXPECT_GE(make_reader("rebuild-c")->start_gaps(), 1u);
 }
 
+TEST_F(Backbone, AConsumerThatStopsFetchingWhileQuietMissesNothing) {
+  // Quiet spells longer than `idle_after` pause its partitions between probes; what arrives while
+  // paused must still come, once and in order.
+  bus::KafkaOptions ko{kafka_.bootstrap(), "test", {}};
+  auto c = bus::Consumer::create({ko, "drowsy", {kTopic}, &metrics_, false, bus::Consumer::Options::IdleFetch{50ms, 300ms}});
+  ASSERT_TRUE(c) << c.error().to_string();
+  auto& consumer = **c;
+  std::vector<std::string> got;
+  auto poll = [&](std::chrono::milliseconds d) {
+    const auto until = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < until)
+      for (auto& m : consumer.poll_batch(100, 20ms)) got.push_back(m.value);
+  };
+  ASSERT_TRUE(testing::wait_until([&] { poll(20ms); return consumer.lag().has_value(); }, 30s));  // joined
+  for (int burst = 0; burst < 4; ++burst) {
+    poll(400ms);  // quiet: paused by now, or probing
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(producer_->produce(kTopic, "one-key", "m" + std::to_string(burst * 3 + i), [](const core::Status&) {}));
+    ASSERT_TRUE(producer_->flush(10s));
+  }
+  EXPECT_TRUE(testing::wait_until([&] { poll(50ms); return got.size() >= 12; }, 10s)) << got.size();
+  poll(400ms);  // and nothing twice
+  ASSERT_EQ(got.size(), 12u);
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(got[i], "m" + std::to_string(i));
+  EXPECT_EQ(consumer.offset_anomalies(), 0u);
+  // It did stop fetching in the quiet spells (once per probe at least).
+  EXPECT_GE(metrics_.counter("huifang_consumer_idle_pauses_total", "", {{"group", "drowsy"}}).value(), 4u);
+}
+
 TEST_F(Backbone, OutboxEntriesThatCarryTheirEventGoOutAsTheyAre) {
   record(1, 2);
   // An entry with its payload inside (as a build of the relay briefly wrote them).

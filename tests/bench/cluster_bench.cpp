@@ -213,7 +213,12 @@ rules:
             if (measuring_ && it != sent_of_.end()) {
               planned_ms_.push_back((t - it->second) / 1000.0);
               planned_order_.push_back(it->second);
+              sent_of_visit_[d.visit_id()] = it->second;
             }
+          } else if (e.has_visit() && e.visit().has_visit_due()) {
+            // The visit service's hop, so the dashboard leg splits into it and analytics' own.
+            auto it = sent_of_visit_.find(e.visit().visit_due().visit_id());
+            if (measuring_ && it != sent_of_visit_.end()) due_ms_.push_back((t - it->second) / 1000.0);
           }
         }
       }
@@ -485,7 +490,7 @@ rules:
 
   int report() {
     const double tput = static_cast<double>(o_.events) / throughput_secs_;
-    const auto acc = percentiles(accepted_ms_), pl = percentiles(planned_ms_), dash = percentiles(dashboard_ms_);
+    const auto acc = percentiles(accepted_ms_), pl = percentiles(planned_ms_), due = percentiles(due_ms_), dash = percentiles(dashboard_ms_);
     const double per_visit = final_.due() ? redis_bytes_ / static_cast<double>(final_.due()) : 0;
     const double per_customer = redis_bytes_ / o_.customers;
     const double broker_per_event = static_cast<double>(topic_bytes_) / static_cast<double>(sent_total_);
@@ -509,6 +514,7 @@ rules:
     std::printf("%-52s %12d/s\n", "latency phase: offered rate", o_.rate);
     lat("latency: accepted by intake (on its topic)", acc);
     lat("latency: planned (VisitPlanned on its topic)", pl);
+    lat("latency: due (VisitDue on the visit topic)", due);
     lat("latency: counted on the dashboard", dash);
     if (rebuild_error_.empty())
       std::printf("%-52s %12.0f/s  (%.1f s for %llu events)\n", "analytics rebuild", rebuild_rate, rebuild_secs_,
@@ -534,6 +540,7 @@ rules:
         {"idle_cpu_percent_of_one_core", idle_cpu_percent_},
         {"latency_ms", {{"accepted", {{"p50", acc.p50}, {"p95", acc.p95}, {"p99", acc.p99}, {"max", acc.max}}},
                         {"planned", {{"p50", pl.p50}, {"p95", pl.p95}, {"p99", pl.p99}, {"max", pl.max}}},
+                        {"due", {{"p50", due.p50}, {"p95", due.p95}, {"p99", due.p99}, {"max", due.max}}},
                         {"dashboard", {{"p50", dash.p50}, {"p95", dash.p95}, {"p99", dash.p99}, {"max", dash.max}}}}},
         {"rebuild_events_per_s", rebuild_rate}, {"rebuild_error", rebuild_error_},
         {"redis_bytes_per_customer", per_customer}, {"redis_bytes_per_visit", per_visit},
@@ -568,7 +575,8 @@ rules:
   bool measuring_ = false;
   std::map<std::string, int64_t> sent_of_;
   std::vector<std::pair<std::string, std::string>> planned_visits_;
-  std::vector<double> accepted_ms_, planned_ms_, dashboard_ms_;
+  std::map<std::string, int64_t> sent_of_visit_;  // visit id -> when its service event was sent
+  std::vector<double> accepted_ms_, planned_ms_, due_ms_, dashboard_ms_;
   std::vector<int64_t> planned_order_;
   uint64_t topic_bytes_ = 0, sent_total_ = 0;
   std::atomic<uint64_t> completed_{0}, grpc_accepted_{0};

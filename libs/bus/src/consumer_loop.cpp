@@ -36,7 +36,8 @@ size_t ConsumerLoop::run_once(std::chrono::milliseconds poll_timeout) {
 
 void ConsumerLoop::run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
-    const auto msgs = consumer_.poll_batch(options_.batch, std::chrono::milliseconds(100));
+    // A long wait costs nothing: a message ends it at once, and so does Consumer::wake() at stop.
+    const auto msgs = consumer_.poll_batch(options_.batch, std::chrono::milliseconds(1000));
     process(msgs, &stop);
   }
   consumer_.close();

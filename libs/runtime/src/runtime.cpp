@@ -1,6 +1,11 @@
 #include "huifang/runtime/runtime.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 
 #include "huifang/auth/local_issuer.h"
@@ -13,9 +18,17 @@
 namespace huifang::runtime {
 namespace {
 
-std::atomic<bool>* g_stop = nullptr;
+// SIGINT/SIGTERM write a byte here (write() is safe in a handler); the main thread blocks on
+// reading it.
+int g_signal_pipe[2] = {-1, -1};
 void on_signal(int) {
-  if (g_stop) g_stop->store(true);
+  const char b = 1;
+  [[maybe_unused]] const ssize_t n = ::write(g_signal_pipe[1], &b, 1);
+}
+
+void wait_for_signal() {
+  char b;
+  while (::read(g_signal_pipe[0], &b, 1) < 0 && errno == EINTR) continue;
 }
 
 std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
@@ -200,7 +213,7 @@ core::Result<bus::Consumer*> Runtime::consume_storing_offsets_myself(const std::
 
 core::Result<bus::Consumer*> Runtime::add_loop(const std::vector<std::string>& topics, const std::string& group,
                                                bus::BatchHandler handler, bool store_offsets) {
-  auto consumer = bus::Consumer::create({kafka_, group, topics, &metrics_});
+  auto consumer = bus::Consumer::create({kafka_, group, topics, &metrics_, false, bus::Consumer::Options::IdleFetch{}});
   if (!consumer) return consumer.error();
   Loop l;
   l.consumer = std::move(*consumer);
@@ -227,17 +240,29 @@ void Runtime::add_deadline_pass(std::string suffix, std::chrono::milliseconds in
 }
 
 void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass) {
-  add_background([interval, what = std::move(what), pass = std::move(pass)](const std::atomic<bool>& stop) {
+  add_background([this, interval, what = std::move(what), pass = std::move(pass)](const std::atomic<bool>& stop) {
     while (!stop.load()) {
       if (auto st = pass(); !st) core::log::warn(what + " failed", {{"error", st.error().to_string()}});
-      for (auto slept = std::chrono::milliseconds(0); slept < interval && !stop.load(); slept += std::chrono::milliseconds(50))
-        std::this_thread::sleep_for(std::min(interval - slept, std::chrono::milliseconds(50)));
+      std::unique_lock lock(stop_mu_);
+      stop_cv_.wait_for(lock, interval, [&] { return stop.load(); });
     }
   });
 }
 
+void Runtime::request_stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_all();
+  for (auto& l : loops_) l.consumer->wake();
+}
+
 int Runtime::run(const std::vector<grpc::Service*>& services) {
-  g_stop = &stop_;
+  if (::pipe2(g_signal_pipe, O_CLOEXEC) != 0) {
+    core::log::error("cannot create the signal pipe", {{"error", std::strerror(errno)}});
+    return 1;
+  }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
 
@@ -276,7 +301,8 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
   core::log::info("service up", {{"grpc", (*grpc_server)->address()}, {"http", config_.get("http-listen")},
                                  {"topic", spec_.topic}, {"consumers", loops_.size()}});
 
-  while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  wait_for_signal();
+  request_stop();
 
   core::log::info("stopping");
   (*grpc_server)->shutdown(std::chrono::milliseconds(2000));

@@ -45,7 +45,8 @@ class ConsumerLoop {
 
   // One poll and the processing of what it returned; the number of messages finished.
   size_t run_once(std::chrono::milliseconds poll_timeout);
-  // Until `stop` is set; then commits and closes the consumer.
+  // Until `stop` is set (and the consumer woken: Consumer::wake); then commits and closes the
+  // consumer.
   void run(const std::atomic<bool>& stop);
 
  private:

@@ -5,8 +5,10 @@
 // endpoint and the gRPC edge; then it runs until SIGINT/SIGTERM and stops in reverse order. A
 // service's main() only adds its handlers.
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -137,7 +139,12 @@ class Runtime {
     bool page;
   };
   std::vector<SignedInRoute> signed_in_routes_;
+  // Set once, by SIGINT/SIGTERM (through a pipe, so nothing polls for it); periodic passes sleep
+  // on the condition instead of in slices, so an idle service is not woken just to look.
   std::atomic<bool> stop_{false};
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  void request_stop();
   size_t lanes_ = 1;
 };
 
