@@ -67,18 +67,21 @@ void add_scheduling_commands(CLI::App& app, Run& run) {
       r.set_tenant_id(run.identity.tenant);
       r.set_customer_id(customer);
       r.set_visit_id(visit);
-      run.code = c.call("policy explain", *c.scheduling, &Stub::ExplainVisit, r, &resp);
-      // What happened after planning is the visit service's to tell (a visit that was sampled
-      // out, merged or suppressed never reached it).
+      // The visit service owns the visit's life and names the service event it was planned for;
+      // scheduling then says why it was planned and assigned.
       scheduling::v1::ExplainResponse life;
       auto ctx = c.context();
-      if (run.code == 0) {
-        const grpc::Status st = c.visit->ExplainVisit(ctx.get(), r, &life);
-        if (st.ok()) {  // planning and assignment are scheduling's to explain: the rest of the life is added
-          for (const auto& d : life.decisions())
-            if (d.outcome() != "planned" && d.outcome() != "assigned") *resp.add_decisions() = d;
-        } else if (st.error_code() != grpc::StatusCode::NOT_FOUND) run.code = Client::failed("policy explain", st);
+      const grpc::Status st = c.visit->ExplainVisit(ctx.get(), r, &life);
+      if (!st.ok() && st.error_code() != grpc::StatusCode::NOT_FOUND) {
+        run.code = Client::failed("policy explain", st);
+        return;
       }
+      for (const auto& d : life.decisions())
+        if (!d.service_event_id().empty()) r.set_service_event_id(d.service_event_id());
+      run.code = c.call("policy explain", *c.scheduling, &Stub::ExplainVisit, r, &resp);
+      // Planning and assignment are scheduling's to explain: the rest of the life is added.
+      for (const auto& d : life.decisions())
+        if (d.outcome() != "planned" && d.outcome() != "assigned") *resp.add_decisions() = d;
     }
     if (run.code == 0) render(std::cout, resp, run.json);
   });

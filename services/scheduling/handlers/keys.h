@@ -22,7 +22,9 @@ inline std::string load(const std::string& t) { return "load:" + t; }           
 // Per customer's partition.
 inline std::string customers(const std::string& t) { return "customers:" + t; }  // hash customer id → Customer (profile)
 inline constexpr const char* kTimers = "timers";            // periodic series, scored by the next time (ms)
-inline constexpr const char* kVisitTrigger = "visit-trigger";  // hash visit id → the service event that planned it
+// Hash visit id → the service event that planned it, written by earlier versions only (read for
+// their visits; ExplainVisit now takes the service event).
+inline constexpr const char* kLegacyVisitTrigger = "visit-trigger";
 // A customer's planned visits by due time (contact limits, merging).
 inline std::string ledger(const std::string& t, const std::string& customer_id) {
   return "ledger:" + core::of_tenant(t, customer_id);

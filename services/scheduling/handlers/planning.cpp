@@ -431,7 +431,6 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
     }
     decisions.events.push_back(stamp(scheduling_event(std::move(body)), decisions.stream, decisions.events.size() + 1));
     req.index_ops.push_back({"ZADD", ledger_key, {std::to_string(core::to_millis(v.due_from)), v.visit_id}});
-    req.index_ops.push_back({"HSET", keys::kVisitTrigger, {v.visit_id, rec.service_event_id()}});
   }
   req.streams.push_back(std::move(decisions));
   return out;
@@ -597,23 +596,32 @@ core::Result<std::vector<v1::Explanation>> Planning::decisions(const edge::Tenan
   for (const auto& e : *events) {
     if (!scope.sees(e.tenant_id(), e.org_unit_id())) continue;  // another tenant's, or another unit's
     if (!only_visit.empty() && visit_of(e) != only_visit) continue;
-    for (auto& x : explain(e)) out.push_back(std::move(x));
+    for (auto& x : explain(e)) {
+      x.set_service_event_id(service_event_id);
+      out.push_back(std::move(x));
+    }
   }
   return out;
 }
 
 core::Result<std::vector<v1::Explanation>> Planning::explain_visit(const edge::TenantScope& scope, const std::string& customer_id,
-                                                                   const std::string& visit_id) {
-  auto trigger = store_.pool().lease()->command({"HGET", store_.key(store_.partition_of(customer_id), keys::kVisitTrigger), visit_id});
-  if (!trigger) return trigger.error();
-  std::vector<v1::Explanation> out;
-  if (trigger->type == store::Reply::Type::string) {
-    auto found = decisions(scope, customer_id, trigger->str, visit_id);
-    if (!found) return found.error();
-    out = std::move(*found);
+                                                                   const std::string& visit_id,
+                                                                   std::string service_event_id) {
+  if (service_event_id.empty()) {  // visits planned while scheduling still kept the index
+    auto trigger = store_.pool().lease()->command(
+        {"HGET", store_.key(store_.partition_of(customer_id), keys::kLegacyVisitTrigger), visit_id});
+    if (!trigger) return trigger.error();
+    if (trigger->type != store::Reply::Type::string)
+      return core::make_error(core::make_error_code(core::errc::not_found),
+                              "visit " + visit_id + ": no planning decision found without the service event it was "
+                              "planned for (service_event_id; VisitService.ExplainVisit names it; huifangctl: policy "
+                              "explain --event)");
+    service_event_id = trigger->str;
   }
-  if (out.empty())
-    return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " was never planned");
+  auto out = decisions(scope, customer_id, service_event_id, visit_id);
+  if (out && out->empty())
+    return core::make_error(core::make_error_code(core::errc::not_found),
+                            "visit " + visit_id + " was never planned for service event " + service_event_id);
   return out;
 }
 

@@ -50,8 +50,10 @@ class Planning {
   // tenant's or another unit's decisions are not found); the visit service explains the rest.
   core::Result<std::vector<v1::Explanation>> explain_service_event(const edge::TenantScope& scope, const std::string& customer_id,
                                                                    const std::string& service_event_id);
+  // The planning decisions of a visit of `service_event_id` (empty: looked up in the index earlier
+  // versions kept).
   core::Result<std::vector<v1::Explanation>> explain_visit(const edge::TenantScope& scope, const std::string& customer_id,
-                                                           const std::string& visit_id);
+                                                           const std::string& visit_id, std::string service_event_id);
   // The tenants' org trees, for the scope of a caller who works in part of one.
   const runtime::OrgTrees& org_trees() const { return models_.org_trees(); }
 

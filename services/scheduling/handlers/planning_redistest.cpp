@@ -185,6 +185,41 @@ TEST_F(PlanningTest, DischargeBeforeTheHolidayIsPlannedForTheDepartmentsAgentAft
   EXPECT_NE(x.decisions(1).text().find("a-cardio"), std::string::npos);
 }
 
+// Visit ids are derived from the service event, and the visit service names that event: scheduling
+// keeps no visit → service event index, yet explains a visit given both.
+TEST_F(PlanningTest, AVisitIsExplainedFromItsServiceEventWithoutAnIndex) {
+  service_event("se-x", "hospital.inpatient_discharged", local(2026, 9, 25, 10, 0));
+  const auto planned = plans("se-x");
+  ASSERT_EQ(planned.size(), 1u);
+  v1::ExplainVisitRequest req;
+  req.set_tenant_id("h");
+  req.set_customer_id("p-1");
+  req.set_visit_id(planned[0].decision().visit_id());
+  req.set_service_event_id("se-x");
+  v1::ExplainResponse resp;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->ExplainVisit(&ctx, req, &resp).ok());
+  }
+  ASSERT_EQ(resp.decisions_size(), 2);
+  EXPECT_EQ(resp.decisions(0).outcome(), "planned");
+  EXPECT_EQ(resp.decisions(1).outcome(), "assigned");
+  auto index = pool_->lease()->command({"EXISTS", store_->key(store_->partition_of("p-1"), "visit-trigger")});
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->integer, 0);
+  // Without the service event there is nothing to look it up by; another service event's visit
+  // is not this one.
+  req.clear_service_event_id();
+  grpc::ClientContext without;
+  const auto st = stub_->ExplainVisit(&without, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(st.error_message().find("service_event_id"), std::string::npos) << st.error_message();
+  service_event("se-y", "hospital.inpatient_discharged", local(2026, 9, 26, 10, 0));
+  req.set_service_event_id("se-y");
+  grpc::ClientContext other;
+  EXPECT_EQ(stub_->ExplainVisit(&other, req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 // The one message the visit service gets must carry what it needs to run the visit's life.
 TEST_F(PlanningTest, APlannedVisitCarriesThePolicysCallingAndRetryRules) {
   service_event("se-rules", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));

@@ -217,7 +217,7 @@ grpc::Status SchedulingService::ExplainVisit(grpc::ServerContext* ctx, const v1:
     if (req->customer_id().empty()) return core::invalid_argument("customer_id", "is required");
     auto scope = planning_.org_trees().scope_of(c);
     if (!scope) return scope.error();
-    auto x = planning_.explain_visit(*scope, req->customer_id(), req->visit_id());
+    auto x = planning_.explain_visit(*scope, req->customer_id(), req->visit_id(), req->service_event_id());
     if (!x) return x.error();
     for (auto& d : *x) *resp->add_decisions() = std::move(d);
     return core::ok_status();

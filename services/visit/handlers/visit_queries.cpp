@@ -28,6 +28,7 @@ std::optional<Explanation> explain_event(const events::Envelope& e) {
       x.set_policy_id(p.decision().policy_id());
       x.set_policy_version(p.decision().policy_version());
       x.set_rule_id(p.decision().rule_id());
+      x.set_service_event_id(p.decision().service_event_id());
       return x;
     }
     if (b.has_visit_assigned()) {

@@ -41,6 +41,7 @@ class VisitLifeTest : public ::testing::Test {
     p->mutable_decision()->set_customer_id("p-1");
     p->mutable_decision()->set_org_unit_id("cardiology");
     p->mutable_decision()->set_category("hospital.inpatient_discharged");
+    p->mutable_decision()->set_service_event_id("se-of-" + vid);
     *p->mutable_due_from() = events::to_proto(local(2026, 1, 12, 8, 0));
     *p->mutable_due_by() = events::to_proto(local(2026, 1, 19, 17, 30));
     p->set_channel(common::v1::CHANNEL_PHONE);
@@ -299,6 +300,7 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   EXPECT_EQ(life("v-2").back(), "cancelled");
   const auto explained = queries_->explain(Scope("h"), "p-1", "v-2");
   EXPECT_EQ(explained->back().text(), "customer asked not to be contacted: asked on the phone");
+  EXPECT_EQ(explained->front().service_event_id(), "se-of-v-2");  // scheduling's explanation is found by it
   EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_TODAY)->empty());
   EXPECT_TRUE(queries_->agenda(Scope("h"), "a-1", scheduling::v1::AGENDA_VIEW_UPCOMING)->empty());
   EXPECT_EQ(app_->start(Scope("h"), start).error().kind(), core::condition::failed_precondition);

@@ -97,7 +97,7 @@ class Consumer {
     // after a quiet spell waits up to `probe_every` longer; nothing changes while messages flow.
     // Pauses are counted in huifang_consumer_idle_pauses_total.
     struct IdleFetch {
-      std::chrono::milliseconds idle_after{1000};
+      std::chrono::milliseconds idle_after{5000};
       std::chrono::milliseconds probe_every{250};
     };
     std::optional<IdleFetch> idle_fetch = std::nullopt;
