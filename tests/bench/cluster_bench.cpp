@@ -53,6 +53,7 @@ struct Options {
   double complete_share = 0.02;  // of the planned visits, completed by simulated agents
   int rate = 5000, latency_seconds = 20;
   int customers = 20000, agents = 20;
+  int instances = 1;  // of intake, scheduling, visit and complaints (scripts/up's HUIFANG_INSTANCES)
   std::string out = "bench-results.json";
 };
 
@@ -498,8 +499,9 @@ rules:
     // A rebuild that rightly refused (the broker dropped events) checks nothing; any other outcome must match.
     const bool rebuild_unchecked = rebuild_error_.find("no longer holds every event") != std::string::npos;
     const bool totals_ok = final_.due() == sent_total_ && final_.completed() == completed_ && (rebuild_identical_ || rebuild_unchecked);
-    std::printf("\nHuifang whole-cluster benchmark (%llu + %llu events, %d customers, %d agents)\n",
-                static_cast<unsigned long long>(o_.events), static_cast<unsigned long long>(sent_total_ - o_.events), o_.customers, o_.agents);
+    std::printf("\nHuifang whole-cluster benchmark (%llu + %llu events, %d customers, %d agents, %d instance(s) per service)\n",
+                static_cast<unsigned long long>(o_.events), static_cast<unsigned long long>(sent_total_ - o_.events), o_.customers, o_.agents,
+                o_.instances);
     std::printf("%-52s %14s %16s\n", "figure", "Huifang", "ratio to raw");
     std::printf("%-52s %12.0f/s %15.3fx\n", "throughput, service events end to end (dashboard)", tput, tput / raw_kafka_);
     std::printf("%-52s %14s\n", "  raw produce->consume, same broker, 250 B", (std::to_string(static_cast<int>(raw_kafka_)) + "/s").c_str());
@@ -536,6 +538,7 @@ rules:
                 rebuild_unchecked ? "not checked" : rebuild_identical_ ? "yes" : "no", totals_ok ? "OK" : "MISMATCH");
     nlohmann::json j = {
         {"events", o_.events}, {"latency_events", sent_total_ - o_.events}, {"customers", o_.customers},
+        {"instances_per_service", o_.instances},
         {"throughput_events_per_s", tput}, {"latency_offered_events_per_s", o_.rate},
         {"idle_cpu_percent_of_one_core", idle_cpu_percent_},
         {"latency_ms", {{"accepted", {{"p50", acc.p50}, {"p95", acc.p95}, {"p99", acc.p99}, {"max", acc.max}}},
@@ -615,10 +618,11 @@ int main(int argc, char** argv) {
     else if (auto v = value("latency-seconds")) o.latency_seconds = std::stoi(*v);
     else if (auto v = value("customers")) o.customers = std::stoi(*v);
     else if (auto v = value("out")) o.out = *v;
+    else if (auto v = value("instances")) o.instances = std::stoi(*v);
     else if (a == "--quick") o.events = 50'000, o.rate = 1000, o.latency_seconds = 10, o.customers = 5000;
     else {
       std::fprintf(stderr, "usage: cluster_bench --state=DIR [--events=N] [--rate=R] [--latency-seconds=S] [--customers=C] "
-                           "[--grpc-base=P] [--http-base=P] [--redis-port=P] [--out=FILE] [--quick]\n");
+                           "[--grpc-base=P] [--http-base=P] [--redis-port=P] [--out=FILE] [--quick] [--instances=N]\n");
       return 2;
     }
   }
