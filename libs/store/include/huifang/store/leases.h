@@ -19,13 +19,11 @@ namespace huifang::store {
 
 class PartitionLeases {
  public:
-  // `owner` names this process (unique per instance). Live instances announce themselves at each
-  // renewal and share the partitions evenly: the first takes every free one, gives a newcomer its
-  // share, and takes over what a dead one held once its leases run out.
+  // `owner` names this process (unique per instance). The first instance to renew takes every
+  // free partition; the others take over what a dead one held once its leases run out.
   PartitionLeases(EventStore& store, std::string owner, std::chrono::milliseconds ttl);
 
-  // Announces this instance, then keeps its share of the partitions (extends them), gives up the
-  // rest and claims free ones while under its share; two round trips.
+  // Claims free partitions and extends the ones held; one round trip.
   core::Status renew();
   // Held as of the last renew, which was less than a TTL ago.
   bool holds(uint32_t partition) const;
