@@ -226,8 +226,7 @@ struct Consumer::Impl {
   }
   void after_poll(size_t seen) {
     if (!idle || seen == 0) return;
-    handled = true;
-    last_message = Steady::now();
+    handled = true;  // the next poll starts the quiet spell
     if (paused) set_paused(false);
   }
   // A new assignment starts fetching whatever was paused before it.

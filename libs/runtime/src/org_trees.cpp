@@ -12,6 +12,12 @@ store::Argv OrgTrees::put(const std::string& tenant, const intake::v1::OrgUnit& 
   return {"HSET", key(tenant), unit.id(), unit.parent_id()};
 }
 
+core::Status OrgTrees::keep(const std::string& tenant, const intake::v1::OrgUnit& unit) const {
+  auto r = store_.pool().lease()->command(put(tenant, unit));
+  if (!r) return r.error();
+  return r->is_error() ? core::Status(store::bad_reply("org tree of " + tenant + ": " + r->str)) : core::ok_status();
+}
+
 core::Result<edge::OrgTree> OrgTrees::load(const std::string& tenant) const {
   auto r = store_.pool().lease()->command({"HGETALL", key(tenant)});
   if (!r) return r.error();

@@ -212,12 +212,8 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
 }
 
 core::Status ComplaintsApp::apply(const events::Envelope& e) {
-  if (e.has_intake() && e.intake().has_org_unit_defined()) {
-    const auto& u = e.intake().org_unit_defined().org_unit();
-    auto r = store_.pool().lease()->command(org_trees_.put(e.tenant_id(), u));
-    if (!r) return r.error();
-    return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
-  }
+  if (e.has_intake() && e.intake().has_org_unit_defined())
+    return org_trees_.keep(e.tenant_id(), e.intake().org_unit_defined().org_unit());
   if (!e.has_visit()) return core::ok_status();
   if (e.visit().has_visit_completed()) return on_visit_completed(e);
   if (!e.visit().has_problem_raised()) return core::ok_status();

@@ -95,7 +95,7 @@ core::Status Planning::apply(const Envelope& e) {
         if (auto st = models_.put_agent(e.tenant_id(), agent); !st) return st;
         return assign_waiting(e.tenant_id(), agent.org_unit_id());
       }
-      case intake::v1::IntakeEvent::kOrgUnitDefined: return models_.put_org_unit(e.tenant_id(), b.org_unit_defined().org_unit());
+      case intake::v1::IntakeEvent::kOrgUnitDefined: return models_.org_trees().keep(e.tenant_id(), b.org_unit_defined().org_unit());
       case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_events({&e})[0];
       default: return core::ok_status();
     }

@@ -91,12 +91,6 @@ core::Status ReadModels::put_customer(const std::string& tenant_id, const intake
   return core::ok_status();
 }
 
-core::Status ReadModels::put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u) {
-  auto r = run(org_trees_.put(tenant_id, u));
-  if (!r) return r.error();
-  return r->is_error() ? core::Status(store::bad_reply("org tree: " + r->str)) : core::ok_status();
-}
-
 core::Result<std::optional<intake::v1::Customer>> ReadModels::customer(const std::string& tenant_id, const std::string& id) {
   auto r = run({"HGET", store_.key(store_.partition_of(id), keys::customers(tenant_id)), id});
   if (!r) return r.error();

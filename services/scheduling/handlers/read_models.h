@@ -55,7 +55,6 @@ class ReadModels {
 
   core::Status put_customer(const std::string& tenant_id, const intake::v1::Customer& c);
   // The tenants' org trees (unit → parent), for org-unit scope.
-  core::Status put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& u);
   const runtime::OrgTrees& org_trees() const { return org_trees_; }
   core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);
   core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);

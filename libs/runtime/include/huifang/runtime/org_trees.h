@@ -16,6 +16,8 @@ class OrgTrees {
 
   // The write that keeps `unit` of `tenant`, for the service to send with its other writes.
   store::Argv put(const std::string& tenant, const intake::v1::OrgUnit& unit) const;
+  // The same write sent on its own.
+  core::Status keep(const std::string& tenant, const intake::v1::OrgUnit& unit) const;
   core::Result<edge::OrgTree> load(const std::string& tenant) const;
   // `caller`'s scope. The tree is read only for a caller who works in part of the tenant; then, with
   // `request`, every unit it names must be theirs (PERMISSION_DENIED).
