@@ -13,11 +13,23 @@ using store::Reply;
 // One partition's entries after the cursor, with the events they point at, in one call: the outbox
 // keeps no second copy of an event, and the relay still reads in one round trip. Every key shares
 // the partition's hash tag (one Redis Cluster slot). Entries that carry their payload ('p') are
-// published as they are.
+// published as they are. An event of a short stream is read from the stream's packed form (the
+// partition's "streams:<type>" hash; see append.lua) when its list does not hold it.
 // KEYS[1] outbox; ARGV[1] last published id ('' = none), ARGV[2] count
 //   → per entry: id, Kafka key, payload, stream key (false if it carries its payload), index.
 const store::Script& read_script() {
   static const store::Script script(R"lua(
+local function packed_event(list, index)
+  local head, type, id = string.match(list, '^(.*}:)s:([^:]+):(.+)$')
+  if not head then return nil end
+  local packed = redis.call('HGET', head .. 'streams:' .. type, id)
+  if not packed then return nil end
+  local count, at = struct.unpack('>I4', packed)
+  if index >= count then return nil end
+  for _ = 1, index do at = at + 4 + struct.unpack('>I4', packed, at) end
+  local len = struct.unpack('>I4', packed, at)
+  return string.sub(packed, at + 4, at + 3 + len)
+end
 local from = ARGV[1] == '' and '-' or '(' .. ARGV[1]
 local out = {}
 for _, e in ipairs(redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2])) do
@@ -26,7 +38,7 @@ for _, e in ipairs(redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', ARGV[2])) d
     local name, value = f[j], f[j + 1]
     if name == 's' then s = value elseif name == 'i' then i = value elseif name == 'k' then k = value elseif name == 'p' then p = value end
   end
-  if not p and s and i then p = redis.call('LINDEX', s, i) end
+  if not p and s and i then p = redis.call('LINDEX', s, i) or packed_event(s, tonumber(i)) end
   out[#out + 1] = e[1]
   out[#out + 1] = k or false
   out[#out + 1] = p or false

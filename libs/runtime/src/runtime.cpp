@@ -44,6 +44,7 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"key-prefix", s.name, "prefix of every Redis key this service owns"},
       {"logical-partitions", "64", "logical Redis partitions, the {pN} hash tags (fixed for the life of the data)"},
       {"snapshot-every", "50", "save an aggregate snapshot every N events"},
+      {"packed-events", "16", "streams of up to N events share one hash per partition instead of a key each (0 = a key each)"},
       {"kafka-bootstrap", "", "Kafka bootstrap servers (host:port,...)"},
       {"kafka-bootstrap-file", ".huifang/broker.addr", "file with the bootstrap address (embedded broker)"},
       {"kafka-properties", "", "extra librdkafka properties k=v,k=v (security.protocol, sasl.*, ssl.*)"},
@@ -119,6 +120,8 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!partitions) return partitions.error();
   auto snap = c.get_int("snapshot-every", 0, 1'000'000);
   if (!snap) return snap.error();
+  auto packed = c.get_int("packed-events", 0, 1'000);
+  if (!packed) return packed.error();
   rt->pool_ = std::make_unique<store::RedisPool>(ro, static_cast<int>(*pool));
   auto retention = c.get_duration("outbox-retention");
   if (!retention) return retention.error();
@@ -127,6 +130,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   // Nothing older than the outboxes' retention can be delivered again (a republish resends only
   // what they hold), so the inbox remembers each source stream that long after its last message.
   store_options.inbox_period = std::chrono::duration_cast<std::chrono::seconds>(*retention);
+  store_options.packed_events = static_cast<uint32_t>(*packed);
   rt->store_ = std::make_unique<store::EventStore>(*rt->pool_, std::move(store_options));
   if (c.get("clock-file").empty()) {
     rt->clock_ = std::make_unique<core::SystemClock>();

@@ -2,6 +2,7 @@
 
 #include "append_lua.h"  // generated from append.lua by CMake
 #include "group_commit.h"
+#include "packed_stream.h"
 
 namespace huifang::store {
 uint32_t logical_partition(std::string_view key, uint32_t partitions) {
@@ -39,6 +40,15 @@ std::string EventStore::stream_key(uint32_t partition, const StreamId& stream) c
   return key(partition, "s:" + stream.type + ":" + stream.id);
 }
 
+std::string EventStore::packed_key(uint32_t partition, const std::string& type) const {
+  return key(partition, "streams:" + type);
+}
+
+std::vector<Argv> EventStore::forget(uint32_t partition, const StreamId& stream) const {
+  return {{"DEL", stream_key(partition, stream), key(partition, "snap:" + stream.type + ":" + stream.id)},
+          {"HDEL", packed_key(partition, stream.type), stream.id}};
+}
+
 std::optional<StreamId> EventStore::stream_of_key(std::string_view k) const {
   const auto at = k.find("}:s:");
   if (!k.starts_with(options_.prefix + ":{") || at == std::string_view::npos) return std::nullopt;
@@ -64,28 +74,39 @@ core::Result<LoadedStream> EventStore::load(std::string_view partition_key, cons
   const std::string skey = stream_key(p, stream);
   const std::string snap = key(p, "snap:" + stream.type + ":" + stream.id);
   auto conn = pool_.lease();
-  // One round trip for the snapshot and the length; a second for the events after it.
-  auto first = conn->pipeline({{"HMGET", snap, "v", "state"}, {"LLEN", skey}});
+  // One round trip for the snapshot, the list's length and the packed form; a second only for a
+  // stream kept as a list.
+  auto first = conn->pipeline({{"HMGET", snap, "v", "state"}, {"LLEN", skey}, {"HGET", packed_key(p, stream.type), stream.id}});
   if (!first) return std::move(first).error();
   const Reply& sn = (*first)[0];
   const Reply& len = (*first)[1];
+  const Reply& packed = (*first)[2];
   if (sn.type != Reply::Type::array || sn.elements.size() != 2 || len.type != Reply::Type::integer)
     return bad_reply("load " + skey + ": " + sn.str + len.str);
   LoadedStream out;
-  out.version = static_cast<uint64_t>(len.integer);
+  std::vector<std::string> all_packed;
+  if (len.integer == 0 && packed.type == Reply::Type::string) {
+    auto events = unpack_stream(packed.str);
+    if (!events) return bad_reply("load " + skey + ": the packed stream is damaged");
+    all_packed = std::move(*events);
+  }
+  out.version = len.integer > 0 ? static_cast<uint64_t>(len.integer) : all_packed.size();
   if (use_snapshot && sn.elements[0].type == Reply::Type::string && sn.elements[1].type == Reply::Type::string) {
     out.snapshot_version = std::stoull(sn.elements[0].str);
     out.snapshot = sn.elements[1].str;
   }
   if (out.snapshot_version > out.version) return bad_reply("snapshot of " + skey + " is ahead of its stream");
-  if (out.version > out.snapshot_version) {
-    auto events = conn->command(
-        {"LRANGE", skey, std::to_string(out.snapshot_version), std::to_string(out.version - 1)});
-    if (!events) return std::move(events).error();
-    if (events->type != Reply::Type::array) return bad_reply("LRANGE " + skey + ": " + events->str);
-    out.events.reserve(events->elements.size());
-    for (auto& e : events->elements) out.events.push_back(std::move(e.str));
+  if (out.version == out.snapshot_version) return out;
+  if (len.integer == 0) {
+    out.events.assign(std::make_move_iterator(all_packed.begin() + static_cast<ptrdiff_t>(out.snapshot_version)),
+                      std::make_move_iterator(all_packed.end()));
+    return out;
   }
+  auto events = conn->command({"LRANGE", skey, std::to_string(out.snapshot_version), std::to_string(out.version - 1)});
+  if (!events) return std::move(events).error();
+  if (events->type != Reply::Type::array) return bad_reply("LRANGE " + skey + ": " + events->str);
+  out.events.reserve(events->elements.size());
+  for (auto& e : events->elements) out.events.push_back(std::move(e.str));
   return out;
 }
 
@@ -106,12 +127,15 @@ std::pair<Argv, Argv> EventStore::script_call(const AppendRequest& r, uint32_t p
                          key(p, "inbox:" + std::to_string(generation - 1)), legacy};
   const int64_t ttl = generation < 0 ? 0 : 2 * options_.inbox_period.count();
   Argv args{r.inbox ? r.inbox->source : std::string(), r.inbox ? std::to_string(r.inbox->version) : "0",
-            r.partition_key, std::to_string(r.streams.size()), std::to_string(r.index_ops.size()), std::to_string(ttl)};
+            r.partition_key, std::to_string(r.streams.size()), std::to_string(r.index_ops.size()), std::to_string(ttl),
+            std::to_string(options_.packed_events)};
   for (const auto& s : r.streams) {
     keys.push_back(stream_key(p, s.stream));
+    keys.push_back(packed_key(p, s.stream.type));
     args.push_back(std::to_string(s.expected.value));
     args.push_back(std::to_string(s.events.size()));
     args.push_back(s.publish ? "1" : "0");
+    args.push_back(s.stream.id);
     args.insert(args.end(), s.events.begin(), s.events.end());
   }
   for (const auto& op : r.index_ops) {

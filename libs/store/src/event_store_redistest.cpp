@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "huifang/testing/redis_server.h"
+#include "packed_stream.h"
 
 namespace huifang::store {
 namespace {
@@ -64,6 +65,59 @@ TEST_F(EventStoreTest, AStreamKeyNamesItsStreamBack) {
   EXPECT_EQ(stream->id, "se:1");
   EXPECT_FALSE(store_->stream_of_key(store_->key(3, "outbox")));
   EXPECT_FALSE(store_->stream_of_key("other:{p3}:s:plan:x"));
+}
+
+TEST_F(EventStoreTest, ShortStreamsArePackedAndMoveToAListWhenTheyOutgrowThePackedForm) {
+  StoreOptions o{"visit", 16, 50};
+  o.packed_events = 3;
+  EventStore store(*pool_, o);
+  const uint32_t p = store.partition_of("c1");
+  const std::string list = "'" + store.stream_key(p, {"visit", "v1"}) + "'";
+  const std::string packed = "'" + store.packed_key(p, "visit") + "'";
+  ASSERT_TRUE(store.append(req("c1", "v1", ExpectedVersion::no_stream(), {"a", "b"})));
+  ASSERT_TRUE(store.append(req("c1", "v2", ExpectedVersion::no_stream(), {"x"})));
+  EXPECT_EQ(server_->cli("EXISTS " + list), "0\n");  // no key of its own
+  EXPECT_EQ(server_->cli("HLEN " + packed), "2\n");
+  EXPECT_EQ(store.load("c1", {"visit", "v1"})->events, (std::vector<std::string>{"a", "b"}));
+
+  auto stale = store.append(req("c1", "v1", ExpectedVersion::exactly(1), {"c"}));  // packed streams check versions too
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, errc::version_conflict);
+  auto grown = store.append(req("c1", "v1", ExpectedVersion::exactly(2), {"c", "d"}));  // 4 > 3: becomes a list
+  ASSERT_TRUE(grown) << grown.error().to_string();
+  EXPECT_EQ(grown->versions, std::vector<uint64_t>{4});
+  EXPECT_EQ(server_->cli("LLEN " + list), "4\n");
+  EXPECT_EQ(server_->cli("HEXISTS " + packed + " v1"), "0\n");
+  ASSERT_TRUE(store.append(req("c1", "v1", ExpectedVersion::exactly(4), {"e"})));
+  auto loaded = store.load("c1", {"visit", "v1"});
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->version, 5u);
+  EXPECT_EQ(loaded->events, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(store.load("c1", {"visit", "v2"})->events, std::vector<std::string>{"x"});  // its neighbour unchanged
+
+  for (const auto& command : store.forget(p, {"visit", "v2"})) ASSERT_TRUE(pool_->lease()->command(command));
+  EXPECT_EQ(store.load("c1", {"visit", "v2"})->version, 0u);
+}
+
+TEST_F(EventStoreTest, StreamsAnEarlierVersionWroteAsListsStayLists) {
+  const uint32_t p = store_->partition_of("c1");
+  server_->cli("RPUSH '" + store_->stream_key(p, {"visit", "old"}) + "' a b");
+  auto r = store_->append(req("c1", "old", ExpectedVersion::exactly(2), {"c"}));
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->versions, std::vector<uint64_t>{3});
+  EXPECT_EQ(store_->load("c1", {"visit", "old"})->events, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(server_->cli("HEXISTS '" + store_->packed_key(p, "visit") + "' old"), "0\n");
+}
+
+TEST_F(EventStoreTest, ADamagedPackedStreamIsAnErrorNotAShorterStream) {
+  EXPECT_EQ(unpack_stream(std::string("\0\0\0\1\0\0\0\2ab", 10)), (std::vector<std::string>{"ab"}));
+  EXPECT_FALSE(unpack_stream(std::string("\0\0\0\2\0\0\0\2ab", 10)));  // says two, holds one
+  EXPECT_FALSE(unpack_stream(std::string("\0\0\0\1\0\0\0\011ab", 10)));  // cut short
+  EXPECT_FALSE(unpack_stream(std::string("\0\0\0\1\0\0\0\2abc", 11)));  // trailing bytes
+  server_->cli("HSET '" + store_->packed_key(store_->partition_of("c1"), "visit") + "' v1 junk");
+  auto loaded = store_->load("c1", {"visit", "v1"});
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, errc::bad_reply);
 }
 
 TEST_F(EventStoreTest, StaleExpectedVersionIsAConflictAndWritesNothing) {

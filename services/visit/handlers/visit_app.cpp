@@ -273,7 +273,7 @@ core::Result<size_t> VisitApp::forget_closed_before(core::Timestamp before, size
       const auto& info = i < infos->elements.size() ? infos->elements[i] : store::Reply{};
       if (info.type == store::Reply::Type::string && item.ParseFromString(info.str))
         forget.push_back({"ZREM", store_.key(p, keys::customer_visits(item.tenant_id(), item.customer_id())), id});
-      forget.push_back({"DEL", store_.stream_key(p, stream_of(id)), store_.key(p, "snap:visit:" + id)});
+      for (auto& command : store_.forget(p, stream_of(id))) forget.push_back(std::move(command));
       forget.push_back({"HDEL", store_.key(p, keys::kVisitInfo), id});
       forget.push_back({"ZREM", store_.key(p, keys::kClosed), id});
     }

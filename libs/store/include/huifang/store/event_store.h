@@ -1,10 +1,15 @@
 #pragma once
-// The event store: each aggregate is a Redis list of serialized event envelopes (its version is
-// the list length), loaded from an optional snapshot plus later events, and appended with an
+// The event store: each aggregate is a stream of serialized event envelopes (its version is the
+// number of events), loaded from an optional snapshot plus later events, and appended with an
 // expected version in one atomic Lua step that also writes the service's outbox (entries point at
 // the stored events, so payloads are not kept twice), the inbox high-water mark for messages that
 // came from Kafka, and the service's own index updates. Keys carry the logical partition of the
 // partition key (the customer id) as a hash tag: `<prefix>:{p17}:...`.
+//
+// Most streams hold a few events (a service event, a visit), and a Redis key of their own would
+// cost about 300 bytes beyond the events. So a short stream is a field of one hash per partition
+// and stream type, and only a stream that grows past `packed_events` (or that an earlier version
+// wrote) is a Redis list. Which form a stream has is the store's business alone.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -45,6 +50,9 @@ struct StoreOptions {
   const core::Clock* wall_clock = nullptr;
   // Most single appends sent in one round trip when callers append at the same time.
   size_t max_group = 256;
+  // Most events a stream keeps in packed form (each append rewrites it, so keep this small); 0
+  // keeps every stream as a list.
+  uint32_t packed_events = 16;
 };
 
 class GroupCommit;
@@ -68,6 +76,10 @@ class EventStore final : public EventLog {
   // Key layout, for the service's own index reads and for the relay.
   std::string key(uint32_t partition, std::string_view suffix) const;
   std::string stream_key(uint32_t partition, const StreamId& stream) const;
+  // The hash holding the partition's short streams of `type`, one field per stream id.
+  std::string packed_key(uint32_t partition, const std::string& type) const;
+  // The commands that remove a stream and its snapshot, whichever form it has (retention).
+  std::vector<Argv> forget(uint32_t partition, const StreamId& stream) const;
   // The stream a key of stream_key() names; nullopt for any other key.
   std::optional<StreamId> stream_of_key(std::string_view key) const;
   uint32_t partition_of(std::string_view partition_key) const;
