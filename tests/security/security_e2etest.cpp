@@ -69,7 +69,8 @@ class Attacks : public ::testing::Test {
                                        "--http-listen=127.0.0.1:" + std::to_string(http_[name]), "--logical-partitions=8",
                                        auth_->jwks_flag()};
       if (std::string(name) == "intake") args.push_back("--api-keys=" + (dir_ / "api-keys").string());
-      if (std::string(name) == "complaints") args.insert(args.end(), {"--rate-limit=5", "--rate-burst=5"});
+      if (std::string(name) == "complaints")
+        args.insert(args.end(), {"--rate-limit=5", "--rate-burst=5", "--failed-sign-in-limit=4"});
       procs_.push_back(std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
                                                           (dir_ / (std::string(name) + ".log")).string()));
     }
@@ -802,6 +803,47 @@ TEST_F(Attacks, Privacy_ZZZ_NoServiceLogsANameOrAPhone) {
       EXPECT_EQ(log.find(personal), std::string::npos) << personal << " in " << p->log_file();
   }
   EXPECT_GT(read, 0u);  // the logs were there to read
+}
+
+// API2 Broken Authentication: one address guessing tokens is held to its failures a minute
+// (complaints here: 4), and while it waits what it sends is not even checked — a valid token from
+// it waits too. Last: it leaves this address waiting at complaints and at the dashboard.
+TEST_F(Attacks, API2_ZZZZ_AnAddressThatKeepsGuessingIsMadeToWait) {
+  auto guesser = stub_with<ComplaintService>("complaints", grpc::CreateChannel(address("complaints"), grpc::InsecureChannelCredentials()));
+  complaints::v1::ListComplaintsRequest list;
+  list.set_tenant_id("alpha");
+  complaints::v1::ListComplaintsResponse resp;
+  for (int i = 0; i < 4; ++i)
+    EXPECT_EQ(call(*guesser, &ComplaintService::Stub::ListComplaints, list, &resp,
+                   {{"authorization", "Bearer guess-" + std::to_string(i)}}).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED) << i;
+  std::multimap<std::string, std::string> trailers;
+  const auto held = call(*guesser, &ComplaintService::Stub::ListComplaints, list, &resp,
+                         {{"authorization", "Bearer " + token("admin", "alpha")}}, &trailers);
+  EXPECT_EQ(held.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << held.error_message();
+  EXPECT_NE(held.error_message().find("too many failed sign-ins"), std::string::npos) << held.error_message();
+  ASSERT_EQ(trailers.count("retry-after-ms"), 1u);
+  EXPECT_GT(std::stoi(trailers.find("retry-after-ms")->second), 0);
+  // Another service keeps its own count.
+  intake::v1::ListCustomersRequest customers;
+  customers.set_tenant_id("alpha");
+  intake::v1::ListCustomersResponse found;
+  EXPECT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "alpha"), &IntakeService::Stub::ListCustomers, customers, &found)));
+
+  // The dashboard's sign-in page likewise (the default: 30 a minute).
+  httplib::Client http("127.0.0.1", http_["analytics"]);
+  int status = 0, tries = 0;
+  for (; tries < 40 && status != 429; ++tries) {
+    auto r = http.Post("/login", "token=guess-" + std::to_string(tries), "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    status = r->status;
+  }
+  EXPECT_EQ(status, 429);
+  EXPECT_LE(tries, 31);
+  auto after = http.Get("/api/overview", {{"Authorization", "Bearer " + token("manager", "alpha")}});
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 429);
+  EXPECT_FALSE(after->get_header_value("Retry-After").empty());
 }
 
 }  // namespace

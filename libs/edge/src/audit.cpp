@@ -22,7 +22,9 @@ class Audited final : public Authenticator {
       : inner_(std::move(inner)), trail_(std::move(trail)), wall_(wall) {}
 
   core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const override { return inner_->authenticate(ctx); }
-  core::Result<Caller> verify(std::string_view token) const override { return inner_->verify(token); }
+  core::Result<Caller> verify(std::string_view token, std::string_view peer) const override {
+    return inner_->verify(token, peer);
+  }
   core::Status record_read(std::string_view rpc, const Caller& reader, const std::string& purpose,
                            const google::protobuf::Message* request) const override {
     PersonalRead r;

@@ -49,10 +49,10 @@ class BearerAuthenticator final : public Authenticator {
     const std::string_view value(it->second.data(), it->second.size());
     constexpr std::string_view kScheme = "Bearer ";
     if (value.substr(0, kScheme.size()) != kScheme) return unauthenticated("authorization must be 'Bearer <token>'");
-    return verify(value.substr(kScheme.size()));
+    return verify(value.substr(kScheme.size()), ctx.peer());
   }
 
-  core::Result<Caller> verify(std::string_view token) const override {
+  core::Result<Caller> verify(std::string_view token, std::string_view) const override {
     auto claims = auth::verify_token(token, *keys_, options_, wall_.now());
     if (!claims) return claims.error();
     return caller_from_claims(std::move(*claims));
@@ -75,7 +75,7 @@ class FixedCallerAuthenticator final : public Authenticator {
  public:
   explicit FixedCallerAuthenticator(Caller c) : caller_(std::move(c)) {}
   core::Result<Caller> authenticate(const grpc::ServerContext&) const override { return caller_; }
-  core::Result<Caller> verify(std::string_view) const override { return caller_; }
+  core::Result<Caller> verify(std::string_view, std::string_view) const override { return caller_; }
 
  private:
   Caller caller_;

@@ -143,10 +143,10 @@ TEST_F(HttpSignIn, ATokenWhoseTenantIsNotANameIsRefused) {
                                    {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_);
   auth::TokenRequest r;
   r.claims = {"mgr-1", "anju", "manager", {}};
-  EXPECT_TRUE(auth->verify(*auth::mint_token(issuer_, r, clock_.now())));
+  EXPECT_TRUE(auth->verify(*auth::mint_token(issuer_, r, clock_.now()), "peer"));
   for (const std::string& tenant : {std::string("anju|c1"), std::string("an ju"), std::string(65, 'a')}) {
     r.claims.tenant = tenant;
-    auto refused = auth->verify(*auth::mint_token(issuer_, r, clock_.now()));
+    auto refused = auth->verify(*auth::mint_token(issuer_, r, clock_.now()), "peer");
     ASSERT_FALSE(refused) << tenant;
     EXPECT_EQ(refused.error().kind(), core::condition::unauthenticated);
     EXPECT_NE(refused.error().message.find("tenant claim"), std::string::npos) << refused.error().message;

@@ -41,7 +41,7 @@ core::Result<Caller> caller_of(const httplib::Request& req, const Authenticator*
   const std::string token =
       bearer.rfind("Bearer ", 0) == 0 ? bearer.substr(7) : sign_in::token_in_cookies(req.get_header_value("Cookie"));
   if (token.empty()) return core::make_error(core::make_error_code(core::errc::unauthenticated), "not signed in");
-  return verifier->verify(token);
+  return verifier->verify(token, req.remote_addr);
 }
 
 // 429 with Retry-After (whole seconds, at least 1) for a caller over its rate.
@@ -112,7 +112,7 @@ void HttpServer::use_sign_in(std::shared_ptr<const Authenticator> auth) {
     std::string token = req.get_param_value("token");
     while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
     while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(0, 1);
-    auto caller = verifier->verify(token);
+    auto caller = verifier->verify(token, req.remote_addr);
     if (!caller && caller.error().kind() == core::condition::resource_exhausted) return too_many(res, caller.error());
     if (!caller) return page(res, 401, caller.error().message);
     res.set_header("Set-Cookie", sign_in::start_session(token));

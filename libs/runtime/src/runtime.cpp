@@ -56,6 +56,7 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"jwt-audience", std::string(auth::kAudience), "the audience (aud) tokens must name"},
       {"rate-limit", "200", "requests per second each caller may make of this service (0 = no limit)"},
       {"rate-burst", "400", "requests a caller may make at once above its rate"},
+      {"failed-sign-in-limit", "30", "failed sign-ins a peer address may make per minute before its calls wait (0 = no limit)"},
       {"api-keys", "", "file of integrations' API keys: lines '<sha256-hex> <tenant> <name>' (huifangctl auth api-key)"},
       {"log-level", "info", "debug, info, warn or error"},
       {"clock-file", "", "simulated time: read the current instant from this file (demo, tests); empty = system clock"},
@@ -184,11 +185,15 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!rate) return rate.error();
   auto burst = c.get_int("rate-burst", 1, 1'000'000);
   if (!burst) return burst.error();
+  auto guesses = c.get_int("failed-sign-in-limit", 0, 1'000'000);
+  if (!guesses) return guesses.error();
   rt->audit_log_ = std::make_shared<AuditLog>(*rt->store_, spec.name);
   rt->auth_ = edge::audited(
       edge::rate_limited(
-          edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
-                                     {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
+          edge::guess_limited(
+              edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
+                                         {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
+              {static_cast<double>(*guesses)}),
           {static_cast<double>(*rate), static_cast<double>(*burst)}),
       rt->audit_log_, rt->wall_clock_);
   rt->audit_service_ = std::make_unique<AuditService>(*rt->audit_log_, *rt->auth_);

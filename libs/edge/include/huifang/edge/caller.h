@@ -35,12 +35,13 @@ bool parse_role(std::string_view text, Role& out);
 bool is_platform_role(Role r);
 
 // Turns a call's metadata, or a token presented another way (the dashboard's session cookie),
-// into a Caller, or UNAUTHENTICATED as an Error.
+// into a Caller, or UNAUTHENTICATED as an Error. `peer` is the address the token came from (the
+// HTTP client's), for limits on guessing; empty when unknown.
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual core::Result<Caller> authenticate(const grpc::ServerContext& ctx) const = 0;
-  virtual core::Result<Caller> verify(std::string_view token) const = 0;
+  virtual core::Result<Caller> verify(std::string_view token, std::string_view peer) const = 0;
   // `handle` calls this once an RPC that serves personal data (access.h) has its answer ready,
   // before it leaves; an error withholds the answer. Only the auditing decorator (audit.h)
   // records anything; decorators pass it on.
