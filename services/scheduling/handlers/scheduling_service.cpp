@@ -1,21 +1,13 @@
 #include "scheduling_service.h"
 
-#include <sstream>
-
 #include "huifang/core/hash.h"
 
+#include "../domain/policy_diff.h"
 #include "huifang/edge/handle.h"
 #include "huifang/outbox/republish_rpc.h"
 
 namespace huifang::scheduling {
 namespace {
-
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 // An agenda or a customer's visits are served by the visit service, which owns the visit.
 grpc::Status moved(const char* rpc) {
@@ -28,27 +20,6 @@ core::Error not_found(const std::string& what) {
 }
 
 }  // namespace
-
-std::string line_diff(const std::string& from, const std::string& to) {
-  // Longest common subsequence over lines; policies are a few hundred lines at most.
-  const auto a = lines(from), b = lines(to);
-  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
-  for (size_t i = a.size(); i-- > 0;)
-    for (size_t j = b.size(); j-- > 0;)
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-  std::string out;
-  size_t i = 0, j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (i < a.size() && j < b.size() && a[i] == b[j]) {
-      ++i, ++j;
-    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
-      out += "-" + a[i++] + "\n";
-    } else {
-      out += "+" + b[j++] + "\n";
-    }
-  }
-  return out;
-}
 
 SchedulingService::SchedulingService(store::EventStore& store, const events::EnvelopeFactory& factory,
                                      Planning& planning, outbox::Relay& relay, const edge::Authenticator& auth)

@@ -45,7 +45,4 @@ class SchedulingService final : public v1::SchedulingService::Service {
   runtime::Repository<bool> calendars_;
 };
 
-// A line diff (unified-style, without context) between two texts.
-std::string line_diff(const std::string& from, const std::string& to);
-
 }  // namespace huifang::scheduling
