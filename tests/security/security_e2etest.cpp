@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "huifang/analytics/v1/service.grpc.pb.h"
 #include "huifang/audit/v1/audit.grpc.pb.h"
@@ -844,6 +845,30 @@ TEST_F(Attacks, API2_ZZZZ_AnAddressThatKeepsGuessingIsMadeToWait) {
   ASSERT_TRUE(after);
   EXPECT_EQ(after->status, 429);
   EXPECT_FALSE(after->get_header_value("Retry-After").empty());
+}
+
+// Key rotation without a restart: the identity provider publishes a new key beside the old one
+// (here: the JWKS file every service reads gains the stranger's key), and tokens signed with it
+// are accepted within seconds while the old key's still are. Last: it widens whom the cluster trusts.
+TEST_F(Attacks, API2_ZZZZZ_ARotatedSigningKeyIsTrustedWithoutARestart) {
+  testing::LocalAuth next((dir_ / "next-key").string());
+  intake::v1::ListCustomersRequest list;
+  list.set_tenant_id("alpha");
+  intake::v1::ListCustomersResponse resp;
+  auto by_new_key = stub_with<IntakeService>("intake", next.channel(address("intake"), "admin", "alpha"));
+  EXPECT_EQ(call(*by_new_key, &IntakeService::Stub::ListCustomers, list, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  auto jwks = nlohmann::json::parse(auth_->issuer().jwks);
+  const auto added = nlohmann::json::parse(next.issuer().jwks);
+  for (const auto& k : added["keys"]) jwks["keys"].push_back(k);
+  const auto file = fs::path(auth_->dir()) / "jwks.json";
+  std::ofstream(file.string() + ".new") << jwks.dump();
+  fs::rename(file.string() + ".new", file);  // as a sidecar would: whole, at once
+
+  EXPECT_TRUE(testing::wait_until(
+      [&] { return call(*by_new_key, &IntakeService::Stub::ListCustomers, list, &resp).ok(); }, 10s,
+      250ms));  // slowly: each refusal counts against this address's failed sign-ins
+  EXPECT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "alpha"), &IntakeService::Stub::ListCustomers, list, &resp)));
 }
 
 }  // namespace

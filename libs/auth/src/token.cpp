@@ -86,6 +86,13 @@ core::Result<Claims> read_claims(const nlohmann::json& c, const VerifyOptions& o
 
 }  // namespace
 
+std::string token_key_id(std::string_view token) {
+  if (token.size() > kMaxTokenBytes) return {};
+  auto header = unverified_header(token);
+  if (!header || !header->contains("kid") || !(*header)["kid"].is_string()) return {};
+  return (*header)["kid"].get<std::string>();
+}
+
 core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, const VerifyOptions& options,
                                   core::Timestamp now) {
   if (token.empty()) return unauthenticated("empty");

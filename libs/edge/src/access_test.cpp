@@ -105,7 +105,7 @@ class BearerTest : public ::testing::Test {
     issuer_ = *issuer;
     auto keys = auth::KeySet::parse_jwks(issuer_.jwks);
     ASSERT_TRUE(keys);
-    auth_ = bearer_authenticator(std::make_shared<auth::KeySet>(*keys),
+    auth_ = bearer_authenticator(auth::fixed_keys(*keys),
                                  {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_);
   }
   std::string token(auth::Claims claims) {
@@ -165,7 +165,7 @@ TEST_F(BearerTest, AnApiKeyCallsAsItsTenantsIntegrationOnly) {
   std::ofstream(file) << key->line << "\n";
   auto keys = auth::ApiKeyFile::open(file.string());
   ASSERT_TRUE(keys) << keys.error().to_string();
-  auto with_keys = bearer_authenticator(std::make_shared<auth::KeySet>(*auth::KeySet::parse_jwks(issuer_.jwks)),
+  auto with_keys = bearer_authenticator(auth::fixed_keys(*auth::KeySet::parse_jwks(issuer_.jwks)),
                                         {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_, *keys);
   auto call = [&](const std::string& api_key, std::string_view rpc, const google::protobuf::Message& req) {
     grpc::ServerContext ctx;

@@ -35,7 +35,7 @@ core::Result<Caller> caller_from_claims(auth::Claims claims) {
 
 class BearerAuthenticator final : public Authenticator {
  public:
-  BearerAuthenticator(std::shared_ptr<const auth::KeySet> keys, auth::VerifyOptions options, const core::Clock& wall,
+  BearerAuthenticator(std::shared_ptr<auth::KeyProvider> keys, auth::VerifyOptions options, const core::Clock& wall,
                       std::shared_ptr<auth::ApiKeyFile> api_keys)
       : keys_(std::move(keys)), options_(std::move(options)), wall_(wall), api_keys_(std::move(api_keys)) {}
 
@@ -53,7 +53,7 @@ class BearerAuthenticator final : public Authenticator {
   }
 
   core::Result<Caller> verify(std::string_view token, std::string_view) const override {
-    auto claims = auth::verify_token(token, *keys_, options_, wall_.now());
+    auto claims = auth::verify_token(token, *keys_->keys_for(auth::token_key_id(token)), options_, wall_.now());
     if (!claims) return claims.error();
     return caller_from_claims(std::move(*claims));
   }
@@ -65,7 +65,7 @@ class BearerAuthenticator final : public Authenticator {
     return Caller{holder->name, Role::integration, holder->tenant, {}};
   }
 
-  std::shared_ptr<const auth::KeySet> keys_;
+  std::shared_ptr<auth::KeyProvider> keys_;
   auth::VerifyOptions options_;
   const core::Clock& wall_;
   std::shared_ptr<auth::ApiKeyFile> api_keys_;
@@ -107,7 +107,7 @@ core::Status Authenticator::record_read(std::string_view, const Caller&, const s
 bool is_platform_role(Role r) { return r == Role::platform_operator || r == Role::service; }
 
 
-std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
+std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<auth::KeyProvider> keys,
                                                     auth::VerifyOptions options, const core::Clock& wall,
                                                     std::shared_ptr<auth::ApiKeyFile> api_keys) {
   return std::make_shared<BearerAuthenticator>(std::move(keys), std::move(options), wall, std::move(api_keys));

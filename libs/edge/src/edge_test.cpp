@@ -116,7 +116,7 @@ class HttpSignIn : public ::testing::Test {
     auto http = HttpServer::start("127.0.0.1", 0, metrics_);
     ASSERT_TRUE(http);
     http_ = std::move(*http);
-    http_->use_sign_in(bearer_authenticator(std::make_shared<auth::KeySet>(*keys),
+    http_->use_sign_in(bearer_authenticator(auth::fixed_keys(*keys),
                                             {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_));
     http_->get_signed_in("/", [](const Caller& c, const HttpParam&) { return HttpResponse{200, "text/html", "page of " + c.subject, ""}; }, true);
     http_->get_signed_in("/api/x", [](const Caller& c, const HttpParam&) { return HttpResponse{200, "application/json", "{\"t\":\"" + c.tenant_id + "\"}", ""}; }, false);
@@ -139,7 +139,7 @@ class HttpSignIn : public ::testing::Test {
 TEST_F(HttpSignIn, ATokenWhoseTenantIsNotANameIsRefused) {
   auto keys = auth::KeySet::parse_jwks(issuer_.jwks);
   ASSERT_TRUE(keys);
-  auto auth = bearer_authenticator(std::make_shared<auth::KeySet>(*keys),
+  auto auth = bearer_authenticator(auth::fixed_keys(*keys),
                                    {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock_);
   auth::TokenRequest r;
   r.claims = {"mgr-1", "anju", "manager", {}};

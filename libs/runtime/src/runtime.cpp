@@ -51,7 +51,8 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"outbox-retention", "7d", "how long published events stay republishable (and the inbox remembers a source stream: at least 1h)"},
       {"instance-id", "", "this instance's name among several of the service (empty = name@grpc-listen)"},
       {"lease-ttl", "5s", "how long an instance's claim on a partition's relay and timers lasts unrenewed"},
-      {"jwks", "", "JWKS file of the identity provider whose tokens callers present (required; ./scripts/up makes a local one)"},
+      {"jwks", "", "the identity provider's JWKS: a file (re-read when it changes) or an https:// URL (required; ./scripts/up makes a local file)"},
+      {"jwks-refresh", "5m", "how often a JWKS URL is fetched again (and early, at most every 30s, for a token signed by a key not in it)"},
       {"jwt-issuer", std::string(auth::kLocalIssuer), "the tokens' issuer (iss), e.g. https://idp.example/realms/huifang"},
       {"jwt-audience", std::string(auth::kAudience), "the audience (aud) tokens must name"},
       {"rate-limit", "200", "requests per second each caller may make of this service (0 = no limit)"},
@@ -170,9 +171,12 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
       *rt->store_, instance, std::chrono::duration_cast<std::chrono::milliseconds>(*lease_ttl));
   rt->relay_->use_leases(*rt->leases_);
   if (c.get("jwks").empty())
-    return core::invalid_argument("jwks", "every call is authenticated: give the identity provider's JWKS file "
-                                          "(./scripts/up makes one in .huifang/auth/jwks.json)");
-  auto keys = auth::KeySet::load_jwks(c.get("jwks"));
+    return core::invalid_argument("jwks", "every call is authenticated: give the identity provider's JWKS file or "
+                                          "URL (./scripts/up makes one in .huifang/auth/jwks.json)");
+  auto refresh = c.get_duration("jwks-refresh");
+  if (!refresh) return refresh.error();
+  if (*refresh < std::chrono::seconds(30)) return core::invalid_argument("jwks-refresh", "must be at least 30s");
+  auto keys = auth::JwksSource::open(c.get("jwks"), {std::chrono::duration_cast<std::chrono::seconds>(*refresh)});
   if (!keys) return keys.error();
   std::shared_ptr<auth::ApiKeyFile> api_keys;
   if (!c.get("api-keys").empty()) {
@@ -191,7 +195,7 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   rt->auth_ = edge::audited(
       edge::rate_limited(
           edge::guess_limited(
-              edge::bearer_authenticator(std::make_shared<const auth::KeySet>(std::move(*keys)),
+              edge::bearer_authenticator(std::move(*keys),
                                          {c.get("jwt-issuer"), c.get("jwt-audience")}, rt->wall_clock_, std::move(api_keys)),
               {static_cast<double>(*guesses)}),
           {static_cast<double>(*rate), static_cast<double>(*burst)}),

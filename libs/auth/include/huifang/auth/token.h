@@ -35,4 +35,8 @@ struct VerifyOptions {
 core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, const VerifyOptions& options,
                                   core::Timestamp now);
 
+// The key id a token's header names, unverified, only to find the keys to verify it with; "" when
+// it names none or is not a JWT (verify_token then says why).
+std::string token_key_id(std::string_view token);
+
 }  // namespace huifang::auth

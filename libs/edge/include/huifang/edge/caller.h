@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "huifang/auth/api_keys.h"
+#include "huifang/auth/jwks_source.h"
 #include "huifang/auth/token.h"
 #include "huifang/core/clock.h"
 #include "huifang/core/result.h"
@@ -53,7 +54,7 @@ class Authenticator {
 // `wall` — real time, never a service's simulated clock. The token's role must be known and bind
 // a tenant exactly when the role is a tenant's. With `api_keys`, a call may instead carry
 // `x-api-key: <key>`: its holder calls as an `integration` of the key's tenant.
-std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<const auth::KeySet> keys,
+std::shared_ptr<Authenticator> bearer_authenticator(std::shared_ptr<auth::KeyProvider> keys,
                                                     auth::VerifyOptions options, const core::Clock& wall,
                                                     std::shared_ptr<auth::ApiKeyFile> api_keys = nullptr);
 
