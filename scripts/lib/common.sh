@@ -11,7 +11,7 @@ HUIFANG_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev
   kafkacat curl libabsl-dev tzdata libxlsxwriter-dev libcli11-dev chromium
-  libjwt-dev libssl-dev
+  libjwt-dev libssl-dev openssl
 )
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }

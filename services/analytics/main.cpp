@@ -30,10 +30,11 @@ core::Result<std::string> service_token(const std::string& path) {
 
 // Asks one service to republish its outbox (the embedded broker forgets everything on restart).
 template <typename Service, typename Req, typename Resp>
-core::Status republish(const std::string& name, const std::string& address, const std::string& token_file) {
+core::Status republish(const std::string& name, const std::string& address, const std::string& token_file,
+                       const std::shared_ptr<grpc::ChannelCredentials>& transport) {
   auto token = service_token(token_file);
   if (!token) return token.error();
-  auto stub = Service::NewStub(edge::bearer_channel(address, *token));
+  auto stub = Service::NewStub(edge::bearer_channel(address, *token, transport));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   Req req;
@@ -68,18 +69,18 @@ int main(int argc, char** argv) {
   options.utc_offset_hours = static_cast<int>(runtime::must(cfg.get_int("utc-offset-hours", -12, 14), "huifang-analytics"));
   options.kafka = rt->kafka();
   options.topics = topics;
-  options.republish = [&cfg] {
+  options.republish = [&cfg, transport = rt->client_credentials()] {
     if (auto st = republish<intake::v1::IntakeService, intake::v1::RepublishEventsRequest, intake::v1::RepublishEventsResponse>(
-            "intake", cfg.get("intake-grpc"), cfg.get("service-token-file")); !st)
+            "intake", cfg.get("intake-grpc"), cfg.get("service-token-file"), transport); !st)
       return st;
     if (auto st = republish<scheduling::v1::SchedulingService, scheduling::v1::RepublishEventsRequest,
-                            scheduling::v1::RepublishEventsResponse>("scheduling", cfg.get("scheduling-grpc"), cfg.get("service-token-file")); !st)
+                            scheduling::v1::RepublishEventsResponse>("scheduling", cfg.get("scheduling-grpc"), cfg.get("service-token-file"), transport); !st)
       return st;
     if (auto st = republish<visit::v1::VisitService, visit::v1::RepublishEventsRequest, visit::v1::RepublishEventsResponse>(
-            "visit", cfg.get("visit-grpc"), cfg.get("service-token-file")); !st)
+            "visit", cfg.get("visit-grpc"), cfg.get("service-token-file"), transport); !st)
       return st;
     return republish<complaints::v1::ComplaintService, complaints::v1::RepublishEventsRequest,
-                     complaints::v1::RepublishEventsResponse>("complaints", cfg.get("complaints-grpc"), cfg.get("service-token-file"));
+                     complaints::v1::RepublishEventsResponse>("complaints", cfg.get("complaints-grpc"), cfg.get("service-token-file"), transport);
   };
   analytics::ProjectionStore store(rt->redis(), cfg.get("key-prefix"));
   analytics::AnalyticsApp app(store, options);

@@ -6,8 +6,8 @@
 namespace huifang::ctl {
 namespace {
 
-std::shared_ptr<grpc::Channel> channel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+std::shared_ptr<grpc::Channel> channel(const std::string& address, const Endpoints& e) {
+  return grpc::CreateChannel(address, e.transport ? e.transport : grpc::InsecureChannelCredentials());
 }
 
 const char* code_name(grpc::StatusCode c) {
@@ -30,16 +30,16 @@ const char* code_name(grpc::StatusCode c) {
 }  // namespace
 
 Client::Client(const Endpoints& e, Identity id, Credentials credentials, std::chrono::seconds timeout)
-    : intake(intake::v1::IntakeService::NewStub(channel(e.intake))),
-      scheduling(scheduling::v1::SchedulingService::NewStub(channel(e.scheduling))),
-      visit(visit::v1::VisitService::NewStub(channel(e.visit))),
-      complaints(complaints::v1::ComplaintService::NewStub(channel(e.complaints))),
-      analytics(analytics::v1::AnalyticsService::NewStub(channel(e.analytics))),
+    : intake(intake::v1::IntakeService::NewStub(channel(e.intake, e))),
+      scheduling(scheduling::v1::SchedulingService::NewStub(channel(e.scheduling, e))),
+      visit(visit::v1::VisitService::NewStub(channel(e.visit, e))),
+      complaints(complaints::v1::ComplaintService::NewStub(channel(e.complaints, e))),
+      analytics(analytics::v1::AnalyticsService::NewStub(channel(e.analytics, e))),
       credentials_(std::move(credentials)),
       timeout_(timeout) {
   for (const auto& [name, address] : {std::pair{"intake", &e.intake}, std::pair{"visit", &e.visit},
                                       std::pair{"complaints", &e.complaints}})
-    audit.emplace_back(name, audit::v1::AuditService::NewStub(channel(*address)));
+    audit.emplace_back(name, audit::v1::AuditService::NewStub(channel(*address, e)));
   if (!credentials_.token.empty() || !credentials_.api_key.empty()) {
     token_ = credentials_.token;
     return;

@@ -13,6 +13,7 @@
 #include "huifang/audit/v1/audit.grpc.pb.h"
 #include "huifang/auth/local_issuer.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
+#include "huifang/edge/tls.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "huifang/visit/v1/service.grpc.pb.h"
@@ -31,6 +32,8 @@ struct Endpoints {
   std::string visit = "127.0.0.1:7103";
   std::string complaints = "127.0.0.1:7104";
   std::string analytics = "127.0.0.1:7105";
+  edge::ClientTls tls;  // --tls-ca (and --tls-cert/--tls-key): TLS to services that serve it
+  std::shared_ptr<grpc::ChannelCredentials> transport;  // made from `tls` once parsed; null = plaintext
 };
 
 // Who huifangctl calls as when it mints its own token from the local key.

@@ -36,6 +36,17 @@ int main(int argc, char** argv) {
   app.add_option("--visit", run.endpoints.visit, "visit gRPC address")->capture_default_str()->envname("HUIFANG_VISIT_GRPC");
   app.add_option("--complaints", run.endpoints.complaints, "complaints gRPC address")->capture_default_str()->envname("HUIFANG_COMPLAINTS_GRPC");
   app.add_option("--analytics", run.endpoints.analytics, "analytics gRPC address")->capture_default_str()->envname("HUIFANG_ANALYTICS_GRPC");
+  app.add_option("--tls-ca", run.endpoints.tls.ca_file, "PEM CA the services' certificates are signed by: call them over TLS (also HUIFANG_TLS_CA)")
+      ->envname("HUIFANG_TLS_CA");
+  app.add_option("--tls-cert", run.endpoints.tls.cert_file, "with --tls-ca: a client certificate to present (mutual TLS; also HUIFANG_TLS_CLIENT_CERT)")
+      ->envname("HUIFANG_TLS_CLIENT_CERT");
+  app.add_option("--tls-key", run.endpoints.tls.key_file, "its private key (also HUIFANG_TLS_CLIENT_KEY)")
+      ->envname("HUIFANG_TLS_CLIENT_KEY");
+  app.parse_complete_callback([&run] {
+    auto transport = huifang::edge::channel_credentials(run.endpoints.tls);
+    if (!transport) throw CLI::ValidationError("--" + transport.error().field, transport.error().message);
+    run.endpoints.transport = std::move(*transport);
+  });
   add_intake_commands(app, run);
   add_scheduling_commands(app, run);
   add_visit_commands(app, run);

@@ -31,10 +31,11 @@ class BearerInterceptorFactory final : public grpc::experimental::ClientIntercep
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> bearer_channel(const std::string& target, const std::string& token) {
+std::shared_ptr<grpc::Channel> bearer_channel(const std::string& target, const std::string& token,
+                                              std::shared_ptr<grpc::ChannelCredentials> credentials) {
   std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<BearerInterceptorFactory>(token));
-  return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(),
+  return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials ? credentials : grpc::InsecureChannelCredentials(),
                                                                  grpc::ChannelArguments(), std::move(interceptors));
 }
 

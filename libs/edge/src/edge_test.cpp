@@ -1,16 +1,19 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
-#include <httplib.h>
-
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "huifang/auth/local_issuer.h"
 #include "huifang/edge/handle.h"
 #include "huifang/edge/http.h"
 #include "huifang/edge/server.h"
+#include "huifang/edge/tls.h"
 #include "sign_in.h"
 
 namespace huifang::edge {
@@ -46,10 +49,9 @@ TEST(EdgeHandle, AnEscapedExceptionBecomesInternal) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
 }
 
-TEST(EdgeServer, ServesStandardHealthChecking) {
-  auto server = EdgeServer::start({}, {});
-  ASSERT_TRUE(server) << server.error().to_string();
-  auto channel = grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials());
+// grpc.health.v1.Health/Check for the whole server, by a generic stub (no generated health
+// client in Debian's packages): the status, and the answer's bytes.
+grpc::Status health_check(const std::shared_ptr<grpc::Channel>& channel, std::string* answer = nullptr) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -63,13 +65,87 @@ TEST(EdgeServer, ServesStandardHealthChecking) {
   call->Finish(&response, &status, reinterpret_cast<void*>(1));
   void* tag;
   bool ok;
-  ASSERT_TRUE(cq.Next(&tag, &ok));
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  if (!cq.Next(&tag, &ok)) return {grpc::StatusCode::INTERNAL, "no completion"};
   std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(response.Dump(&slices).ok());
+  if (answer && status.ok() && response.Dump(&slices).ok())
+    for (auto& s : slices) answer->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return status;
+}
+
+TEST(EdgeServer, ServesStandardHealthChecking) {
+  auto server = EdgeServer::start({}, {});
+  ASSERT_TRUE(server) << server.error().to_string();
   std::string bytes;
-  for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  const auto status = health_check(grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials()), &bytes);
+  ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING
+}
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, made with the openssl tool
+// (as an operator or ./scripts/up would) in a temporary directory.
+class EdgeTls : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::filesystem::temp_directory_path() / ("huifang-edge-tls-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    const std::string d = dir_.string();
+    const std::string key = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    std::ofstream(d + "/server.ext") << "subjectAltName=IP:127.0.0.1\n";
+    const std::string script =
+        "cd " + d + " && openssl req -x509" + key + " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca" +
+        " && openssl req" + key + " -keyout server.key -out server.csr -subj /CN=127.0.0.1" +
+        " && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile server.ext" +
+        " && openssl req" + key + " -keyout client.key -out client.csr -subj /CN=analytics" +
+        " && openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 1" +
+        " && openssl req -x509" + key + " -keyout other.key -out other.pem -days 1 -subj /CN=stranger";
+    ASSERT_EQ(std::system((script + " >/dev/null 2>&1").c_str()), 0) << script;
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+  static std::string file(const char* name) { return (dir_ / name).string(); }
+  static std::shared_ptr<grpc::Channel> channel(const EdgeServer& server, const ClientTls& tls) {
+    auto credentials = channel_credentials(tls);
+    EXPECT_TRUE(credentials) << credentials.error().to_string();
+    return grpc::CreateChannel(server.address(), *credentials);
+  }
+  static std::filesystem::path dir_;
+};
+std::filesystem::path EdgeTls::dir_;
+
+TEST_F(EdgeTls, ATlsEdgeAnswersOnlyClientsThatSpeakTlsAndTrustItsCa) {
+  ServerOptions o;
+  o.tls = {file("server.pem"), file("server.key"), ""};
+  auto server = EdgeServer::start(o, {});
+  ASSERT_TRUE(server) << server.error().to_string();
+  EXPECT_TRUE(health_check(channel(**server, {file("ca.pem"), "", ""})).ok());
+  EXPECT_EQ(health_check(grpc::CreateChannel((*server)->address(), grpc::InsecureChannelCredentials())).error_code(),
+            grpc::StatusCode::UNAVAILABLE);  // plaintext never reaches a handler
+  EXPECT_EQ(health_check(channel(**server, {file("other.pem"), "", ""})).error_code(),
+            grpc::StatusCode::UNAVAILABLE);  // a server this client's CA did not sign is not trusted
+}
+
+TEST_F(EdgeTls, WithAClientCaOnlyCallersWithACertificateItSignedGetIn) {
+  ServerOptions o;
+  o.tls = {file("server.pem"), file("server.key"), file("ca.pem")};
+  auto server = EdgeServer::start(o, {});
+  ASSERT_TRUE(server) << server.error().to_string();
+  EXPECT_TRUE(health_check(channel(**server, {file("ca.pem"), file("client.pem"), file("client.key")})).ok());
+  EXPECT_EQ(health_check(channel(**server, {file("ca.pem"), "", ""})).error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(health_check(channel(**server, {file("ca.pem"), file("other.pem"), file("other.key")})).error_code(),
+            grpc::StatusCode::UNAVAILABLE);  // self-signed: not the CA's
+}
+
+TEST_F(EdgeTls, MissingOrHalfGivenFilesAreClearErrorsNamingTheOption) {
+  ServerOptions o;
+  o.tls = {file("server.pem"), "", ""};
+  auto half = EdgeServer::start(o, {});
+  ASSERT_FALSE(half);
+  EXPECT_EQ(half.error().field, "tls-key");
+  o.tls = {file("server.pem"), file("absent.key"), ""};
+  auto absent = EdgeServer::start(o, {});
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().field, "tls-key");
+  EXPECT_NE(absent.error().message.find("absent.key"), std::string::npos);
+  EXPECT_EQ(channel_credentials({"", file("client.pem"), file("client.key")}).error().field, "tls-ca");
 }
 
 TEST(HttpServer, ServesMetricsHealthAndAddedRoutes) {

@@ -52,6 +52,10 @@ std::vector<core::OptionSpec> common_options(const ServiceSpec& s) {
       {"instance-id", "", "this instance's name among several of the service (empty = name@grpc-listen)"},
       {"lease-ttl", "5s", "how long an instance's claim on a partition's relay and timers lasts unrenewed"},
       {"jwks", "", "the identity provider's JWKS: a file (re-read when it changes) or an https:// URL (required; ./scripts/up makes a local file)"},
+      {"tls-cert", "", "PEM certificate chain of this service's gRPC edge (empty = plaintext, as on loopback)"},
+      {"tls-key", "", "PEM private key of that certificate"},
+      {"tls-client-ca", "", "PEM CA: callers must present a certificate it signed (mutual TLS)"},
+      {"tls-ca", "", "PEM CA this service trusts when it calls another (and presents --tls-cert/--tls-key)"},
       {"jwks-refresh", "5m", "how often a JWKS URL is fetched again (and early, at most every 30s, for a token signed by a key not in it)"},
       {"jwt-issuer", std::string(auth::kLocalIssuer), "the tokens' issuer (iss), e.g. https://idp.example/realms/huifang"},
       {"jwt-audience", std::string(auth::kAudience), "the audience (aud) tokens must name"},
@@ -189,6 +193,13 @@ core::Result<std::unique_ptr<Runtime>> Runtime::create(const ServiceSpec& spec, 
   if (!rate) return rate.error();
   auto burst = c.get_int("rate-burst", 1, 1'000'000);
   if (!burst) return burst.error();
+  rt->server_tls_ = {c.get("tls-cert"), c.get("tls-key"), c.get("tls-client-ca")};
+  if (auto checked = edge::server_credentials(rt->server_tls_); !checked) return checked.error();  // fail at start
+  auto client_credentials =
+      edge::channel_credentials({c.get("tls-ca"), c.get("tls-ca").empty() ? "" : c.get("tls-cert"),
+                                 c.get("tls-ca").empty() ? "" : c.get("tls-key")});
+  if (!client_credentials) return client_credentials.error();
+  rt->client_credentials_ = std::move(*client_credentials);
   auto guesses = c.get_int("failed-sign-in-limit", 0, 1'000'000);
   if (!guesses) return guesses.error();
   rt->audit_log_ = std::make_shared<AuditLog>(*rt->store_, spec.name);
@@ -297,7 +308,10 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
   // Every service answers for the personal-data reads it served.
   std::vector<grpc::Service*> served = services;
   served.push_back(audit_service_.get());
-  auto grpc_server = edge::EdgeServer::start({config_.get("grpc-listen")}, served);
+  edge::ServerOptions grpc_options;
+  grpc_options.listen = config_.get("grpc-listen");
+  grpc_options.tls = server_tls_;
+  auto grpc_server = edge::EdgeServer::start(grpc_options, served);
   if (!grpc_server) {
     core::log::error("cannot start gRPC", {{"error", grpc_server.error().to_string()}});
     return 1;

@@ -10,6 +10,8 @@
 
 namespace huifang::edge {
 
-std::shared_ptr<grpc::Channel> bearer_channel(const std::string& target, const std::string& token);
+// `credentials`: the transport (edge/tls.h's channel_credentials); null = plaintext.
+std::shared_ptr<grpc::Channel> bearer_channel(const std::string& target, const std::string& token,
+                                              std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 }  // namespace huifang::edge

@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "huifang/core/result.h"
+#include "huifang/edge/tls.h"
 
 namespace huifang::edge {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:0";
   int max_message_bytes = 16 << 20;
+  ServerTls tls{};  // no certificate: plaintext
 };
 
 class EdgeServer {

@@ -21,6 +21,7 @@
 #include "huifang/core/metrics.h"
 #include "huifang/edge/caller.h"
 #include "huifang/edge/http.h"
+#include "huifang/edge/tls.h"
 #include "huifang/runtime/audit_log.h"
 #include "huifang/runtime/consume.h"
 #include "huifang/events/envelope.h"
@@ -59,6 +60,8 @@ class Runtime {
   core::IdGenerator& ids() { return *ids_; }
   outbox::Relay& relay() { return *relay_; }
   const edge::Authenticator& auth() const { return *auth_; }
+  // The transport for calls to other services (--tls-ca, and --tls-cert/--tls-key to present).
+  std::shared_ptr<grpc::ChannelCredentials> client_credentials() const { return client_credentials_; }
   // Integrations' API keys (--api-keys), null when none were given.
   std::shared_ptr<auth::ApiKeyFile> api_keys() const { return api_keys_; }
   const bus::KafkaOptions& kafka() const { return kafka_; }
@@ -120,6 +123,8 @@ class Runtime {
   std::unique_ptr<outbox::Relay> relay_;
   core::SystemClock wall_clock_;  // tokens expire in real time, whatever the simulated clock says
   std::shared_ptr<edge::Authenticator> auth_;
+  edge::ServerTls server_tls_;
+  std::shared_ptr<grpc::ChannelCredentials> client_credentials_;
   std::shared_ptr<AuditLog> audit_log_;
   std::shared_ptr<auth::ApiKeyFile> api_keys_;
   std::unique_ptr<AuditService> audit_service_;
