@@ -99,7 +99,11 @@ class EdgeTls : public ::testing::Test {
         " && openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 1" +
         " && openssl req -x509" + key + " -keyout other.key -out other.pem -days 1 -subj /CN=stranger";
     ASSERT_EQ(std::system((script + " >/dev/null 2>&1").c_str()), 0) << script;
+    auto issuer = auth::open_local_issuer(d + "/issuer");
+    ASSERT_TRUE(issuer) << issuer.error().to_string();
+    issuer_ = *issuer;
   }
+  static const auth::LocalIssuer& issuer() { return issuer_; }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   static std::string file(const char* name) { return (dir_ / name).string(); }
   static std::shared_ptr<grpc::Channel> channel(const EdgeServer& server, const ClientTls& tls) {
@@ -108,8 +112,10 @@ class EdgeTls : public ::testing::Test {
     return grpc::CreateChannel(server.address(), *credentials);
   }
   static std::filesystem::path dir_;
+  static auth::LocalIssuer issuer_;
 };
 std::filesystem::path EdgeTls::dir_;
+auth::LocalIssuer EdgeTls::issuer_;
 
 TEST_F(EdgeTls, ATlsEdgeAnswersOnlyClientsThatSpeakTlsAndTrustItsCa) {
   ServerOptions o;
@@ -134,6 +140,30 @@ TEST_F(EdgeTls, WithAClientCaOnlyCallersWithACertificateItSignedGetIn) {
             grpc::StatusCode::UNAVAILABLE);  // self-signed: not the CA's
 }
 
+TEST_F(EdgeTls, TheHttpSideSpeaksHttpsWithTheSameCertificateAndItsSessionCookieIsSecure) {
+  core::MetricsRegistry metrics;
+  auto http = HttpServer::start("127.0.0.1", 0, metrics, {file("server.pem"), file("server.key"), ""});
+  ASSERT_TRUE(http) << http.error().to_string();
+  auto keys = auth::KeySet::parse_jwks(issuer().jwks);
+  ASSERT_TRUE(keys);
+  core::SystemClock clock;
+  (*http)->use_sign_in(bearer_authenticator(auth::fixed_keys(*keys), {std::string(auth::kLocalIssuer), std::string(auth::kAudience)}, clock));
+  httplib::SSLClient trusted("127.0.0.1", (*http)->port());
+  trusted.set_ca_cert_path(file("ca.pem").c_str());
+  trusted.enable_server_certificate_verification(true);
+  auto health = trusted.Get("/healthz");
+  ASSERT_TRUE(health) << httplib::to_string(health.error());
+  EXPECT_EQ(health->status, 200);
+  auth::TokenRequest r;
+  r.claims = {"mgr-1", "anju", "manager", {}};
+  auto login = trusted.Post("/login", "token=" + *auth::mint_token(issuer(), r, clock.now()), "application/x-www-form-urlencoded");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 303);
+  EXPECT_NE(login->get_header_value("Set-Cookie").find("; Secure"), std::string::npos);
+  httplib::Client plain("127.0.0.1", (*http)->port());
+  EXPECT_FALSE(plain.Get("/healthz"));  // no plaintext answer on an HTTPS port
+}
+
 TEST_F(EdgeTls, MissingOrHalfGivenFilesAreClearErrorsNamingTheOption) {
   ServerOptions o;
   o.tls = {file("server.pem"), "", ""};
@@ -146,6 +176,10 @@ TEST_F(EdgeTls, MissingOrHalfGivenFilesAreClearErrorsNamingTheOption) {
   EXPECT_EQ(absent.error().field, "tls-key");
   EXPECT_NE(absent.error().message.find("absent.key"), std::string::npos);
   EXPECT_EQ(channel_credentials({"", file("client.pem"), file("client.key")}).error().field, "tls-ca");
+  core::MetricsRegistry metrics;
+  auto http = HttpServer::start("127.0.0.1", 0, metrics, {file("ca.pem"), file("server.key"), ""});  // key of another certificate
+  ASSERT_FALSE(http);
+  EXPECT_EQ(http.error().field, "tls-cert");
 }
 
 TEST(HttpServer, ServesMetricsHealthAndAddedRoutes) {
@@ -175,7 +209,10 @@ TEST(SignIn, FindsTheSessionAmongOtherCookies) {
   EXPECT_EQ(sign_in::token_in_cookies("a=1; huifang_session=t.o.k; b=2"), "t.o.k");
   EXPECT_EQ(sign_in::token_in_cookies("huifang_session_x=no; huifang_sessio=no"), "");
   EXPECT_EQ(sign_in::token_in_cookies(""), "");
-  EXPECT_NE(sign_in::start_session("t").find("HttpOnly; SameSite=Strict"), std::string::npos);
+  EXPECT_NE(sign_in::start_session("t", false).find("HttpOnly; SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(sign_in::start_session("t", false).find("Secure"), std::string::npos);
+  EXPECT_NE(sign_in::start_session("t", true).find("; Secure"), std::string::npos);
+  EXPECT_NE(sign_in::end_session(true).find("; Secure"), std::string::npos);
   EXPECT_EQ(sign_in::login_page("<script>x</script>").find("<script>x"), std::string::npos);  // the reason is text
 }
 

@@ -34,11 +34,13 @@ std::string token_in_cookies(std::string_view header) {
   return {};
 }
 
-std::string start_session(std::string_view token) {
-  return std::string(kCookie) + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict";
+std::string start_session(std::string_view token, bool secure) {
+  return std::string(kCookie) + "=" + std::string(token) + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
-std::string end_session() { return std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"; }
+std::string end_session(bool secure) {
+  return std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "");
+}
 
 std::string login_page(std::string_view problem) {
   std::string page = R"(<!doctype html>

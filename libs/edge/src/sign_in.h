@@ -11,9 +11,10 @@ inline constexpr std::string_view kCookie = "huifang_session";
 
 // The session token in a Cookie header, or "".
 std::string token_in_cookies(std::string_view cookie_header);
-// Set-Cookie values that start and end a session.
-std::string start_session(std::string_view token);
-std::string end_session();
+// Set-Cookie values that start and end a session; `secure` (served over TLS) adds the Secure
+// flag, so the browser never sends the token over plain HTTP.
+std::string start_session(std::string_view token, bool secure);
+std::string end_session(bool secure);
 // The login form; `problem` (why the last attempt failed) is shown as text.
 std::string login_page(std::string_view problem);
 

@@ -291,7 +291,7 @@ int Runtime::run(const std::vector<grpc::Service*>& services) {
   std::signal(SIGTERM, on_signal);
 
   const auto [http_host, http_port] = split_host_port(config_.get("http-listen"));
-  auto http = edge::HttpServer::start(http_host, http_port, metrics_);
+  auto http = edge::HttpServer::start(http_host, http_port, metrics_, server_tls_);
   if (!http) {
     core::log::error("cannot start HTTP", {{"error", http.error().to_string()}});
     return 1;

@@ -9,6 +9,7 @@
 #include "huifang/core/metrics.h"
 #include "huifang/core/result.h"
 #include "huifang/edge/caller.h"
+#include "huifang/edge/tls.h"
 
 namespace huifang::edge {
 
@@ -26,9 +27,11 @@ using SignedInHandler = std::function<HttpResponse(const Caller& caller, const H
 
 class HttpServer {
  public:
-  // Listens on host:port (port 0 = any free port) with /metrics from `metrics` and /healthz.
+  // Listens on host:port (port 0 = any free port) with /metrics from `metrics` and /healthz; over
+  // HTTPS when `tls` has a certificate (its client CA is for gRPC only: browsers sign in with
+  // tokens), and then the session cookie is Secure.
   static core::Result<std::unique_ptr<HttpServer>> start(const std::string& host, int port,
-                                                         const core::MetricsRegistry& metrics);
+                                                         const core::MetricsRegistry& metrics, const ServerTls& tls = {});
   ~HttpServer();
   // Adds a GET route open to anyone (health, metrics); call before traffic arrives.
   void get(const std::string& path, HttpHandler handler);
