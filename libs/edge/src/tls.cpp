@@ -1,6 +1,7 @@
 #include "huifang/edge/tls.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace huifang::edge {
@@ -15,21 +16,33 @@ core::Result<std::string> read_pem(const std::string& path, const char* option) 
   return text.str();
 }
 
+struct KeyPair {
+  std::string cert, key;
+};
+
+// The certificate and its key as PEM text; nullopt when neither is given.
+core::Result<std::optional<KeyPair>> read_key_pair(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty())
+    return core::invalid_argument(cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
+  if (cert_file.empty()) return std::optional<KeyPair>();
+  auto cert = read_pem(cert_file, "tls-cert");
+  if (!cert) return cert.error();
+  auto key = read_pem(key_file, "tls-key");
+  if (!key) return key.error();
+  return std::optional<KeyPair>(KeyPair{std::move(*cert), std::move(*key)});
+}
+
 }  // namespace
 
 core::Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const ServerTls& tls) {
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    return core::invalid_argument(tls.cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
-  if (tls.cert_file.empty()) {
+  auto pair = read_key_pair(tls.cert_file, tls.key_file);
+  if (!pair) return pair.error();
+  if (!*pair) {
     if (!tls.client_ca_file.empty()) return core::invalid_argument("tls-client-ca", "needs --tls-cert and --tls-key");
     return grpc::InsecureServerCredentials();
   }
-  auto cert = read_pem(tls.cert_file, "tls-cert");
-  if (!cert) return cert.error();
-  auto key = read_pem(tls.key_file, "tls-key");
-  if (!key) return key.error();
   grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-  options.pem_key_cert_pairs.push_back({*key, *cert});
+  options.pem_key_cert_pairs.push_back({(*pair)->key, (*pair)->cert});
   if (!tls.client_ca_file.empty()) {
     auto ca = read_pem(tls.client_ca_file, "tls-client-ca");
     if (!ca) return ca.error();
@@ -40,23 +53,19 @@ core::Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const 
 }
 
 core::Result<std::shared_ptr<grpc::ChannelCredentials>> channel_credentials(const ClientTls& tls) {
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    return core::invalid_argument(tls.cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
+  auto pair = read_key_pair(tls.cert_file, tls.key_file);
+  if (!pair) return pair.error();
   if (tls.ca_file.empty()) {
-    if (!tls.cert_file.empty()) return core::invalid_argument("tls-ca", "is needed to present a client certificate");
+    if (*pair) return core::invalid_argument("tls-ca", "is needed to present a client certificate");
     return grpc::InsecureChannelCredentials();
   }
-  grpc::SslCredentialsOptions options;
   auto ca = read_pem(tls.ca_file, "tls-ca");
   if (!ca) return ca.error();
+  grpc::SslCredentialsOptions options;
   options.pem_root_certs = *ca;
-  if (!tls.cert_file.empty()) {
-    auto cert = read_pem(tls.cert_file, "tls-cert");
-    if (!cert) return cert.error();
-    auto key = read_pem(tls.key_file, "tls-key");
-    if (!key) return key.error();
-    options.pem_cert_chain = *cert;
-    options.pem_private_key = *key;
+  if (*pair) {
+    options.pem_cert_chain = (*pair)->cert;
+    options.pem_private_key = (*pair)->key;
   }
   return grpc::SslCredentials(options);
 }
