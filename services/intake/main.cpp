@@ -6,8 +6,11 @@
 
 int main(int argc, char** argv) {
   using namespace huifang;
-  auto rt = runtime::must(runtime::Runtime::create({"intake", "huifang.intake.v1", 7101, 8101, {}}, argc, argv),
-                          "huifang-intake");
+  auto rt = runtime::must(
+      runtime::Runtime::create({"intake", "huifang.intake.v1", 7101, 8101,
+                                {{"retention-days", "730", "service events recorded longer ago are forgotten (PIPL)"}}},
+                               argc, argv),
+      "huifang-intake");
   intake::IntakeApp app(rt->store(), rt->factory(), rt->ids());
   intake::IntakeService service(app, rt->relay(), rt->auth());
   // With integrations' API keys, an inbound event speaks only for the tenant whose key it carries.
@@ -15,5 +18,7 @@ int main(int argc, char** argv) {
     core::log::warn("inbound events are not bound to a tenant: no --api-keys given, so any writer of the topic may claim any tenant");
   runtime::must(rt->consume_raw({"huifang.inbound.v1"}, "intake-inbound", intake::inbound_handler(app, rt->api_keys())),
                 "huifang-intake: inbound consumer");
+  rt->add_retention_pass("service_event",
+                         std::chrono::days(runtime::must(rt->config().get_int("retention-days", 30, 36'500), "huifang-intake")));
   return rt->run({&service});
 }

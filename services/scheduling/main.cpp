@@ -8,7 +8,8 @@ int main(int argc, char** argv) {
   using namespace huifang;
   auto rt = runtime::must(
       runtime::Runtime::create({"scheduling", "huifang.scheduling.v1", 7102, 8102,
-                                {{"timer-interval", "200ms", "how often periodic-series timers are checked"}}},
+                                {{"timer-interval", "200ms", "how often periodic-series timers are checked"},
+                                 {"retention-days", "730", "planning decisions recorded longer ago are forgotten (PIPL)"}}},
                                argc, argv),
       "huifang-scheduling");
   const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-scheduling");
@@ -26,5 +27,7 @@ int main(int argc, char** argv) {
                           auto fired = planning.fire_timers(std::move(partitions));
                           return fired ? core::ok_status() : core::Status(fired.error());
                         });
+  rt->add_retention_pass("plan",
+                         std::chrono::days(runtime::must(rt->config().get_int("retention-days", 30, 36'500), "huifang-scheduling")));
   return rt->run({&service});
 }

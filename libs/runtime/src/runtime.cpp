@@ -1,5 +1,7 @@
 #include "huifang/runtime/runtime.h"
 
+#include "huifang/runtime/retention.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -270,6 +272,15 @@ void Runtime::add_periodic(std::chrono::milliseconds interval, std::string what,
       std::unique_lock lock(stop_mu_);
       stop_cv_.wait_for(lock, interval, [&] { return stop.load(); });
     }
+  });
+}
+
+void Runtime::add_retention_pass(std::string stream_type, std::chrono::days retention) {
+  add_periodic(std::chrono::minutes(10), "retention pass", [this, type = std::move(stream_type), retention] {
+    auto forgotten = forget_streams_recorded_before(*store_, type, clock_->now() - retention);
+    if (!forgotten) return core::Status(forgotten.error());
+    if (*forgotten > 0) core::log::info("records past their retention forgotten", {{"streams", std::to_string(*forgotten)}, {"type", type}});
+    return core::ok_status();
   });
 }
 

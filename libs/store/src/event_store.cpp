@@ -49,6 +49,22 @@ std::vector<Argv> EventStore::forget(uint32_t partition, const StreamId& stream)
           {"HDEL", packed_key(partition, stream.type), stream.id}};
 }
 
+core::Result<EventStore::StreamPage> EventStore::scan_short_streams(uint32_t partition, const std::string& type,
+                                                                   const std::string& cursor, size_t count) const {
+  auto reply = pool_.lease()->command({"HSCAN", packed_key(partition, type), cursor, "COUNT", std::to_string(count)});
+  if (!reply) return reply.error();
+  if (reply->type != Reply::Type::array || reply->elements.size() != 2 || reply->elements[1].type != Reply::Type::array)
+    return bad_reply("HSCAN " + packed_key(partition, type) + ": " + reply->str);
+  StreamPage page{reply->elements[0].str, {}};
+  const auto& fields = reply->elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    auto events = unpack_stream(fields[i + 1].str);
+    if (!events || events->empty()) return bad_reply("packed stream " + type + "/" + fields[i].str + " is damaged");
+    page.streams.push_back({fields[i].str, std::move(events->front())});
+  }
+  return page;
+}
+
 std::optional<StreamId> EventStore::stream_of_key(std::string_view k) const {
   const auto at = k.find("}:s:");
   if (!k.starts_with(options_.prefix + ":{") || at == std::string_view::npos) return std::nullopt;

@@ -92,6 +92,9 @@ class Runtime {
   // Runs `pass` every `interval` until stop; a failed pass is logged as "<what> failed" and retried
   // at the next interval.
   void add_periodic(std::chrono::milliseconds interval, std::string what, std::function<core::Status()> pass);
+  // Every ten minutes, forgets this service's short streams of `stream_type` whose first event
+  // was recorded longer than `retention` ago on the service's clock (retention.h).
+  void add_retention_pass(std::string stream_type, std::chrono::days retention);
 
   // Adds a GET route to the service's HTTP endpoint (beside /metrics and /healthz).
   void add_http_route(std::string path, edge::HttpHandler handler) { routes_.emplace_back(std::move(path), std::move(handler)); }

@@ -80,6 +80,19 @@ class EventStore final : public EventLog {
   std::string packed_key(uint32_t partition, const std::string& type) const;
   // The commands that remove a stream and its snapshot, whichever form it has (retention).
   std::vector<Argv> forget(uint32_t partition, const StreamId& stream) const;
+  // A page of the partition's short streams of `type` (HSCAN from `cursor`, "0" to start): each
+  // stream's id and first event, for passes over every stream such as retention. The next cursor
+  // is "0" when the pass is done. Streams kept as lists are not listed.
+  struct StreamHead {
+    std::string id;
+    std::string first_event;
+  };
+  struct StreamPage {
+    std::string next_cursor;
+    std::vector<StreamHead> streams;
+  };
+  core::Result<StreamPage> scan_short_streams(uint32_t partition, const std::string& type, const std::string& cursor,
+                                              size_t count) const;
   // The stream a key of stream_key() names; nullopt for any other key.
   std::optional<StreamId> stream_of_key(std::string_view key) const;
   uint32_t partition_of(std::string_view partition_key) const;
