@@ -244,10 +244,7 @@ core::Result<size_t> Relay::pass(const std::vector<uint32_t>& woken, bool advanc
   }
   if (!aside.empty()) {
     // Recorded before the cursor moves past them: a set-aside event is never just skipped.
-    auto r = conn->pipeline(aside);
-    if (!r) return r.error();
-    for (const auto& reply : *r)
-      if (reply.is_error()) return bad_reply("outbox set-aside: " + reply.str);
+    if (auto st = conn->write_all(aside, "outbox set-aside"); !st) return st.error();
     set_aside_.inc(aside.size());
     set_aside_since_start_ += aside.size();
   }

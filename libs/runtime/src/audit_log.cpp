@@ -37,10 +37,7 @@ core::Status AuditLog::record(const edge::PersonalRead& r) {
   for (const auto& [name, value] : {std::pair{"customer_id", &r.customer_id}, std::pair{"visit_id", &r.visit_id},
                                     std::pair{"complaint_id", &r.complaint_id}})
     if (!value->empty()) xadd.insert(xadd.end(), {name, *value});
-  auto reply = store_.pool().lease()->command(xadd);
-  if (!reply) return reply.error();
-  if (reply->is_error()) return store::bad_reply("audit record: " + reply->str);
-  return core::ok_status();
+  return store_.pool().lease()->write_all({xadd}, "audit record");
 }
 
 core::Result<audit::v1::ListAuditRecordsResponse> AuditLog::list(const std::string& tenant,

@@ -13,9 +13,7 @@ store::Argv OrgTrees::put(const std::string& tenant, const intake::v1::OrgUnit& 
 }
 
 core::Status OrgTrees::keep(const std::string& tenant, const intake::v1::OrgUnit& unit) const {
-  auto r = store_.pool().lease()->command(put(tenant, unit));
-  if (!r) return r.error();
-  return r->is_error() ? core::Status(store::bad_reply("org tree of " + tenant + ": " + r->str)) : core::ok_status();
+  return store_.pool().lease()->write_all({put(tenant, unit)}, "org tree of " + tenant);
 }
 
 core::Result<edge::OrgTree> OrgTrees::load(const std::string& tenant) const {

@@ -22,12 +22,8 @@ core::Result<size_t> forget_streams_recorded_before(store::EventStore& store, co
         for (auto& command : store.forget(p, {type, head.id})) forget.push_back(std::move(command));
         ++forgotten;
       }
-      if (!forget.empty()) {
-        auto replies = store.pool().lease()->pipeline(forget);
-        if (!replies) return replies.error();
-        for (const auto& r : *replies)
-          if (r.is_error()) return store::bad_reply("retention: " + r.str);
-      }
+      if (!forget.empty())
+        if (auto st = store.pool().lease()->write_all(forget, "retention"); !st) return st.error();
       cursor = page->next_cursor;
     } while (cursor != "0");
   }

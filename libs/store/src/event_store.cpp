@@ -40,12 +40,16 @@ std::string EventStore::stream_key(uint32_t partition, const StreamId& stream) c
   return key(partition, "s:" + stream.type + ":" + stream.id);
 }
 
+std::string EventStore::snapshot_key(uint32_t partition, const StreamId& stream) const {
+  return key(partition, "snap:" + stream.type + ":" + stream.id);
+}
+
 std::string EventStore::packed_key(uint32_t partition, const std::string& type) const {
   return key(partition, "streams:" + type);
 }
 
 std::vector<Argv> EventStore::forget(uint32_t partition, const StreamId& stream) const {
-  return {{"DEL", stream_key(partition, stream), key(partition, "snap:" + stream.type + ":" + stream.id)},
+  return {{"DEL", stream_key(partition, stream), snapshot_key(partition, stream)},
           {"HDEL", packed_key(partition, stream.type), stream.id}};
 }
 
@@ -88,7 +92,7 @@ core::Result<LoadedStream> EventStore::load(std::string_view partition_key, cons
                                            bool use_snapshot) {
   const uint32_t p = partition_of(partition_key);
   const std::string skey = stream_key(p, stream);
-  const std::string snap = key(p, "snap:" + stream.type + ":" + stream.id);
+  const std::string snap = snapshot_key(p, stream);
   auto conn = pool_.lease();
   // One round trip for the snapshot, the list's length and the packed form; a second only for a
   // stream kept as a list.
@@ -228,12 +232,8 @@ std::vector<core::Result<AppendResult>> EventStore::send(std::span<const AppendR
 core::Status EventStore::save_snapshot(std::string_view partition_key, const StreamId& stream, uint64_t version,
                                        const std::string& state) {
   const uint32_t p = partition_of(partition_key);
-  auto conn = pool_.lease();
-  auto r = conn->command({"HSET", key(p, "snap:" + stream.type + ":" + stream.id), "v", std::to_string(version),
-                          "state", state});
-  if (!r) return std::move(r).error();
-  if (r->is_error()) return bad_reply("save snapshot: " + r->str);
-  return core::ok_status();
+  return pool_.lease()->write_all({{"HSET", snapshot_key(p, stream), "v", std::to_string(version), "state", state}},
+                                 "save snapshot");
 }
 
 }  // namespace huifang::store

@@ -143,6 +143,14 @@ core::Result<std::vector<Reply>> RedisConnection::pipeline_once(const std::vecto
   return replies;
 }
 
+core::Status RedisConnection::write_all(const std::vector<Argv>& commands, std::string_view what) {
+  auto replies = pipeline(commands);
+  if (!replies) return replies.error();
+  for (const auto& r : *replies)
+    if (r.is_error()) return bad_reply(std::string(what) + ": " + r.str);
+  return core::ok_status();
+}
+
 core::Result<std::vector<Reply>> RedisConnection::pipeline(const std::vector<Argv>& commands) {
   core::Error last = unavailable("no attempt made");
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {

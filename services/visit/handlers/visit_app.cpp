@@ -107,10 +107,7 @@ store::AppendRequest VisitApp::open(const events::Envelope& planned) const {
 
 core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<store::AppendRequest>& opens) {
   if (!upserts.empty()) {
-    auto r = store_.pool().lease()->pipeline(upserts);
-    if (!r) return r.error();
-    for (const auto& reply : *r)
-      if (reply.is_error()) return store::bad_reply("visit upsert: " + reply.str);
+    if (auto st = store_.pool().lease()->write_all(upserts, "visit upsert"); !st) return st;
     upserts.clear();
   }
   if (!opens.empty()) {
@@ -277,10 +274,7 @@ core::Result<size_t> VisitApp::forget_closed_before(core::Timestamp before, size
       forget.push_back({"HDEL", store_.key(p, keys::kVisitInfo), id});
       forget.push_back({"ZREM", store_.key(p, keys::kClosed), id});
     }
-    auto r = conn->pipeline(forget);
-    if (!r) return r.error();
-    for (const auto& reply : *r)
-      if (reply.is_error()) return store::bad_reply("retention: " + reply.str);
+    if (auto st = conn->write_all(forget, "retention"); !st) return st.error();
     forgotten += old->elements.size();
   }
   return forgotten;

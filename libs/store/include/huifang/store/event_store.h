@@ -108,6 +108,7 @@ class EventStore final : public EventLog {
 
  private:
   std::vector<core::Result<AppendResult>> send(std::span<const AppendRequest* const> requests);
+  std::string snapshot_key(uint32_t partition, const StreamId& stream) const;
   std::pair<Argv, Argv> script_call(const AppendRequest& r, uint32_t partition, int64_t inbox_generation) const;
   int64_t inbox_generation() const;
   core::Result<AppendResult> parse(const Reply& reply, const AppendRequest& r) const;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "huifang/core/result.h"
@@ -75,6 +76,9 @@ class RedisConnection {
   // All commands in one round trip, replies in order. Retried whole on transport failure, so only
   // pipeline idempotent commands (or scripts that are idempotent through the inbox).
   core::Result<std::vector<Reply>> pipeline(const std::vector<Argv>& commands);
+  // A pipeline of writes whose replies say nothing but "done": the first error reply is the
+  // failure (bad_reply "<what>: <reply>").
+  core::Status write_all(const std::vector<Argv>& commands, std::string_view what);
   // EVALSHA, loading the script on NOSCRIPT and retrying once.
   core::Result<Reply> eval(const Script& script, const std::vector<std::string>& keys,
                            const std::vector<std::string>& args);
