@@ -7,22 +7,11 @@
 namespace huifang::auth {
 namespace {
 
-class FixedKeys final : public KeyProvider {
- public:
-  explicit FixedKeys(KeySet keys) : keys_(std::make_shared<const KeySet>(std::move(keys))) {}
-  std::shared_ptr<const KeySet> keys_for(std::string_view) override { return keys_; }
-
- private:
-  std::shared_ptr<const KeySet> keys_;
-};
-
 core::Error bad_source(std::string message) {
   return core::make_error(core::make_error_code(core::errc::invalid_argument), std::move(message), "jwks");
 }
 
 }  // namespace
-
-std::shared_ptr<KeyProvider> fixed_keys(KeySet keys) { return std::make_shared<FixedKeys>(std::move(keys)); }
 
 JwksSource::JwksSource(std::string where, JwksOptions options) : where_(std::move(where)), options_(options) {}
 

@@ -132,6 +132,21 @@ core::Result<KeySet> KeySet::load_jwks(const std::string& path) {
   return set;
 }
 
+namespace {
+
+class FixedKeys final : public KeyProvider {
+ public:
+  explicit FixedKeys(KeySet keys) : keys_(std::make_shared<const KeySet>(std::move(keys))) {}
+  std::shared_ptr<const KeySet> keys_for(std::string_view) override { return keys_; }
+
+ private:
+  std::shared_ptr<const KeySet> keys_;
+};
+
+}  // namespace
+
+std::shared_ptr<KeyProvider> fixed_keys(KeySet keys) { return std::make_shared<FixedKeys>(std::move(keys)); }
+
 const PublicKey* KeySet::find(std::string_view kid) const {
   if (kid.empty()) return keys_.size() == 1 ? &keys_.front() : nullptr;
   for (const auto& k : keys_)

@@ -86,14 +86,18 @@ core::Result<Claims> read_claims(const nlohmann::json& c, const VerifyOptions& o
 
 }  // namespace
 
-std::string token_key_id(std::string_view token) {
-  if (token.size() > kMaxTokenBytes) return {};
-  auto header = unverified_header(token);
-  if (!header || !header->contains("kid") || !(*header)["kid"].is_string()) return {};
-  return (*header)["kid"].get<std::string>();
+core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, const VerifyOptions& options,
+                                  core::Timestamp now) {
+  // The caller's set, borrowed for this call (an aliasing pointer that owns nothing).
+  struct Borrowed final : KeyProvider {
+    explicit Borrowed(const KeySet& s) : set(s) {}
+    std::shared_ptr<const KeySet> keys_for(std::string_view) override { return {std::shared_ptr<const KeySet>(), &set}; }
+    const KeySet& set;
+  } borrowed(keys);
+  return verify_token(token, borrowed, options, now);
 }
 
-core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, const VerifyOptions& options,
+core::Result<Claims> verify_token(std::string_view token, KeyProvider& keys, const VerifyOptions& options,
                                   core::Timestamp now) {
   if (token.empty()) return unauthenticated("empty");
   if (token.size() > kMaxTokenBytes) return unauthenticated("larger than 16 KiB");
@@ -102,7 +106,8 @@ core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, co
   const std::string alg = (*header).value("alg", std::string());
   if (alg != kRs256 && alg != kEs256) return unauthenticated("algorithm '" + alg + "' is not accepted (RS256, ES256)");
   const std::string kid = header->contains("kid") && (*header)["kid"].is_string() ? (*header)["kid"].get<std::string>() : "";
-  const PublicKey* key = keys.find(kid);
+  const std::shared_ptr<const KeySet> set = keys.keys_for(kid);
+  const PublicKey* key = set->find(kid);
   if (!key) return unauthenticated("signed with an unknown key");
   if (key->alg != alg) return unauthenticated("algorithm does not match its key");
 

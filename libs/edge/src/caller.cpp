@@ -53,7 +53,7 @@ class BearerAuthenticator final : public Authenticator {
   }
 
   core::Result<Caller> verify(std::string_view token, std::string_view) const override {
-    auto claims = auth::verify_token(token, *keys_->keys_for(auth::token_key_id(token)), options_, wall_.now());
+    auto claims = auth::verify_token(token, *keys_, options_, wall_.now());
     if (!claims) return claims.error();
     return caller_from_claims(std::move(*claims));
   }

@@ -77,8 +77,7 @@ HttpServer::~HttpServer() { stop(); }
 core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const std::string& host, int port,
                                                             const core::MetricsRegistry& metrics, const ServerTls& tls) {
   auto impl = std::make_unique<Impl>();
-  if (tls.cert_file.empty() != tls.key_file.empty())
-    return core::invalid_argument(tls.cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
+  if (auto st = check_pair(tls.cert_file, tls.key_file); !st) return st.error();
   if (tls.cert_file.empty()) {
     impl->server = std::make_unique<httplib::Server>();
   } else {

@@ -22,8 +22,7 @@ struct KeyPair {
 
 // The certificate and its key as PEM text; nullopt when neither is given.
 core::Result<std::optional<KeyPair>> read_key_pair(const std::string& cert_file, const std::string& key_file) {
-  if (cert_file.empty() != key_file.empty())
-    return core::invalid_argument(cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
+  if (auto st = check_pair(cert_file, key_file); !st) return st.error();
   if (cert_file.empty()) return std::optional<KeyPair>();
   auto cert = read_pem(cert_file, "tls-cert");
   if (!cert) return cert.error();
@@ -33,6 +32,12 @@ core::Result<std::optional<KeyPair>> read_key_pair(const std::string& cert_file,
 }
 
 }  // namespace
+
+core::Status check_pair(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty())
+    return core::invalid_argument(cert_file.empty() ? "tls-cert" : "tls-key", "is needed with the other");
+  return core::ok_status();
+}
 
 core::Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const ServerTls& tls) {
   auto pair = read_key_pair(tls.cert_file, tls.key_file);

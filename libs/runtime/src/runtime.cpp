@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "huifang/auth/jwks_source.h"
 #include "huifang/auth/local_issuer.h"
 #include "huifang/core/file_clock.h"
 #include "huifang/core/log.h"

@@ -15,16 +15,6 @@
 
 namespace huifang::auth {
 
-class KeyProvider {
- public:
-  virtual ~KeyProvider() = default;
-  // The keys to verify a token whose header names `kid` ("" when it names none).
-  virtual std::shared_ptr<const KeySet> keys_for(std::string_view kid) = 0;
-};
-
-// One set, never changing (tests, tools).
-std::shared_ptr<KeyProvider> fixed_keys(KeySet keys);
-
 struct JwksOptions {
   std::chrono::seconds refresh{300};          // a URL is fetched again this often
   std::chrono::seconds unknown_key_gap{30};   // and early for an unknown `kid`, at most this often

@@ -2,6 +2,7 @@
 // The public keys that may sign tokens, in the form identity providers publish them: a JWKS
 // document (RFC 7517), e.g. Keycloak's /realms/<realm>/protocol/openid-connect/certs. Each key is
 // turned into a PEM public key once, at load, by OpenSSL; verification then only looks one up.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,17 @@ class KeySet {
  private:
   std::vector<PublicKey> keys_;
 };
+
+// Where verification finds the keys for a token's `kid` (jwks_source.h follows an IdP's rotation).
+class KeyProvider {
+ public:
+  virtual ~KeyProvider() = default;
+  // The keys to verify a token whose header names `kid` ("" when it names none).
+  virtual std::shared_ptr<const KeySet> keys_for(std::string_view kid) = 0;
+};
+
+// One set, never changing (tests, tools).
+std::shared_ptr<KeyProvider> fixed_keys(KeySet keys);
 
 // Base64url without padding (RFC 7515 §2), the encoding of JWK members and JWT segments.
 std::string base64url_encode(std::string_view bytes);

@@ -34,9 +34,10 @@ struct VerifyOptions {
 // never repeats claim values, so a token's personal content does not land in logs.
 core::Result<Claims> verify_token(std::string_view token, const KeySet& keys, const VerifyOptions& options,
                                   core::Timestamp now);
-
-// The key id a token's header names, unverified, only to find the keys to verify it with; "" when
-// it names none or is not a JWT (verify_token then says why).
-std::string token_key_id(std::string_view token);
+// The same, asking `keys` for the set that should hold the key the token's header names — only
+// once the header has been read and its algorithm accepted, so garbage never makes a provider
+// look again.
+core::Result<Claims> verify_token(std::string_view token, KeyProvider& keys, const VerifyOptions& options,
+                                  core::Timestamp now);
 
 }  // namespace huifang::auth

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "huifang/auth/api_keys.h"
-#include "huifang/auth/jwks_source.h"
 #include "huifang/auth/token.h"
 #include "huifang/core/clock.h"
 #include "huifang/core/result.h"

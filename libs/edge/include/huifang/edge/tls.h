@@ -25,6 +25,9 @@ struct ClientTls {
   std::string key_file;
 };
 
+// A certificate and its key come together or not at all: INVALID_ARGUMENT naming the one missing.
+core::Status check_pair(const std::string& cert_file, const std::string& key_file);
+
 // INVALID_ARGUMENT naming the option (`tls-cert` …) when a file is missing, unreadable or given
 // without its partner.
 core::Result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const ServerTls& tls);
