@@ -243,6 +243,22 @@ void add_intake_commands(CLI::App& app, Run& run) {
       render(std::cout, resp, run.json);
   });
 
+  static std::string erase_reason;
+  auto* erase = customers->add_subcommand(
+      "erase", "erase a customer's personal data on their request (their key is destroyed; cannot be undone)");
+  erase->add_option("id", customer_id, "customer id")->required();
+  erase->add_option("--reason", erase_reason, "the request it answers, e.g. \"DSR-2026-0142\"")->required();
+  erase->callback([&run] {
+    intake::v1::EraseCustomerRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_customer_id(customer_id);
+    r.set_reason(erase_reason);
+    auto c = run.client();
+    intake::v1::EraseCustomerResponse resp;
+    if ((run.code = c.call("customers erase", *c.intake, &intake::v1::IntakeService::Stub::EraseCustomer, r, &resp)) == 0)
+      render(std::cout, resp, run.json);
+  });
+
   static std::string category, key, at, event_org;
   static std::vector<std::string> attrs;
   auto* event = app.add_subcommand("event", "record one service event (a discharge, a repair, a delivery ...)");

@@ -56,7 +56,8 @@ std::string scalar(const Message& m, const FieldDescriptor* f) {
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
       std::string v = r->GetString(m, f);
-      if (f->type() == FieldDescriptor::TYPE_BYTES) return std::to_string(v.size()) + " bytes";
+      // Opaque to a reader (a sealed value): its size, and nothing when there is none.
+      if (f->type() == FieldDescriptor::TYPE_BYTES) return v.empty() ? "" : std::to_string(v.size()) + " bytes";
       return v;
     }
     case FieldDescriptor::CPPTYPE_BOOL: return r->GetBool(m, f) ? "yes" : "no";

@@ -8,10 +8,12 @@ int main(int argc, char** argv) {
   using namespace huifang;
   auto rt = runtime::must(
       runtime::Runtime::create({"intake", "huifang.intake.v1", 7101, 8101,
-                                {{"retention-days", "730", "service events recorded longer ago are forgotten (PIPL)"}}},
+                                {{"retention-days", "730", "service events recorded longer ago are forgotten (PIPL)"},
+                                 privacy::master_key_option()}},
                                argc, argv),
       "huifang-intake");
-  intake::IntakeApp app(rt->store(), rt->factory(), rt->ids());
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-intake");
+  intake::IntakeApp app(rt->store(), rt->factory(), rt->ids(), *keyring);
   intake::IntakeService service(app, rt->relay(), rt->auth());
   // With integrations' API keys, an inbound event speaks only for the tenant whose key it carries.
   if (!rt->api_keys())

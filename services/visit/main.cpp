@@ -8,11 +8,13 @@ int main(int argc, char** argv) {
   auto rt = runtime::must(
       runtime::Runtime::create({"visit", "huifang.visit.v1", 7103, 8103,
                                 {{"timer-interval", "200ms", "how often due and overdue timers are checked"},
-                                 {"retention-days", "730", "closed visits whose window ended longer ago are forgotten (PIPL)"}}},
+                                 {"retention-days", "730", "closed visits whose window ended longer ago are forgotten (PIPL)"},
+                                 privacy::master_key_option()}},
                                argc, argv),
       "huifang-visit");
   const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-visit");
-  visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock());
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-visit");
+  visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), *keyring);
   visit::VisitQueries queries(rt->store(), rt->clock());
   visit::VisitService service(app, queries, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.scheduling.v1", "huifang.intake.v1"},

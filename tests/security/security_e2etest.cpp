@@ -18,12 +18,14 @@
 #include "huifang/bus/kafka.h"
 #include "huifang/complaints/v1/service.grpc.pb.h"
 #include "huifang/edge/client.h"
+#include "huifang/events/envelope.h"
 #include "huifang/intake/v1/service.grpc.pb.h"
 #include "huifang/scheduling/v1/service.grpc.pb.h"
 #include "huifang/testing/broker_process.h"
 #include "huifang/testing/local_auth.h"
 #include "huifang/testing/process.h"
 #include "huifang/testing/redis_server.h"
+#include "huifang/testing/redis_values.h"
 #include "huifang/testing/wait.h"
 #include "huifang/visit/v1/service.grpc.pb.h"
 
@@ -58,6 +60,7 @@ class Attacks : public ::testing::Test {
     ASSERT_TRUE(key);
     api_key_ = key->key;
     std::ofstream(dir_ / "api-keys") << key->line << "\n";
+    std::ofstream(dir_ / "keyring-master") << std::string(64, 'a') << "\n";
     auto broker = testing::start_broker(HUIFANG_BIN_DIR "/broker/huifang-broker", dir_, 2);
     ASSERT_FALSE(broker.bootstrap.empty());
     const std::string bootstrap = bootstrap_ = broker.bootstrap;
@@ -70,6 +73,8 @@ class Attacks : public ::testing::Test {
                                        "--http-listen=127.0.0.1:" + std::to_string(http_[name]), "--logical-partitions=8",
                                        auth_->jwks_flag()};
       if (std::string(name) == "intake") args.push_back("--api-keys=" + (dir_ / "api-keys").string());
+      if (std::string(name) == "intake" || std::string(name) == "visit")
+        args.push_back("--keyring-master-key-file=" + (dir_ / "keyring-master").string());
       if (std::string(name) == "complaints")
         args.insert(args.end(), {"--rate-limit=5", "--rate-burst=5", "--failed-sign-in-limit=4"});
       procs_.push_back(std::make_unique<testing::Process>(std::string(HUIFANG_BIN_DIR "/") + name + "/huifang-" + name, args,
@@ -790,6 +795,80 @@ TEST_F(Attacks, API1_ZZ_EqualIdsInTwoTenantsAreTwoRecordsThatNeverMeet) {
   };
   EXPECT_EQ(opened_phone("alpha", alpha_visit), "13700000000");
   EXPECT_EQ(opened_phone("beta", beta_visit_), "13900000000");
+}
+
+// PIPL art. 47, crypto-shredding: only the customer's own tenant admin erases them; afterwards
+// their open visit is called off, no agent sees their phone, nothing in Redis holds it in the
+// clear, and every copy that reached the topic is sealed under a key that no longer exists.
+TEST_F(Attacks, Privacy_AnErasedCustomerIsGoneEverywhereAndOnlyTheirAdminMayErase) {
+  create_customer("alpha", "alpha-erase-me", "alpha-root", "赵六", "13600000009");
+  ASSERT_FALSE(record_repair("alpha", "alpha-erase-me", "alpha-erase-repair").empty());
+  std::string visit_id;
+  ASSERT_TRUE(testing::wait_until([&] { return !(visit_id = planned_visit("alpha", "alpha-erase-me")).empty(); }, 60s)) << logs();
+
+  intake::v1::EraseCustomerRequest erase;
+  erase.set_tenant_id("alpha");
+  erase.set_customer_id("alpha-erase-me");
+  erase.set_reason("DSR-1");
+  intake::v1::EraseCustomerResponse erased;
+  for (const char* role : {"manager", "supervisor", "agent", "auditor", "integration"})
+    EXPECT_EQ(call(*stub<IntakeService>("intake", role, "alpha"), &IntakeService::Stub::EraseCustomer, erase, &erased).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED) << role;
+  EXPECT_EQ(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::EraseCustomer, erase, &erased).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);  // naming alpha
+  erase.set_tenant_id("beta");
+  EXPECT_EQ(call(*stub<IntakeService>("intake", "admin", "beta"), &IntakeService::Stub::EraseCustomer, erase, &erased).error_code(),
+            grpc::StatusCode::NOT_FOUND);  // not beta's
+  erase.set_tenant_id("alpha");
+  ASSERT_TRUE(ok(call(*stub<IntakeService>("intake", "admin", "alpha"), &IntakeService::Stub::EraseCustomer, erase, &erased)));
+  EXPECT_TRUE(erased.customer().erased());
+
+  scheduling::v1::GetCustomerPlanRequest plan;
+  plan.set_tenant_id("alpha");
+  plan.set_customer_id("alpha-erase-me");
+  std::string state, agent;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        scheduling::v1::GetCustomerPlanResponse planned;
+        if (!call(*stub<VisitService>("visit", "admin", "alpha"), &VisitService::Stub::GetCustomerPlan, plan, &planned).ok()) return false;
+        for (const auto& v : planned.visits())
+          if (v.visit_id() == visit_id) state = v.state(), agent = v.agent_id();
+        return state == "cancelled";
+      },
+      30s))
+      << state;
+  visit::v1::StartVisitRequest start;
+  start.set_visit_id(visit_id);
+  start.set_customer_id("alpha-erase-me");
+  start.set_agent_id(agent);
+  visit::v1::StartVisitResponse started;
+  EXPECT_EQ(call(*stub<VisitService>("visit", "agent", "alpha", agent), &VisitService::Stub::StartVisit, start, &started).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  store::RedisOptions o;
+  o.port = redis_->port();
+  store::RedisPool pool(o, 1);
+  EXPECT_EQ(testing::keys_holding(pool, "*", "13600000009"), std::vector<std::string>{});
+  EXPECT_EQ(testing::keys_holding(pool, "*", "赵六"), std::vector<std::string>{});
+
+  auto reader = bus::Consumer::create({{bootstrap_, "security-suite", {}}, "erasure-reader", {"huifang.intake.v1"}});
+  ASSERT_TRUE(reader);
+  int sealed_copies = 0;
+  bool announced = false;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        for (const auto& m : (*reader)->poll_batch(500, 200ms)) {
+          EXPECT_EQ(m.value.find("13600000009"), std::string::npos);
+          events::Envelope e;
+          if (!e.ParseFromString(m.value) || e.customer_id() != "alpha-erase-me") continue;
+          if (e.intake().has_customer_registered() && !e.intake().customer_registered().customer().sealed_personal().empty())
+            ++sealed_copies;
+          announced = announced || e.intake().has_customer_erased();
+        }
+        return announced;
+      },
+      30s));
+  EXPECT_EQ(sealed_copies, 1);
 }
 
 // PIPL: no personal data in any log line. After every attack above (and the customers' names and

@@ -43,6 +43,7 @@ constexpr std::array kRules = {
     Rule{"GetCustomer", kFrontline, kPersonal},
     Rule{"ListCustomers", kFrontline, kPersonal},
     Rule{"SetConsent", kFrontline},
+    Rule{"EraseCustomer", kAdmin},  // a data subject's request, answered by the tenant's administrator
     Rule{"ImportCustomers", kAdmin},
     Rule{"RecordServiceEvent", kIntegration | kAdmin},
     Rule{"ImportServiceEvents", kIntegration | kAdmin},

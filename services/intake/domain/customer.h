@@ -25,6 +25,12 @@ core::Result<events::Decision> decide_update(const CustomerState& s, const v1::C
 core::Result<events::Decision> decide_consent(const CustomerState& s, const std::string& tenant,
                                               const v1::ConsentChanged& change);
 
+// Erasure, asked for by a caller of `tenant`: NOT_FOUND when unknown to it, INVALID_ARGUMENT
+// without a reason; nothing new when erased before (a retried erasure completes what the first
+// began). Create, update and consent of an erased customer are FAILED_PRECONDITION.
+core::Result<events::Decision> decide_erase(const CustomerState& s, const std::string& tenant,
+                                            const v1::CustomerErased& erase);
+
 // The context (tenant, org unit, partition key) of events about `c`.
 events::EventContext context_of(const v1::Customer& c);
 

@@ -158,6 +158,29 @@ TEST(CustomerDecide, ConsentChangeIsFoldedIntoTheCustomer) {
   EXPECT_FALSE(fold(all).customer.do_not_contact());
 }
 
+TEST(CustomerDecide, AnErasedCustomerKeepsNothingPersonalAndTakesNoMoreChanges) {
+  auto all = decide_create({}, patient())->events;
+  v1::CustomerErased erase;
+  erase.set_customer_id("p-1");
+  EXPECT_EQ(decide_erase(fold(all), patient().tenant_id(), erase).error().field, "reason");
+  erase.set_reason("DSR-7");
+  EXPECT_EQ(decide_erase(fold(all), "other", erase).error().kind(), core::condition::not_found);
+  EXPECT_EQ(decide_erase({}, patient().tenant_id(), erase).error().kind(), core::condition::not_found);
+  auto d = decide_erase(fold(all), patient().tenant_id(), erase);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->events.size(), 1u);
+  all.push_back(d->events[0]);
+  const auto s = fold(all);
+  EXPECT_TRUE(s.customer.erased());
+  EXPECT_TRUE(s.customer.display_name().empty());
+  EXPECT_TRUE(s.customer.contacts().empty());
+  EXPECT_EQ(s.customer.org_unit_id(), "cardiology");  // what the figures need stays
+  EXPECT_TRUE(decide_erase(s, patient().tenant_id(), erase)->events.empty());  // again: nothing new
+  for (auto refused : {decide_create(s, patient()), decide_update(s, patient()),
+                       decide_consent(s, patient().tenant_id(), v1::ConsentChanged{})})
+    EXPECT_EQ(refused.error().kind(), core::condition::failed_precondition);
+}
+
 TEST(ServiceEventDecide, SameKeySameContentReplaysDifferentContentIsRefused) {
   EXPECT_EQ(service_event_id_for_key("t", "HIS-1"), service_event_id_for_key("t", "HIS-1"));
   EXPECT_NE(service_event_id_for_key("t", "HIS-1"), service_event_id_for_key("u", "HIS-1"));

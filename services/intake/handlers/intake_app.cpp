@@ -5,6 +5,7 @@
 #include "../domain/validation.h"
 #include "huifang/core/log.h"
 #include "huifang/core/tenant.h"
+#include "huifang/privacy/personal.h"
 
 namespace huifang::intake {
 namespace {
@@ -38,6 +39,14 @@ core::Error org_unit_missing(const std::string& tenant_id, const std::string& or
                           "org unit '" + org_unit_id + "' does not exist in tenant '" + tenant_id + "'", field);
 }
 
+// The customer as the stream will fold `d` onto `before`, and the index entry that goes with it.
+v1::Customer indexed_after(const CustomerState& before, runtime::Change& d, const std::string& tenant_id) {
+  CustomerState next = before;
+  for (const auto& e : d.events) evolve(next, e);
+  d.read_model.push_back({"HSET", customers_of(tenant_id), {next.customer.id(), next.customer.SerializeAsString()}});
+  return next.customer;
+}
+
 events::Envelope intake(v1::IntakeEvent body) {
   events::Envelope e;
   *e.mutable_intake() = std::move(body);
@@ -48,10 +57,12 @@ events::Envelope intake(v1::IntakeEvent body) {
 
 std::string tenant_partition(const std::string& tenant_id) { return "tenant:" + tenant_id; }
 
-IntakeApp::IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids)
+IntakeApp::IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
+                     privacy::Keyring& keyring)
     : store_(store),
       factory_(factory),
       ids_(ids),
+      keyring_(keyring),
       customers_(store, factory, [](CustomerState& s, const events::Envelope& e) { evolve(s, e); }),
       service_events_(store, factory, [](ServiceEventState& s, const events::Envelope& e) { evolve(s, e); }),
       org_units_(store, factory, [](bool& exists, const events::Envelope&) { exists = true; }) {}
@@ -164,28 +175,56 @@ core::Result<std::vector<v1::Agent>> IntakeApp::list_agents(const std::string& t
   return out;
 }
 
-core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) {
+core::Result<v1::Customer> IntakeApp::create_customer(const v1::Customer& c) { return write_customer(c, false); }
+
+core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) { return write_customer(c, true); }
+
+core::Result<v1::Customer> IntakeApp::write_customer(const v1::Customer& c, bool update) {
   if (auto st = validate_customer(c); !st) return st.error();
   if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), customer_stream(c.tenant_id(), c.id()), [&](const runtime::Aggregate<CustomerState>& a) {
-    core::Result<runtime::Change> d = decide_create(a.state, c);
-    if (d) d->read_model.push_back({"HSET", customers_of(c.tenant_id()), {c.id(), c.SerializeAsString()}});
-    return d;
+  auto key = keyring_.key_for({c.tenant_id(), c.id()});
+  if (!key) return key.error();
+  v1::Customer sealed = c;
+  privacy::seal_personal(sealed, *key);
+  auto r = customers_.execute(c.id(), customer_stream(c.tenant_id(), c.id()), [&](const runtime::Aggregate<CustomerState>& a) -> core::Result<runtime::Change> {
+    CustomerState opened = a.state;
+    if (auto st = privacy::open_personal(opened.customer, *key); !st) return st.error();
+    auto d = update ? decide_update(opened, c) : decide_create(opened, c);
+    if (!d) return d.error();
+    runtime::Change change(std::move(*d));
+    for (auto& e : change.events) {  // what the decision records about c is c: written sealed
+      auto& b = *e.mutable_intake();
+      if (b.has_customer_registered()) *b.mutable_customer_registered()->mutable_customer() = sealed;
+      if (b.has_customer_updated()) *b.mutable_customer_updated()->mutable_customer() = sealed;
+    }
+    change.read_model.push_back({"HSET", customers_of(c.tenant_id()), {c.id(), sealed.SerializeAsString()}});
+    return change;
   });
   if (!r) return r.error();
   return c;
 }
 
-core::Result<v1::Customer> IntakeApp::update_customer(const v1::Customer& c) {
-  if (auto st = validate_customer(c); !st) return st.error();
-  if (auto st = require_org_unit(c.tenant_id(), c.org_unit_id(), "customer.org_unit_id"); !st) return st.error();
-  auto r = customers_.execute(c.id(), customer_stream(c.tenant_id(), c.id()), [&](const runtime::Aggregate<CustomerState>& a) {
-    core::Result<runtime::Change> d = decide_update(a.state, c);
-    if (d) d->read_model.push_back({"HSET", customers_of(c.tenant_id()), {c.id(), c.SerializeAsString()}});
-    return d;
-  });
-  if (!r) return r.error();
-  return c;
+core::Status IntakeApp::open_all(std::span<v1::Customer> cs) {
+  std::vector<privacy::Owner> owners;
+  std::vector<v1::Customer*> sealed;
+  for (auto& c : cs) {
+    if (c.sealed_personal().empty()) continue;
+    owners.push_back({c.tenant_id(), c.id()});
+    sealed.push_back(&c);
+  }
+  auto keys = keyring_.find(owners);
+  if (!keys) return keys.error();
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    const privacy::FoundKey& k = (*keys)[i];
+    if (k.state == privacy::FoundKey::State::live) {
+      if (auto st = privacy::open_personal(*sealed[i], k.key); !st) return st;
+    } else if (k.state == privacy::FoundKey::State::destroyed) {
+      privacy::drop_personal(*sealed[i]);  // erased while this read was under way
+    } else {
+      return store::bad_reply("customer " + sealed[i]->id() + ": the key of their personal fields is not in the keyring");
+    }
+  }
+  return core::ok_status();
 }
 
 core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
@@ -193,7 +232,10 @@ core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id,
   // The index holds the customer as of its last event (written in the same append): one round trip.
   auto raw = index_get(customer_id, customers_of(tenant_id), customer_id);
   if (!raw) return raw.error();
-  return indexed_customer(*raw, tenant_id, customer_id, "");
+  auto c = indexed_customer(*raw, tenant_id, customer_id, "");
+  if (!c) return c.error();
+  if (auto st = open_all({&*c, 1}); !st) return st.error();
+  return c;
 }
 
 core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::ListCustomersRequest& r) {
@@ -211,12 +253,14 @@ core::Result<std::vector<v1::Customer>> IntakeApp::list_customers(const v1::List
       if (!r.org_unit_id().empty() && c.org_unit_id() != r.org_unit_id()) continue;
       if (!r.tier().empty() && c.tier() != r.tier()) continue;
       if (r.key_household_only() && !c.key_household()) continue;
-      if (!r.text().empty() && c.id().find(r.text()) == std::string::npos &&
-          c.display_name().find(r.text()) == std::string::npos)
-        continue;
       out.push_back(std::move(c));
     }
   }
+  if (auto st = open_all(out); !st) return st.error();
+  if (!r.text().empty())  // names are sealed until opened: matched last
+    std::erase_if(out, [&](const v1::Customer& c) {
+      return c.id().find(r.text()) == std::string::npos && c.display_name().find(r.text()) == std::string::npos;
+    });
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id() < b.id(); });
   return out;
 }
@@ -232,16 +276,30 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
   v1::Customer updated;
   auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_consent(a.state, r.tenant_id(), change);
-    if (d) {
-      CustomerState next = a.state;  // as the stream will fold it
-      for (const auto& e : d->events) evolve(next, e);
-      updated = next.customer;
-      d->read_model.push_back({"HSET", customers_of(r.tenant_id()), {updated.id(), updated.SerializeAsString()}});
-    }
+    if (d) updated = indexed_after(a.state, *d, r.tenant_id());
     return d;
   });
   if (!res) return res.error();
+  if (auto st = open_all({&updated, 1}); !st) return st.error();
   return updated;
+}
+
+core::Result<v1::Customer> IntakeApp::erase_customer(const v1::EraseCustomerRequest& r, const std::string& erased_by) {
+  if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+  v1::CustomerErased erase;
+  erase.set_customer_id(r.customer_id());
+  erase.set_reason(r.reason());
+  erase.set_erased_by(erased_by);
+  v1::Customer left;
+  auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
+    core::Result<runtime::Change> d = decide_erase(a.state, r.tenant_id(), erase);
+    if (d) left = indexed_after(a.state, *d, r.tenant_id());
+    return d;
+  });
+  if (!res) return res.error();
+  // Recorded first, so a customer whose key is gone is always one the record calls erased.
+  if (auto st = keyring_.destroy({r.tenant_id(), r.customer_id()}); !st) return st.error();
+  return left;
 }
 
 core::Result<v1::ServiceEventRecorded> IntakeApp::recorded_for(const v1::RecordServiceEventRequest& r,

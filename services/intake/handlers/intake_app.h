@@ -2,7 +2,9 @@
 // Intake's application layer: each command loads its aggregate, decides with the pure domain and
 // appends atomically with the service's indexes (org units and agents per tenant partition,
 // customers per customer partition). The gRPC service and the inbound-topic consumer both call
-// it, so an event recorded either way is validated and deduplicated the same way.
+// it, so an event recorded either way is validated and deduplicated the same way. A customer's
+// personal fields are sealed with their own key before anything is written (privacy/keyring.h)
+// and opened again only for the answers of the customer reads.
 #include "huifang/edge/org_scope.h"
 #include <span>
 #include <string>
@@ -11,6 +13,7 @@
 #include "huifang/bus/consumer_loop.h"
 
 #include "huifang/core/result.h"
+#include "huifang/privacy/keyring.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
 #include "huifang/intake/v1/service.pb.h"
@@ -21,7 +24,8 @@ namespace huifang::intake {
 
 class IntakeApp {
  public:
-  IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids);
+  IntakeApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
+            privacy::Keyring& keyring);
 
   core::Result<v1::OrgUnit> define_org_unit(const std::string& tenant_id, const v1::OrgUnit& unit);
   core::Result<std::vector<v1::OrgUnit>> list_org_units(const std::string& tenant_id, const std::string& under);
@@ -34,6 +38,9 @@ class IntakeApp {
   core::Result<v1::Customer> get_customer(const std::string& tenant_id, const std::string& customer_id);
   core::Result<std::vector<v1::Customer>> list_customers(const v1::ListCustomersRequest& r);
   core::Result<v1::Customer> set_consent(const v1::SetConsentRequest& r);
+  // Records the erasure, then destroys the customer's key; a retry after a failure in between
+  // destroys it then. Returns what is left of the customer.
+  core::Result<v1::Customer> erase_customer(const v1::EraseCustomerRequest& r, const std::string& erased_by);
   core::Result<v1::RecordServiceEventResponse> record_service_event(const v1::RecordServiceEventRequest& r);
   // Many at once (the inbound topic's consumed batch): one round trip for their customers and org
   // units, one for their appends; redelivered keys go the one-at-a-time way (replayed or refused).
@@ -50,9 +57,16 @@ class IntakeApp {
   core::Result<v1::ServiceEventRecorded> recorded_for(const v1::RecordServiceEventRequest& r, const store::Reply& customer,
                                                       const store::Reply* org_unit);
 
+  // Create or update: decided with the personal fields open, written with them sealed in every
+  // event and index entry.
+  core::Result<v1::Customer> write_customer(const v1::Customer& c, bool update);
+  // Opens the personal fields of `cs` in place: one keyring round trip for all of them.
+  core::Status open_all(std::span<v1::Customer> cs);
+
   store::EventStore& store_;
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
+  privacy::Keyring& keyring_;
   runtime::Repository<CustomerState> customers_;
   runtime::Repository<ServiceEventState> service_events_;
   runtime::Repository<bool> org_units_;  // existence is all the state an org unit or agent needs

@@ -10,8 +10,10 @@
 
 #include "huifang/bus/consumer_loop.h"
 #include "huifang/edge/server.h"
+#include "huifang/privacy/keyring.h"
 #include "huifang/testing/embedded_kafka.h"
 #include "huifang/testing/redis_server.h"
+#include "huifang/testing/redis_values.h"
 #include "huifang/testing/wait.h"
 #include "inbound.h"
 #include "intake_service.h"
@@ -30,7 +32,8 @@ class IntakeEdge : public ::testing::Test {
     store_ = std::make_unique<store::EventStore>(*pool_, store::StoreOptions{"intake", 16, 50});
     producer_ = std::move(*bus::Producer::create({kafka_.bootstrap(), "test", {}}));
     relay_ = std::make_unique<outbox::Relay>(*store_, *producer_, metrics_, clock_, outbox::RelayOptions{"huifang.intake.v1"});
-    app_ = std::make_unique<IntakeApp>(*store_, factory_, ids_);
+    keyring_ = std::make_unique<privacy::Keyring>(*pool_, 16, privacy::random_key());
+    app_ = std::make_unique<IntakeApp>(*store_, factory_, ids_, *keyring_);
     service_ = std::make_unique<IntakeService>(*app_, *relay_, *auth_);
     server_ = std::move(*edge::EdgeServer::start({}, {service_.get()}));
     stub_ = v1::IntakeService::NewStub(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
@@ -96,6 +99,7 @@ class IntakeEdge : public ::testing::Test {
   std::unique_ptr<store::EventStore> store_;
   std::unique_ptr<bus::Producer> producer_;
   std::unique_ptr<outbox::Relay> relay_;
+  std::unique_ptr<privacy::Keyring> keyring_;
   std::unique_ptr<IntakeApp> app_;
   std::unique_ptr<IntakeService> service_;
   std::unique_ptr<edge::EdgeServer> server_;
@@ -160,6 +164,109 @@ TEST_F(IntakeEdge, EventsReachTheIntakeTopicInOrderPerCustomer) {
   EXPECT_EQ(seen[1].type(), "intake.ServiceEventRecorded");
   EXPECT_EQ(seen[1].org_unit_id(), "cardiology");  // defaulted from the customer
   EXPECT_EQ(seen[1].intake().service_event_recorded().attributes().at("ward"), "cardiology");
+}
+
+TEST_F(IntakeEdge, PersonalFieldsAreSealedOnTheTopicAndGoneForGoodOnceErased) {
+  seed_tree();
+  auto wang = patient("p-1");
+  wang.set_display_name("Wang Fang");
+  auto* phone = wang.add_contacts();
+  phone->set_kind(v1::CONTACT_KIND_PHONE);
+  phone->set_value("13800001234");
+  wang.set_tier("key_account");
+  ASSERT_TRUE(create(wang).ok());
+  ASSERT_TRUE(create(wang).ok());  // a retried create still finds the same customer
+  ASSERT_TRUE(create(patient("p-2")).ok());
+  ASSERT_TRUE(relay_->publish_once());
+  // Nowhere in intake's Redis keys (streams, index, outbox) in the clear.
+  EXPECT_EQ(testing::keys_holding(*pool_, "intake:*", "13800001234"), std::vector<std::string>{});
+  EXPECT_EQ(testing::keys_holding(*pool_, "intake:*", "Wang Fang"), std::vector<std::string>{});
+  EXPECT_FALSE(testing::keys_holding(*pool_, "intake:*", "key_account").empty());  // the search does find what is there
+  auto consumer = std::move(*bus::Consumer::create({{kafka_.bootstrap(), "t", {}}, "reader", {"huifang.intake.v1"}}));
+  std::optional<v1::Customer> published;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        for (const auto& m : consumer->poll_batch(100, 100ms)) {
+          EXPECT_EQ(m.value.find("13800001234"), std::string::npos);
+          events::Envelope e;
+          if (e.ParseFromString(m.value) && e.intake().has_customer_registered() && e.customer_id() == "p-1")
+            published = e.intake().customer_registered().customer();
+        }
+        return published.has_value();
+      },
+      30s));
+  EXPECT_EQ(published->tier(), "key_account");  // what planning needs stays readable
+  ASSERT_FALSE(published->sealed_personal().empty());
+
+  v1::GetCustomerRequest get;
+  get.set_tenant_id("hospital-a");
+  get.set_customer_id("p-1");
+  v1::GetCustomerResponse got;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->GetCustomer(&ctx, get, &got).ok());
+  }
+  EXPECT_EQ(got.customer().display_name(), "Wang Fang");  // opened for the reader
+  EXPECT_EQ(got.customer().contacts(0).value(), "13800001234");
+  EXPECT_TRUE(got.customer().sealed_personal().empty());
+
+  v1::EraseCustomerRequest erase;
+  erase.set_tenant_id("hospital-a");
+  erase.set_customer_id("p-1");
+  v1::EraseCustomerResponse erased;
+  {
+    grpc::ClientContext ctx;
+    auto st = stub_->EraseCustomer(&ctx, erase, &erased);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);  // no reason given
+    EXPECT_NE(st.error_message().find("reason"), std::string::npos);
+  }
+  erase.set_reason("data subject request DSR-7");
+  for (int i = 0; i < 2; ++i) {  // the second erasure changes nothing and succeeds
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->EraseCustomer(&ctx, erase, &erased).ok());
+    EXPECT_TRUE(erased.customer().erased());
+    EXPECT_TRUE(erased.customer().display_name().empty());
+    EXPECT_EQ(erased.customer().tier(), "key_account");
+  }
+  // The copy already on the topic no longer opens: its key is gone.
+  auto keys = keyring_->find(std::vector<privacy::Owner>{{"hospital-a", "p-1"}, {"hospital-a", "p-2"}});
+  ASSERT_TRUE(keys);
+  EXPECT_EQ((*keys)[0].state, privacy::FoundKey::State::destroyed);
+  EXPECT_EQ((*keys)[1].state, privacy::FoundKey::State::live);  // the neighbour keeps theirs
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub_->GetCustomer(&ctx, get, &got).ok());
+    EXPECT_TRUE(got.customer().erased());
+    EXPECT_TRUE(got.customer().contacts().empty());
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::UpdateCustomerRequest update;
+    *update.mutable_customer() = wang;
+    v1::UpdateCustomerResponse resp;
+    auto st = stub_->UpdateCustomer(&ctx, update, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+    EXPECT_NE(st.error_message().find("erased"), std::string::npos);
+  }
+  {
+    grpc::ClientContext ctx;
+    erase.set_customer_id("nobody");
+    EXPECT_EQ(stub_->EraseCustomer(&ctx, erase, &erased).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  ASSERT_TRUE(relay_->publish_once());
+  bool announced = false;
+  ASSERT_TRUE(testing::wait_until(
+      [&] {
+        for (const auto& m : consumer->poll_batch(100, 100ms)) {
+          events::Envelope e;
+          if (e.ParseFromString(m.value) && e.intake().has_customer_erased()) {
+            EXPECT_EQ(e.intake().customer_erased().erased_by(), "admin-a");
+            announced = true;
+          }
+        }
+        return announced;
+      },
+      30s));
 }
 
 TEST_F(IntakeEdge, ListsPageThroughCustomersAndTheOrgTree) {

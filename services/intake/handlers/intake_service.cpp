@@ -172,6 +172,17 @@ grpc::Status IntakeService::SetConsent(grpc::ServerContext* ctx, const v1::SetCo
   });
 }
 
+grpc::Status IntakeService::EraseCustomer(grpc::ServerContext* ctx, const v1::EraseCustomerRequest* req,
+                                          v1::EraseCustomerResponse* resp) {
+  return edge::handle(ctx, auth_, "EraseCustomer", req, [&](const edge::Caller& caller) -> core::Status {
+    auto tree = scope(caller, *req);
+    if (!tree) return tree.error();
+    if (auto st = customer_in_scope(caller, *tree, req->customer_id()); !st) return st;
+    return then([&] { return app_.erase_customer(*req, caller.subject); },
+                [&](const v1::Customer& c) { *resp->mutable_customer() = c; });
+  });
+}
+
 grpc::Status IntakeService::RecordServiceEvent(grpc::ServerContext* ctx, const v1::RecordServiceEventRequest* req,
                                                v1::RecordServiceEventResponse* resp) {
   return edge::handle(ctx, auth_, "RecordServiceEvent", req, [&](const edge::Caller& caller) -> core::Status {

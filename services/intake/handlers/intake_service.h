@@ -24,6 +24,7 @@ class IntakeService final : public v1::IntakeService::Service {
   grpc::Status GetCustomer(grpc::ServerContext*, const v1::GetCustomerRequest*, v1::GetCustomerResponse*) override;
   grpc::Status ListCustomers(grpc::ServerContext*, const v1::ListCustomersRequest*, v1::ListCustomersResponse*) override;
   grpc::Status SetConsent(grpc::ServerContext*, const v1::SetConsentRequest*, v1::SetConsentResponse*) override;
+  grpc::Status EraseCustomer(grpc::ServerContext*, const v1::EraseCustomerRequest*, v1::EraseCustomerResponse*) override;
   grpc::Status RecordServiceEvent(grpc::ServerContext*, const v1::RecordServiceEventRequest*,
                                   v1::RecordServiceEventResponse*) override;
   grpc::Status ImportCustomers(grpc::ServerContext*,

@@ -89,6 +89,14 @@ core::Status Planning::apply(const Envelope& e) {
         *(*c)->mutable_consents() = b.consent_changed().consents();
         return models_.put_customer(e.tenant_id(), **c);
       }
+      case intake::v1::IntakeEvent::kCustomerErased: {  // nothing is planned for them again
+        auto c = models_.customer(e.tenant_id(), b.customer_erased().customer_id());
+        if (!c) return c.error();
+        if (!*c) return core::ok_status();
+        (*c)->set_do_not_contact(true);
+        (*c)->set_erased(true);
+        return models_.put_customer(e.tenant_id(), **c);
+      }
       case intake::v1::IntakeEvent::kAgentRegistered:
       case intake::v1::IntakeEvent::kAgentUpdated: {
         const auto& agent = b.has_agent_registered() ? b.agent_registered().agent() : b.agent_updated().agent();

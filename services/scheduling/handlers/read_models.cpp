@@ -1,5 +1,7 @@
 #include "read_models.h"
 
+#include "huifang/privacy/personal.h"
+
 #include <algorithm>
 
 #include "huifang/core/log.h"
@@ -85,7 +87,8 @@ core::Result<std::string> ReadModels::hget(const std::string& pk, const std::str
   return r->type == store::Reply::Type::string ? r->str : std::string();
 }
 
-core::Status ReadModels::put_customer(const std::string& tenant_id, const intake::v1::Customer& c) {
+core::Status ReadModels::put_customer(const std::string& tenant_id, intake::v1::Customer c) {
+  privacy::drop_personal(c);  // planning needs none of it (PIPL's minimum necessary)
   auto r = run({"HSET", store_.key(store_.partition_of(c.id()), keys::customers(tenant_id)), c.id(), c.SerializeAsString()});
   if (!r) return r.error();
   return core::ok_status();

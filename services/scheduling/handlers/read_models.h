@@ -53,7 +53,8 @@ class ReadModels {
  public:
   explicit ReadModels(store::EventStore& store) : store_(store), org_trees_(store) {}
 
-  core::Status put_customer(const std::string& tenant_id, const intake::v1::Customer& c);
+  // Keeps what planning needs of a customer; their personal fields (sealed or not) are dropped.
+  core::Status put_customer(const std::string& tenant_id, intake::v1::Customer c);
   // The tenants' org trees (unit → parent), for org-unit scope.
   const runtime::OrgTrees& org_trees() const { return org_trees_; }
   core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);

@@ -1,5 +1,6 @@
 #include "visit_app.h"
 
+#include "huifang/privacy/personal.h"
 #include "huifang/store/errc.h"
 #include "keys.h"
 #include "visit_queries.h"
@@ -12,6 +13,16 @@ store::StreamId stream_of(const std::string& visit_id) { return {"visit", visit_
 
 core::Error not_found(const std::string& visit_id) {
   return core::make_error(core::make_error_code(core::errc::not_found), "visit " + visit_id + " not found");
+}
+
+// What a consent change or an erasure (do not contact, ever) asks of the customer's visits.
+intake::v1::ConsentChanged consent_of(const intake::v1::IntakeEvent& b) {
+  if (b.has_consent_changed()) return b.consent_changed();
+  intake::v1::ConsentChanged erased;
+  erased.set_customer_id(b.customer_erased().customer_id());
+  erased.set_do_not_contact(true);
+  erased.set_reason("personal data erased on request");
+  return erased;
 }
 
 // What the visit keeps of a plan scheduling published: the body, its tenant and when it was
@@ -28,11 +39,12 @@ std::string kept(const events::Envelope& received) {
 }  // namespace
 
 VisitApp::VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
-                   const core::Clock& clock)
+                   const core::Clock& clock, privacy::Keyring& keyring)
     : store_(store),
       factory_(factory),
       ids_(ids),
       clock_(clock),
+      keyring_(keyring),
       org_trees_(store),
       visits_(store, factory, [](VisitState& s, const events::Envelope& e) { evolve(s, e); }) {}
 
@@ -62,9 +74,11 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
                                     : b.has_customer_updated()  ? &b.customer_updated().customer()
                                                                 : nullptr;
     if (c) {
-      intake::v1::Customer contacts;  // only what an agent needs to make the call
+      intake::v1::Customer contacts;  // only what an agent needs to make the call, sealed as it came
       *contacts.mutable_contacts() = c->contacts();
       contacts.set_display_name(c->display_name());
+      contacts.set_sealed_personal(c->sealed_personal());
+      contacts.set_id(c->id());                // with the tenant: what the seal is bound to
       contacts.set_tenant_id(c->tenant_id());  // whose customer this id is, checked when shown
       return {{"HSET", key(c->id(), keys::contacts(e.tenant_id())), c->id(), contacts.SerializeAsString()},
               customer_flag(keys::withheld(e.tenant_id()), c->id(), c->do_not_contact(), "customer asked not to be contacted"),
@@ -78,6 +92,12 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
       if (c.has_sensitive_data_consent())
         out.push_back(customer_flag(keys::sensitive_consent(e.tenant_id()), c.customer_id(), c.sensitive_data_consent(), "1"));
       return out;
+    }
+    if (b.has_customer_erased()) {
+      const std::string& id = b.customer_erased().customer_id();
+      return {{"HDEL", key(id, keys::contacts(e.tenant_id())), id},
+              customer_flag(keys::withheld(e.tenant_id()), id, true, "customer's personal data erased on request"),
+              customer_flag(keys::sensitive_consent(e.tenant_id()), id, false, "")};
     }
   }
   return {};
@@ -121,7 +141,8 @@ core::Status VisitApp::flush(std::vector<store::Argv>& upserts, std::vector<stor
 bool VisitApp::handles(std::string_view type) {
   return type == "scheduling.VisitPlanned" || type == "scheduling.VisitAssigned" ||
          type == "scheduling.CalendarPublished" || type == "intake.CustomerRegistered" ||
-         type == "intake.CustomerUpdated" || type == "intake.ConsentChanged" || type == "intake.OrgUnitDefined";
+         type == "intake.CustomerUpdated" || type == "intake.ConsentChanged" || type == "intake.CustomerErased" ||
+         type == "intake.OrgUnitDefined";
 }
 
 bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch) {
@@ -132,11 +153,11 @@ bus::BatchOutcome VisitApp::apply_batch(std::span<const runtime::Incoming> batch
     const events::Envelope& e = batch[i].envelope;
     if (e.has_scheduling() && e.scheduling().has_visit_planned()) {
       opens.push_back(open(e));
-    } else if (e.has_intake() && e.intake().has_consent_changed()) {
+    } else if (e.has_intake() && (e.intake().has_consent_changed() || e.intake().has_customer_erased())) {
       // Rare, and it reads the customer's visits: write what came before, then act in order.
       for (auto& c : upserts(e)) pending_upserts.push_back(std::move(c));
       if (auto st = flush(pending_upserts, opens); !st) return {unwritten, st.error()};
-      if (auto st = consent_changed(e); !st) return {i, st.error()};
+      if (auto st = consent_changed(e.tenant_id(), consent_of(e.intake())); !st) return {i, st.error()};
       unwritten = i + 1;
     } else if (e.has_scheduling() && e.scheduling().has_visit_assigned()) {
       // Rare (a visit planned before its org unit had an agent): read, then write, in order.
@@ -166,15 +187,14 @@ core::Status VisitApp::assign(const events::Envelope& assigned) {
   return ex ? core::ok_status() : core::Status(ex.error());
 }
 
-core::Status VisitApp::consent_changed(const events::Envelope& e) {
-  const auto& c = e.intake().consent_changed();
+core::Status VisitApp::consent_changed(const std::string& tenant_id, const intake::v1::ConsentChanged& c) {
   // The customer's visits of this tenant, with their state as the agenda shows it.
-  auto visits = VisitQueries(store_, clock_).customer_plan(e.tenant_id(), c.customer_id());
+  auto visits = VisitQueries(store_, clock_).customer_plan(tenant_id, c.customer_id());
   if (!visits) return visits.error();
   for (const auto& item : *visits) {
     if (item.state() == "completed" || item.state() == "closed" || item.state() == "cancelled") continue;
     auto ex = run(c.customer_id(), item.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
-      if (s.tenant_id != e.tenant_id()) return runtime::Change(events::Decision{});
+      if (s.tenant_id != tenant_id) return runtime::Change(events::Decision{});
       return runtime::Change(events::Decision{context_of(s), on_consent_changed(s, c)});
     });
     if (!ex) return ex.error();
@@ -295,22 +315,9 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const Scope& scope, const v
   for (const auto& sec : script.sections) *resp.add_script() = sec;
   for (const auto& d : script.survey) *resp.add_survey() = d;
   for (const auto& q : theme) resp.add_theme_questions(q);
-  const uint32_t p = store_.partition_of(r.customer_id());
-  auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::contacts(tenant)), r.customer_id()},
-                                            {"HEXISTS", store_.key(p, keys::withheld(tenant)), r.customer_id()}});
-  if (!c) return c.error();
-  for (const auto& reply : *c)
-    if (reply.is_error()) return store::bad_reply("visit contacts: " + reply.str);
-  const store::Reply& record = (*c)[0];
-  const bool withheld = (*c)[1].integer != 0;
-  intake::v1::Customer contacts;
-  // The contacts of this tenant's customer only: another tenant's customer of the same id is not
-  // this one (its record is left unread rather than shown). None of a customer who asked not to
-  // be contacted, from the moment they asked.
-  if (record.type == store::Reply::Type::string && contacts.ParseFromString(record.str) &&
-      (contacts.tenant_id() != tenant || withheld))
-    contacts.Clear();
-  for (const auto& ct : contacts.contacts()) {
+  auto contacts = contacts_of(tenant, r.customer_id());
+  if (!contacts) return contacts.error();
+  for (const auto& ct : contacts->contacts()) {
     auto* out = resp.add_contacts();
     out->set_kind(ct.kind() == intake::v1::CONTACT_KIND_PHONE     ? "phone"
                   : ct.kind() == intake::v1::CONTACT_KIND_ADDRESS ? "address"
@@ -319,6 +326,30 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const Scope& scope, const v
     out->set_relation(ct.relation());
   }
   return resp;
+}
+
+core::Result<intake::v1::Customer> VisitApp::contacts_of(const std::string& tenant, const std::string& customer_id) {
+  const uint32_t p = store_.partition_of(customer_id);
+  auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::contacts(tenant)), customer_id},
+                                            {"HEXISTS", store_.key(p, keys::withheld(tenant)), customer_id}});
+  if (!c) return c.error();
+  for (const auto& reply : *c)
+    if (reply.is_error()) return store::bad_reply("visit contacts: " + reply.str);
+  const store::Reply& record = (*c)[0];
+  intake::v1::Customer contacts;
+  // The contacts of this tenant's customer only: another tenant's customer of the same id is not
+  // this one (its record is left unread rather than shown). None of a customer who asked not to
+  // be contacted, from the moment they asked.
+  if (record.type != store::Reply::Type::string || (*c)[1].integer != 0 || !contacts.ParseFromString(record.str) ||
+      contacts.tenant_id() != tenant)
+    return intake::v1::Customer{};
+  if (contacts.sealed_personal().empty()) return contacts;  // recorded before sealing existed
+  const privacy::Owner owner{tenant, customer_id};
+  auto key = keyring_.find({&owner, 1});
+  if (!key) return key.error();
+  if ((*key)[0].state != privacy::FoundKey::State::live) return intake::v1::Customer{};  // erased
+  if (auto st = privacy::open_personal(contacts, (*key)[0].key); !st) return st.error();
+  return contacts;
 }
 
 core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const Scope& scope, const v1::RecordAttemptRequest& r) {

@@ -9,6 +9,7 @@
 #include "../domain/catalog.h"
 #include "../domain/visit.h"
 #include "huifang/core/ids.h"
+#include "huifang/privacy/keyring.h"
 #include "huifang/runtime/consume.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/runtime/org_trees.h"
@@ -19,11 +20,14 @@ namespace huifang::visit {
 
 class VisitApp {
  public:
-  VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids, const core::Clock& clock);
+  // `keyring` opens customers' sealed contacts when an agent starts a visit (privacy/keyring.h).
+  VisitApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids, const core::Clock& clock,
+           privacy::Keyring& keyring);
 
   // A consumed batch of scheduling's and intake's events: every plan opens its visit (all in one
-  // round trip), a late assignment moves a visit onto the agent's agenda, a consent withdrawn
-  // calls off the customer's open visits, calendars and contacts are kept as read models. Same contract as bus::BatchOutcome.
+  // round trip), a late assignment moves a visit onto the agent's agenda, a consent withdrawn or
+  // an erasure calls off the customer's open visits, calendars and (sealed) contacts are kept as
+  // read models. Same contract as bus::BatchOutcome.
   bus::BatchOutcome apply_batch(std::span<const runtime::Incoming> batch);
   // The event types apply_batch() acts on (the consumer skips the rest unparsed).
   static bool handles(std::string_view type);
@@ -54,9 +58,12 @@ class VisitApp {
                                       const std::string& visit_id, const Decide& decide);
   // The append that opens a planned visit (no read needed: a visit is opened once).
   store::AppendRequest open(const events::Envelope& planned) const;
-  // The customer's consent changed: each of their open visits of that tenant is called off or
-  // moved to a channel that still has consent (on_consent_changed).
-  core::Status consent_changed(const events::Envelope& e);
+  // The customer's consent changed (an erasure is a do-not-contact for good): each of their open
+  // visits of that tenant is called off or moved to a channel that still has consent
+  // (on_consent_changed).
+  core::Status consent_changed(const std::string& tenant_id, const intake::v1::ConsentChanged& c);
+  // The contacts of `tenant`'s customer an agent may see now: none once withheld or erased.
+  core::Result<intake::v1::Customer> contacts_of(const std::string& tenant, const std::string& customer_id);
   // The write that keeps a per-customer flag of a tenant's `index` (keys.h: withheld contacts,
   // sensitive-data consent): `value` when `set`, no entry otherwise.
   store::Argv customer_flag(const std::string& index, const std::string& customer_id, bool set, const std::string& value) const;
@@ -73,6 +80,7 @@ class VisitApp {
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   const core::Clock& clock_;
+  privacy::Keyring& keyring_;
   runtime::OrgTrees org_trees_;
   runtime::Repository<VisitState> visits_;
 };

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "huifang/calendar/calling_slots.h"
+#include "huifang/privacy/personal.h"
 #include "huifang/testing/redis_server.h"
 #include "visit_app.h"
 #include "visit_queries.h"
@@ -29,11 +30,28 @@ class VisitLifeTest : public ::testing::Test {
     o.port = redis_.port();
     pool_ = std::make_unique<store::RedisPool>(o, 4);
     store_ = std::make_unique<store::EventStore>(*pool_, store::StoreOptions{"visit", 16, 50});
-    app_ = std::make_unique<VisitApp>(*store_, factory_, ids_, clock_);
+    keyring_ = std::make_unique<privacy::Keyring>(*pool_, 16, privacy::random_key());
+    app_ = std::make_unique<VisitApp>(*store_, factory_, ids_, clock_, *keyring_);
     queries_ = std::make_unique<VisitQueries>(*store_, clock_);
   }
 
   // What scheduling publishes: due 2026-01-12 08:00 Mon, by 2026-01-19, on the policy's rules.
+  // Intake's registration of customer p-1 of tenant h with a phone, its personal fields sealed
+  // with `key` as intake writes them now, or in the clear as before sealing existed.
+  events::Envelope registered(std::optional<privacy::Key> key) {
+    events::Envelope e;
+    auto* c = e.mutable_intake()->mutable_customer_registered()->mutable_customer();
+    c->set_id("p-1");
+    c->set_tenant_id("h");
+    c->set_display_name("Wang Fang");
+    auto* phone = c->add_contacts();
+    phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
+    phone->set_value("13800000000");
+    if (key) privacy::seal_personal(*c, *key);
+    factory_.stamp(e, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 1);
+    return e;
+  }
+
   events::Envelope planned(const std::string& vid, const std::string& agent = "a-1") {
     events::Envelope e;
     auto* p = e.mutable_scheduling()->mutable_visit_planned();
@@ -106,6 +124,7 @@ class VisitLifeTest : public ::testing::Test {
   uint64_t version_ = 0;
   std::unique_ptr<store::RedisPool> pool_;
   std::unique_ptr<store::EventStore> store_;
+  std::unique_ptr<privacy::Keyring> keyring_;
   std::unique_ptr<VisitApp> app_;
   std::unique_ptr<VisitQueries> queries_;
 };
@@ -258,16 +277,7 @@ TEST_F(VisitLifeTest, ACompletedVisitLeavesTheAgendaAndItsTimers) {
 // completed ones stay as they were, another tenant's same customer id is untouched, and their
 // contacts are no longer shown.
 TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsTheirContacts) {
-  events::Envelope registered;
-  auto* c = registered.mutable_intake()->mutable_customer_registered()->mutable_customer();
-  c->set_id("p-1");
-  c->set_tenant_id("h");
-  c->set_display_name("Wang Fang");
-  auto* phone = c->add_contacts();
-  phone->set_kind(intake::v1::CONTACT_KIND_PHONE);
-  phone->set_value("13800000000");
-  factory_.stamp(registered, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 1);
-  consume({registered, planned("v-1"), planned("v-2"), planned("v-3")});
+  consume({registered(std::nullopt), planned("v-1"), planned("v-2"), planned("v-3")});
   clock_.set(local(2026, 1, 12, 9, 0));
   v1::StartVisitRequest start;
   start.set_visit_id("v-1");
@@ -318,6 +328,48 @@ TEST_F(VisitLifeTest, DoNotContactCallsOffTheCustomersOpenVisitsAndWithholdsThei
   factory_.stamp(withdrawn, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 3);
   consume({withdrawn});
   EXPECT_EQ(app_->start(Scope("h"), start)->contacts_size(), 1);
+}
+
+// Crypto-shredding: intake seals a customer's contacts with their key; the agent who starts a
+// visit sees them opened; once the customer is erased their open visits are called off and their
+// contacts are neither kept nor shown, though completed visits stay.
+TEST_F(VisitLifeTest, SealedContactsOpenForTheAgentUntilTheCustomerIsErased) {
+  const events::Envelope sealed = registered(*keyring_->key_for({"h", "p-1"}));
+  ASSERT_TRUE(sealed.intake().customer_registered().customer().contacts().empty());
+  consume({sealed, planned("v-1"), planned("v-2")});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::StartVisitRequest start;
+  start.set_visit_id("v-1");
+  start.set_customer_id("p-1");
+  start.set_agent_id("a-1");
+  auto shown = app_->start(Scope("h"), start);
+  ASSERT_TRUE(shown) << shown.error().to_string();
+  ASSERT_EQ(shown->contacts_size(), 1);
+  EXPECT_EQ(shown->contacts(0).value(), "13800000000");
+  v1::CompleteVisitRequest done;
+  done.set_visit_id("v-1");
+  done.set_customer_id("p-1");
+  done.set_agent_id("a-1");
+  ASSERT_TRUE(app_->complete(Scope("h"), done));
+
+  ASSERT_TRUE(keyring_->destroy({"h", "p-1"}));  // what intake does on EraseCustomer, then it announces it
+  events::Envelope erased;
+  erased.mutable_intake()->mutable_customer_erased()->set_customer_id("p-1");
+  erased.mutable_intake()->mutable_customer_erased()->set_reason("DSR-7");
+  factory_.stamp(erased, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
+  consume({erased});
+  std::map<std::string, std::string> states;
+  for (const auto& i : plan_of_customer()) states[i.visit_id()] = i.state();
+  EXPECT_EQ(states, (std::map<std::string, std::string>{{"v-1", "completed"}, {"v-2", "cancelled"}}));
+  EXPECT_EQ(queries_->explain(Scope("h"), "p-1", "v-2")->back().text(),
+            "customer asked not to be contacted: personal data erased on request");
+  EXPECT_EQ(redis_.cli("HLEN '" + store_->key(store_->partition_of("p-1"), "contacts:h") + "'"), "0\n");
+
+  consume({sealed, planned("v-3")});  // a registration redelivered after the erasure
+  start.set_visit_id("v-3");
+  shown = app_->start(Scope("h"), start);
+  ASSERT_TRUE(shown) << shown.error().to_string();
+  EXPECT_EQ(shown->contacts_size(), 0);  // its sealed copy no longer opens, and is not shown
 }
 
 // PIPL art. 29: a health finding is recorded only for a customer who gave the separate consent to
