@@ -152,6 +152,11 @@ void add_analytics_commands(CLI::App& app, Run& run) {
   });
 }
 
+int usage(const std::string& message) {
+  std::cerr << "huifangctl: " << message << '\n';
+  return kUsage;
+}
+
 bool parse_time(const std::string& text, google::protobuf::Timestamp* out) {
   int y, mo, d, h = 0, mi = 0;
   char tail[8] = {};

@@ -26,6 +26,10 @@ void add_analytics_commands(CLI::App& app, Run& run);
 void add_demo_command(CLI::App& app, Run& run);
 void add_auth_commands(CLI::App& app, Run& run);
 void add_audit_commands(CLI::App& app, Run& run);
+void add_clock_command(CLI::App& app, Run& run);
+
+// Prints "huifangctl: <message>" to stderr; the usage exit code.
+int usage(const std::string& message);
 
 // "2026-11-24" or "2026-11-24T09:30" (UTC+8) or RFC 3339 → Timestamp; false when unreadable.
 bool parse_time(const std::string& text, google::protobuf::Timestamp* out);

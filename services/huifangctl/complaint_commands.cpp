@@ -75,6 +75,9 @@ void add_complaint_commands(CLI::App& app, Run& run) {
   open->add_option("--issue", issue, "issue key (same issue twice → corrective action)");
   open->add_option("--repair", repair, "repair key (same repair three times → corrective action)");
   open->add_option("--key", key, "idempotency key");
+  static std::string received;
+  open->add_option("--received", received,
+                   "when it was received, if not now: 2026-11-24T09:30 (UTC+8) or RFC 3339; at most 30 days ago");
   open->callback([&run] {
     complaints::v1::OpenComplaintRequest r;
     r.set_tenant_id(run.identity.tenant);
@@ -90,6 +93,8 @@ void add_complaint_commands(CLI::App& app, Run& run) {
     r.set_issue_key(issue);
     r.set_repair_key(repair);
     r.set_idempotency_key(key);
+    if (!received.empty() && !parse_time(received, r.mutable_received_at()))
+      return void(run.code = usage("--received: '" + received + "' is not a date or time"));
     auto c = run.client();
     complaints::v1::OpenComplaintResponse resp;
     if ((run.code = c.call("complaint open", *c.complaints, &Stub::OpenComplaint, r, &resp)) == 0) render(std::cout, resp, run.json);

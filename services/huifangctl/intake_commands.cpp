@@ -39,11 +39,6 @@ int report_rows(const std::vector<intake::v1::ImportRowResult>& results, bool js
   return refused ? kRefused : 0;
 }
 
-int usage(const std::string& message) {
-  std::cerr << "huifangctl: " << message << '\n';
-  return kUsage;
-}
-
 // Ends a streaming import (every row written) and reports its per-row results.
 template <typename Stream>
 int finish_import(Stream& stream, const std::string& what, bool json) {

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   add_demo_command(app, run);
   add_auth_commands(app, run);
   add_audit_commands(app, run);
+  add_clock_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,6 +9,17 @@
 #include <cstdio>
 
 namespace huifang::ctl {
+
+std::string timestamp(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0 && t.nanos() == 0) return "";
+  const std::time_t s = static_cast<std::time_t>(t.seconds() + 8 * 3600);
+  std::tm tm{};
+  gmtime_r(&s, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
 namespace {
 
 using google::protobuf::FieldDescriptor;
@@ -24,16 +35,6 @@ size_t width(const std::string& s) {
     i += len;
   }
   return w;
-}
-
-std::string timestamp(const google::protobuf::Timestamp& t) {
-  if (t.seconds() == 0 && t.nanos() == 0) return "";
-  const std::time_t s = static_cast<std::time_t>(t.seconds() + 8 * 3600);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
 }
 
 std::string enum_name(const google::protobuf::EnumValueDescriptor* v) {

@@ -407,6 +407,25 @@ TEST_F(Cluster, TheDashboardRendersInChromiumWithoutConsoleErrors) {
   EXPECT_GT(fs::file_size(shot), 10000u);
 }
 
+// Trainers move the cluster's time: an advance sticks (scripts/up keeps ticking from it instead of
+// resetting to real time), a frozen clock stands still, and following again never goes back.
+TEST_F(Cluster, HuifangctlMovesTheClusterClockAndItStays) {
+  const std::string clock = "clock --clock-file " + (state_ / "clock").string() + " ";
+  auto ahead = [&] { return num(ctl_json(clock + "show"), "seconds_ahead_of_real_time"); };
+  ASSERT_EQ(ctl(clock + "advance 2h").exit_code, 0);
+  std::this_thread::sleep_for(2500ms);  // scripts/up has ticked since
+  EXPECT_GE(ahead(), 7190);
+  EXPECT_EQ(ctl(clock + "advance -1h").exit_code, 2);  // never back
+  ASSERT_EQ(ctl(clock + "freeze").exit_code, 0);
+  const auto frozen_at = ctl_json(clock + "show")["now"];
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(ctl_json(clock + "show")["now"], frozen_at);
+  ASSERT_EQ(ctl(clock + "follow").exit_code, 0);
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_NE(ctl_json(clock + "show")["now"], frozen_at);
+  EXPECT_GE(ahead(), 7180);
+}
+
 // Last in the suite, after everything above ran through the services: no service was ever refused
 // a command or a key by its Redis user (so the users' command lists are complete), and outside
 // its lane each user, and anyone without the password, is refused.

@@ -90,12 +90,10 @@ Result<bool> Config::get_bool(const std::string& name) const {
   return invalid_argument(name, origin(name) + ": '" + get(name) + "' is not a boolean (true/false)");
 }
 
-Result<Duration> Config::get_duration(const std::string& name) const {
-  const std::string& s = get(name);
+Result<Duration> parse_duration(std::string_view s) {
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || v < 0)
-    return invalid_argument(name, origin(name) + ": '" + s + "' is not a duration (e.g. 250ms, 5s, 2m)");
+  if (s.empty() || ec != std::errc{} || v < 0) return invalid_argument("", "'" + std::string(s) + "' is not a duration (e.g. 250ms, 5s, 2m)");
   const std::string unit(p, s.data() + s.size());
   using namespace std::chrono;
   if (unit.empty() || unit == "ms") return duration_cast<Duration>(milliseconds(v));
@@ -104,7 +102,13 @@ Result<Duration> Config::get_duration(const std::string& name) const {
   if (unit == "m") return duration_cast<Duration>(minutes(v));
   if (unit == "h") return duration_cast<Duration>(hours(v));
   if (unit == "d") return duration_cast<Duration>(hours(24 * v));
-  return invalid_argument(name, origin(name) + ": unknown unit '" + unit + "' in '" + s + "' (use us, ms, s, m, h, d)");
+  return invalid_argument("", "unknown unit '" + unit + "' in '" + std::string(s) + "' (use us, ms, s, m, h, d)");
+}
+
+Result<Duration> Config::get_duration(const std::string& name) const {
+  auto d = parse_duration(get(name));
+  if (!d) return invalid_argument(name, origin(name) + ": " + d.error().message);
+  return d;
 }
 
 std::vector<std::string> Config::get_list(const std::string& name) const {

@@ -132,20 +132,21 @@ core::Result<std::vector<PastComplaint>> ComplaintsApp::history(const std::strin
 }
 
 core::Result<ComplaintState> ComplaintsApp::open_case(const std::string& tenant, v1::ComplaintOpened opened,
-                                                      std::optional<store::InboxMark> inbox) {
+                                                      core::Timestamp received, std::optional<store::InboxMark> inbox) {
   if (tenant.empty()) return core::invalid_argument("tenant_id", "is required");
-  const core::Timestamp now = clock_.now();
   if (opened.issue_key().empty()) opened.set_issue_key(opened.category());
-  if (!opened.has_investigate_by()) *opened.mutable_investigate_by() = events::to_proto(end_of_day(now, options_.utc_offset_hours));
+  if (!opened.has_investigate_by())
+    *opened.mutable_investigate_by() = events::to_proto(end_of_day(received, options_.utc_offset_hours));
   auto past = history(tenant, opened);
   if (!past) return past.error();
-  const PastComplaint latest{opened.complaint_id(), opened.customer_id(), now, opened.issue_key(), opened.repair_key()};
+  const PastComplaint latest{opened.complaint_id(), opened.customer_id(), received, opened.issue_key(), opened.repair_key()};
   auto flags = complaints::repeat_flags(*past, latest);
   auto st = run(opened.customer_id(), opened.complaint_id(), [&](const ComplaintState& s) -> core::Result<runtime::Change> {
     if (s.state != State::none) return runtime::Change{};  // already open: a redelivery or a retried request
     core::Result<runtime::Change> d = decide_open(s, opened);
     if (!d) return d;
     d->context.tenant_id = tenant;
+    d->context.occurred_at = received;  // the case's time: its SLA, its day in the figures
     ComplaintState next = s;
     for (const auto& e : d->events) evolve(next, e);
     next.tenant_id = tenant;
@@ -207,7 +208,7 @@ core::Status ComplaintsApp::on_visit_completed(const events::Envelope& e) {
   o.set_source_visit_id(c.visit_id());
   o.set_issue_key(c.org_unit_id() + "/" + c.category());
   *o.mutable_promised_reply_at() = events::to_proto(clock_.now() + std::chrono::hours(options_.reply_within_hours));
-  auto st = open_case(e.tenant_id(), std::move(o), runtime::inbox_mark(e));
+  auto st = open_case(e.tenant_id(), std::move(o), clock_.now(), runtime::inbox_mark(e));
   return st ? core::ok_status() : core::Status(st.error());
 }
 
@@ -235,7 +236,7 @@ core::Status ComplaintsApp::apply(const events::Envelope& e) {
   *o.mutable_promised_reply_at() = p.has_promised_reply_at()
                                        ? p.promised_reply_at()
                                        : events::to_proto(clock_.now() + std::chrono::hours(options_.reply_within_hours));
-  auto st = open_case(e.tenant_id(), std::move(o), runtime::inbox_mark(e));
+  auto st = open_case(e.tenant_id(), std::move(o), clock_.now(), runtime::inbox_mark(e));
   return st ? core::ok_status() : core::Status(st.error());
 }
 
@@ -286,10 +287,18 @@ core::Result<v1::OpenComplaintResponse> ComplaintsApp::open(const v1::OpenCompla
   o.set_issue_key(r.issue_key());
   o.set_repair_key(r.repair_key());
   o.set_effective(true);
+  const core::Timestamp now = clock_.now();
+  core::Timestamp received = now;
+  if (r.has_received_at()) {
+    received = events::from_proto(r.received_at());
+    if (received > now + std::chrono::minutes(5)) return core::invalid_argument("received_at", "is in the future");
+    if (received < now - std::chrono::days(30))
+      return core::invalid_argument("received_at", "is more than 30 days ago; record older complaints with their date in the description");
+  }
   *o.mutable_promised_reply_at() = r.has_promised_reply_at()
                                        ? r.promised_reply_at()
-                                       : events::to_proto(clock_.now() + std::chrono::hours(options_.reply_within_hours));
-  auto st = open_case(t, std::move(o), std::nullopt);
+                                       : events::to_proto(received + std::chrono::hours(options_.reply_within_hours));
+  auto st = open_case(t, std::move(o), received, std::nullopt);
   if (!st) return st.error();
   v1::OpenComplaintResponse resp;
   resp.set_complaint_id(st->opened.complaint_id());

@@ -64,8 +64,8 @@ class ComplaintsApp {
   // Load → decide → append on one case, with its summary and SLA timer kept in step.
   core::Result<ComplaintState> run(const std::string& customer_id, const std::string& complaint_id, const Decide& decide,
                                    std::optional<store::InboxMark> inbox = std::nullopt);
-  // Opens a case (idempotent on its id) with the repeat flags it raises.
-  core::Result<ComplaintState> open_case(const std::string& tenant, v1::ComplaintOpened opened,
+  // Opens a case (idempotent on its id) received at `received`, with the repeat flags it raises.
+  core::Result<ComplaintState> open_case(const std::string& tenant, v1::ComplaintOpened opened, core::Timestamp received,
                                          std::optional<store::InboxMark> inbox);
   // A handler's command on an existing case of `tenant` (NOT_FOUND when it was never opened there).
   core::Result<v1::CaseResponse> on_case(const edge::TenantScope& scope, const std::string& customer_id, const std::string& complaint_id,

@@ -240,6 +240,36 @@ TEST_F(ComplaintsTest, DirectComplaintsAreIdempotentAndRepeatsAreFlagged) {
   EXPECT_EQ(app_->repeat_flags(f, edge::TenantScope("t"))->flags_size(), 3);
 }
 
+// A letter read a day after it arrived is a case of that day: its time, its "investigate the same
+// day" (already missed, so the ladder climbs at once) and its promised reply all run from when
+// it was received, not from when it was typed in.
+TEST_F(ComplaintsTest, AComplaintRecordedLateRunsFromWhenItWasReceived) {
+  v1::OpenComplaintRequest r;
+  r.set_tenant_id("t");
+  r.set_customer_id("owner-1");
+  r.set_org_unit_id("project-a");
+  r.set_category("property.noise");
+  r.set_source(v1::COMPLAINT_SOURCE_LETTER);
+  const core::Timestamp received = clock_.now() - 26h;
+  *r.mutable_received_at() = events::to_proto(clock_.now() + 1h);
+  EXPECT_EQ(app_->open(r, "").error().field, "received_at");  // not from the future
+  *r.mutable_received_at() = events::to_proto(clock_.now() - 24h * 31);
+  EXPECT_EQ(app_->open(r, "").error().field, "received_at");  // nor from long ago
+  *r.mutable_received_at() = events::to_proto(received);
+  auto opened = app_->open(r, "");
+  ASSERT_TRUE(opened) << opened.error().to_string();
+
+  v1::GetComplaintRequest g;
+  g.set_customer_id("owner-1");
+  g.set_complaint_id(opened->complaint_id());
+  auto got = app_->get(edge::TenantScope("t"), g);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(events::from_proto(got->complaint().opened_at()), received);
+  EXPECT_EQ(events::from_proto(got->complaint().promised_reply_at()), received + 48h);
+  ASSERT_TRUE(app_->fire_sla());
+  EXPECT_GT(app_->get(edge::TenantScope("t"), g)->complaint().level(), v1::ESCALATION_LEVEL_HANDLER);
+}
+
 TEST_F(ComplaintsTest, VisitSourcesCannotBeOpenedByHand) {
   v1::OpenComplaintRequest r;
   r.set_tenant_id("t");

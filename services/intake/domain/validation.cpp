@@ -72,7 +72,7 @@ core::Status validate_customer(const v1::Customer& c) {
     if (ct.kind() == v1::CONTACT_KIND_UNSPECIFIED) return core::invalid_argument(f + ".kind", "is required");
     if (auto st = require(ct.value(), f + ".value"); !st) return st;
     if (ct.kind() == v1::CONTACT_KIND_PHONE && !is_phone(ct.value()))
-      return core::invalid_argument(f + ".value", "'" + ct.value() + "' is not a phone number (5-20 digits, + - ( ) and spaces allowed)");
+      return core::invalid_argument(f + ".value", "is not a phone number (5-20 digits, + - ( ) and spaces allowed)");
   }
   for (int i = 0; i < c.preferred_windows_size(); ++i) {
     const auto& w = c.preferred_windows(i);
@@ -81,7 +81,7 @@ core::Status validate_customer(const v1::Customer& c) {
                                     "must start before it ends, within 0..1440 minutes of the day");
   }
   if (!c.birthday().empty() && !is_date(c.birthday()))
-    return core::invalid_argument("customer.birthday", "'" + c.birthday() + "' is not a date YYYY-MM-DD");
+    return core::invalid_argument("customer.birthday", "is not a date YYYY-MM-DD");
   return core::ok_status();
 }
 

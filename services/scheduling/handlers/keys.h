@@ -18,6 +18,7 @@ inline std::string periodic_policies(const std::string& t) { return "periodic-po
 inline std::string calendars(const std::string& t) { return "calendars:" + t; }                  // hash year → CalendarPublished
 inline std::string agents(const std::string& t) { return "agents:" + t; }                        // hash agent id → Agent
 inline std::string load(const std::string& t) { return "load:" + t; }                            // hash agent id → open visits
+inline std::string org_zones(const std::string& t) { return "org-zones:" + t; }  // hash unit id → OrgUnit (parent, zone)
 
 // Per customer's partition.
 inline std::string customers(const std::string& t) { return "customers:" + t; }  // hash customer id → Customer (profile)

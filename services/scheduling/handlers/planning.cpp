@@ -103,7 +103,7 @@ core::Status Planning::apply(const Envelope& e) {
         if (auto st = models_.put_agent(e.tenant_id(), agent); !st) return st;
         return assign_waiting(e.tenant_id(), agent.org_unit_id());
       }
-      case intake::v1::IntakeEvent::kOrgUnitDefined: return models_.org_trees().keep(e.tenant_id(), b.org_unit_defined().org_unit());
+      case intake::v1::IntakeEvent::kOrgUnitDefined: return models_.put_org_unit(e.tenant_id(), b.org_unit_defined().org_unit());
       case intake::v1::IntakeEvent::kServiceEventRecorded: return plan_service_events({&e})[0];
       default: return core::ok_status();
     }
@@ -363,7 +363,8 @@ core::Result<PlannedTrigger> Planning::decide_trigger(const events::EventContext
   const std::string ledger_key = keys::ledger(ctx.tenant_id, rec.customer_id());
   Trigger trigger{rec.service_event_id(), rec.category(), events::from_proto(rec.occurred_at()), rec.org_unit_id(),
                   {rec.attributes().begin(), rec.attributes().end()}};
-  const CustomerProfile profile = ReadModels::profile_of(*in.customer);
+  CustomerProfile profile = ReadModels::profile_of(*in.customer);
+  profile.time_zone = zone_of(profile.time_zone, profile.org_unit_id, tenant_in.zones);
   const auto outcomes = plan(policy, tenant_in.calendar, profile, trigger, in.ledger);
   const auto agents = agents_in(tenant_in.agents, rec.org_unit_id());
   auto& load = tenant_in.load;

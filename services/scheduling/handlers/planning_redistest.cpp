@@ -239,6 +239,42 @@ TEST_F(PlanningTest, APlannedVisitCarriesThePolicysCallingAndRetryRules) {
   EXPECT_EQ(p.assignment_reason(), v1::ASSIGNMENT_REASON_WORKLOAD);
 }
 
+// The contract: a customer without a time zone of their own lives in their org unit's (or the
+// nearest ancestor's). A discharge at 07:30 in a Bangkok ward is called from 08:00 Bangkok time,
+// not at 07:30 because Shanghai's window had already opened.
+TEST_F(PlanningTest, ACustomerWithoutAZoneIsPlannedOnTheirOrgUnitsClock) {
+  auto unit = [&](const std::string& id, const std::string& parent, const std::string& zone) {
+    intake::v1::IntakeEvent b;
+    auto* u = b.mutable_org_unit_defined()->mutable_org_unit();
+    u->set_id(id);
+    u->set_parent_id(parent);
+    u->set_time_zone(zone);
+    ASSERT_TRUE(planning_->apply(intake_event(b, "tenant:h", "org-" + id)));
+  };
+  unit("h-root", "", "Asia/Shanghai");
+  unit("bangkok", "h-root", "Asia/Bangkok");
+  unit("cardiology", "bangkok", "");  // the ward names no zone: its branch's applies
+  intake::v1::IntakeEvent b;
+  auto* c = b.mutable_customer_registered()->mutable_customer();
+  c->set_id("p-bkk");
+  c->set_tenant_id("h");
+  c->set_org_unit_id("cardiology");
+  ASSERT_TRUE(planning_->apply(intake_event(b, "p-bkk", "c-p-bkk")));
+  const absl::TimeZone bangkok = zone_or_default("Asia/Bangkok");
+  service_event("se-bkk", "hospital.inpatient_discharged",
+                from_absl(absl::FromCivil(absl::CivilSecond(2026, 1, 5, 7, 30, 0), bangkok)), "p-bkk");
+  const auto planned = plans("se-bkk", "p-bkk");
+  ASSERT_EQ(planned.size(), 1u);
+  EXPECT_EQ(planned[0].time_zone(), "Asia/Bangkok");
+  const auto due = absl::ToCivilMinute(to_absl(events::from_proto(planned[0].due_from())), bangkok);
+  EXPECT_GE(due.hour() * 60 + due.minute(), 8 * 60) << absl::FormatCivilTime(due) << " Bangkok";
+  EXPECT_TRUE(due.hour() < 12 || due.hour() * 60 + due.minute() >= 13 * 60 + 30) << absl::FormatCivilTime(due);
+
+  customer("p-1", "cardiology");  // a customer's own zone still wins
+  service_event("se-sha", "hospital.inpatient_discharged", local(2026, 1, 5, 10, 0));
+  EXPECT_EQ(plans("se-sha").at(0).time_zone(), "Asia/Shanghai");
+}
+
 TEST_F(PlanningTest, AVisitPlannedBeforeItsUnitHadAnAgentGoesToTheFirstOneToRegister) {
   intake::v1::IntakeEvent b;
   auto* s = b.mutable_service_event_recorded();

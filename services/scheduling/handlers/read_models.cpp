@@ -41,6 +41,19 @@ std::map<std::string, int> load_of(const store::Reply& r) {
   return out;
 }
 
+OrgZones zones_of(const store::Reply& r) {
+  OrgZones out;
+  for (const auto& v : r.elements) {
+    intake::v1::OrgUnit u;
+    if (!u.ParseFromString(v.str)) {
+      core::log::warn("unreadable org unit record skipped", {{"bytes", std::to_string(v.str.size())}});
+      continue;
+    }
+    out[u.id()] = {u.parent_id(), u.time_zone()};
+  }
+  return out;
+}
+
 HolidayCalendar calendar_of(const store::Reply& r) {
   HolidayCalendar cal;
   for (const auto& v : r.elements) {
@@ -85,6 +98,16 @@ core::Result<std::string> ReadModels::hget(const std::string& pk, const std::str
   auto r = run({"HGET", store_.key(store_.partition_of(pk), index), field});
   if (!r) return r.error();
   return r->type == store::Reply::Type::string ? r->str : std::string();
+}
+
+core::Status ReadModels::put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& unit) {
+  intake::v1::OrgUnit kept;  // what planning needs of it: where it sits and its clock
+  kept.set_id(unit.id());
+  kept.set_parent_id(unit.parent_id());
+  kept.set_time_zone(unit.time_zone());
+  std::vector<store::Argv> writes{org_trees_.put(tenant_id, unit), tenant_command("HSET", tenant_id, keys::org_zones)};
+  writes.back().insert(writes.back().end(), {unit.id(), kept.SerializeAsString()});
+  return store_.pool().lease()->write_all(writes, "org unit");
 }
 
 core::Status ReadModels::put_customer(const std::string& tenant_id, intake::v1::Customer c) {
@@ -214,6 +237,7 @@ core::Result<PlanningInputs> ReadModels::planning_inputs(const std::vector<Plann
     cmds.push_back(tenant_command("HVALS", t, keys::calendars));
     cmds.push_back(tenant_command("HVALS", t, keys::agents));
     cmds.push_back(tenant_command("HGETALL", t, keys::load));
+    cmds.push_back(tenant_command("HVALS", t, keys::org_zones));
   }
   auto r = store_.pool().lease()->pipeline(cmds);
   if (!r) return r.error();
@@ -225,8 +249,9 @@ core::Result<PlanningInputs> ReadModels::planning_inputs(const std::vector<Plann
   size_t i = 0;
   for (size_t q = 0; q < queries.size(); ++q, i += 2) out.customers.push_back({customer_of(replies[i]), ledger_of(replies[i + 1])});
   for (const auto& t : tenants) {
-    out.tenants[t] = TenantInputs{calendar_of(replies[i]), agents_of(replies[i + 1]), load_of(replies[i + 2])};
-    i += 3;
+    out.tenants[t] = TenantInputs{calendar_of(replies[i]), agents_of(replies[i + 1]), load_of(replies[i + 2]),
+                                  zones_of(replies[i + 3])};
+    i += 4;
   }
   return out;
 }

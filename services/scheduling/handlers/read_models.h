@@ -12,6 +12,7 @@
 
 #include "../domain/assignment.h"
 #include "../domain/calendar.h"
+#include "../domain/org_zones.h"
 #include "../domain/planner.h"
 #include "../domain/policy.h"
 #include "keys.h"
@@ -31,6 +32,7 @@ struct TenantInputs {
   HolidayCalendar calendar;
   std::vector<AgentInfo> agents;    // every agent of the tenant, parsed once
   std::map<std::string, int> load;  // open visits per agent; raised in memory as a batch assigns
+  OrgZones zones;                   // for customers without a zone of their own
 };
 // What planning reads of one customer.
 struct CustomerInputs {
@@ -57,6 +59,8 @@ class ReadModels {
   core::Status put_customer(const std::string& tenant_id, intake::v1::Customer c);
   // The tenants' org trees (unit → parent), for org-unit scope.
   const runtime::OrgTrees& org_trees() const { return org_trees_; }
+  // Keeps an org unit: in the org tree, and with its time zone for planning.
+  core::Status put_org_unit(const std::string& tenant_id, const intake::v1::OrgUnit& unit);
   core::Result<std::optional<intake::v1::Customer>> customer(const std::string& tenant_id, const std::string& customer_id);
   core::Status put_agent(const std::string& tenant_id, const intake::v1::Agent& a);
   core::Result<std::vector<AgentInfo>> agents(const std::string& tenant_id, const std::string& org_unit_id);

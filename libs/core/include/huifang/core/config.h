@@ -7,6 +7,7 @@
 #include <map>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "huifang/core/clock.h"
@@ -19,6 +20,10 @@ struct OptionSpec {
   std::string default_value;  // used when neither flag nor environment sets it
   std::string help;
 };
+
+// "250ms", "5s", "2m", "1h", "3d" (also "us"); a bare number is milliseconds. INVALID_ARGUMENT
+// saying what is wrong otherwise (the caller names the field).
+Result<Duration> parse_duration(std::string_view text);
 
 class Config {
  public:
