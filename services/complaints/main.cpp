@@ -9,7 +9,8 @@ int main(int argc, char** argv) {
                                 {{"sla-interval", "500ms", "how often SLA deadlines are checked"},
                                  {"low-rating-threshold", "6", "ratings at or below open a case (when the visit names none)"},
                                  {"utc-offset-hours", "8", "the local day for 'investigate the same day'"},
-                                 {"reply-within-hours", "48", "reply time promised when the source names none"}}},
+                                 {"reply-within-hours", "48", "reply time promised when the source names none"},
+                                 privacy::master_key_option()}},
                                argc, argv),
       "huifang-complaints");
   const auto& cfg = rt->config();
@@ -19,7 +20,8 @@ int main(int argc, char** argv) {
   options.reply_within_hours = static_cast<int>(runtime::must(cfg.get_int("reply-within-hours", 1, 24 * 30), "huifang-complaints"));
   const auto interval = runtime::must(cfg.get_duration("sla-interval"), "huifang-complaints");
 
-  complaints::ComplaintsApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), options);
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-complaints");
+  complaints::ComplaintsApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), *keyring, options);
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.visit.v1", "huifang.intake.v1"},
                             runtime::apply_in_lanes([&app](const events::Envelope& e) { return app.apply(e); }, rt->lanes()),

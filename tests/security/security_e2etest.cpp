@@ -73,7 +73,7 @@ class Attacks : public ::testing::Test {
                                        "--http-listen=127.0.0.1:" + std::to_string(http_[name]), "--logical-partitions=8",
                                        auth_->jwks_flag()};
       if (std::string(name) == "intake") args.push_back("--api-keys=" + (dir_ / "api-keys").string());
-      if (std::string(name) == "intake" || std::string(name) == "visit")
+      if (std::string(name) != "scheduling" && std::string(name) != "analytics")
         args.push_back("--keyring-master-key-file=" + (dir_ / "keyring-master").string());
       if (std::string(name) == "complaints")
         args.insert(args.end(), {"--rate-limit=5", "--rate-burst=5", "--failed-sign-in-limit=4"});

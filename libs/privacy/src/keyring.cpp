@@ -14,11 +14,6 @@ namespace {
 // A stored value's first byte says what follows.
 constexpr char kWrapped = 'W', kPlain = 'P', kDestroyed = 'X';
 
-core::Error erased(const Owner& o) {
-  return core::make_error(core::make_error_code(core::errc::failed_precondition),
-                          "customer " + o.customer_id + " was erased: nothing can be recorded about them any more");
-}
-
 }  // namespace
 
 Keyring::Keyring(store::RedisPool& pool, uint32_t partitions, std::optional<Key> master)
@@ -69,7 +64,7 @@ core::Result<Key> Keyring::key_for(const Owner& owner) {
   if ((*replies)[0].is_error()) return store::bad_reply("keyring: " + (*replies)[0].str);
   auto found = decode((*replies)[1], owner);
   if (!found) return found.error();
-  if (found->state == FoundKey::State::destroyed) return erased(owner);
+  if (found->state == FoundKey::State::destroyed) return erased_customer(owner.customer_id);
   if (found->state == FoundKey::State::absent) return store::bad_reply("keyring: key of customer " + owner.customer_id + " vanished");
   return found->key;
 }
@@ -89,6 +84,12 @@ core::Result<std::vector<FoundKey>> Keyring::find(std::span<const Owner> owners)
     out.push_back(*found);
   }
   return out;
+}
+
+core::Result<FoundKey> Keyring::find(const Owner& owner) {
+  auto found = find(std::span<const Owner>(&owner, 1));
+  if (!found) return found.error();
+  return found->front();
 }
 
 core::Status Keyring::destroy(const Owner& owner) {

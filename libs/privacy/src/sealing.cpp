@@ -26,6 +26,11 @@ core::Error unopenable(const char* why) {
 
 }  // namespace
 
+core::Error erased_customer(const std::string& customer_id) {
+  return core::make_error(core::make_error_code(core::errc::failed_precondition),
+                          "customer " + customer_id + " was erased: nothing can be recorded about them any more");
+}
+
 Key random_key() {
   Key k;
   // Without randomness nothing can be sealed safely: a process that gets here cannot go on.

@@ -220,9 +220,10 @@ bool Projection::completed(const events::Envelope& e, const visit::v1::VisitComp
     }
     if (!c.agent_id().empty()) f.set_agent_id(c.agent_id());
     *f.mutable_ratings() = c.ratings();
-    f.set_has_opinion(!c.opinions().empty());
-    f.set_has_suggestion(!c.suggestions().empty());
-    f.set_has_need(!c.needs().empty());
+    // Counted from the flags: the answers themselves travel sealed (older visits: in the clear).
+    f.set_has_opinion(c.has_opinions() || !c.opinions().empty());
+    f.set_has_suggestion(c.has_suggestions() || !c.suggestions().empty());
+    f.set_has_need(c.has_needs() || !c.needs().empty());
     return true;
   });
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "huifang/core/hash.h"
+#include "huifang/privacy/personal.h"
 #include "huifang/core/log.h"
 #include "huifang/core/tenant.h"
 #include "huifang/paging/paging.h"
@@ -44,6 +45,7 @@ v1::Complaint summary_of(const ComplaintState& s) {
   *c.mutable_opened_at() = events::to_proto(s.opened_at);
   c.set_source(o.source());
   c.set_description(o.description());
+  c.set_sealed_description(o.sealed_description());
   if (o.has_promised_reply_at()) *c.mutable_promised_reply_at() = o.promised_reply_at();
   if (s.follow_up_by != core::Timestamp{}) *c.mutable_follow_up_by() = events::to_proto(s.follow_up_by);
   c.set_issue_key(o.issue_key());
@@ -53,11 +55,12 @@ v1::Complaint summary_of(const ComplaintState& s) {
 }
 
 ComplaintsApp::ComplaintsApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
-                             const core::Clock& clock, ComplaintsOptions options)
+                             const core::Clock& clock, privacy::Keyring& keyring, ComplaintsOptions options)
     : store_(store),
       factory_(factory),
       ids_(ids),
       clock_(clock),
+      keyring_(keyring),
       options_(options),
       org_trees_(store),
       cases_(store, factory, [](ComplaintState& s, const events::Envelope& e) { evolve(s, e); }) {}
@@ -229,6 +232,7 @@ core::Status ComplaintsApp::apply(const events::Envelope& e) {
   o.set_severity(p.severity().empty() ? "normal" : p.severity());
   o.set_source(v1::COMPLAINT_SOURCE_VISIT_PROBLEM);
   o.set_description(p.description());
+  o.set_sealed_description(p.sealed_description());  // sealed by visit with the customer's key: carried as it is
   o.set_responsible(p.responsible());
   o.set_source_visit_id(raised.visit_id());
   o.set_source_problem_id(p.problem_id());
@@ -282,7 +286,10 @@ core::Result<v1::OpenComplaintResponse> ComplaintsApp::open(const v1::OpenCompla
   o.set_category(r.category());
   o.set_severity(r.severity().empty() ? "normal" : r.severity());
   o.set_source(r.source() == v1::COMPLAINT_SOURCE_UNSPECIFIED ? v1::COMPLAINT_SOURCE_HOTLINE : r.source());
-  o.set_description(r.description());
+  auto key = sealing_key(t, r.customer_id());
+  if (!key) return key.error();
+  if (*key) o.set_sealed_description(privacy::seal_text(**key, r.description(), privacy::owner_binding(t, r.customer_id())));
+  if (o.sealed_description().empty()) o.set_description(r.description());
   o.set_responsible(r.responsible());
   o.set_issue_key(r.issue_key());
   o.set_repair_key(r.repair_key());
@@ -341,6 +348,9 @@ core::Result<v1::ListComplaintsResponse> ComplaintsApp::list(const v1::ListCompl
   });
   v1::ListComplaintsResponse resp;
   if (auto st = paging::page_into(out, r.page(), resp.mutable_complaints(), resp.mutable_page()); !st) return st.error();
+  std::vector<v1::Complaint*> page;
+  for (auto& c : *resp.mutable_complaints()) page.push_back(&c);
+  if (auto shown = reveal(r.tenant_id(), page); !shown) return shown.error();
   return resp;
 }
 
@@ -360,6 +370,7 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const edge::TenantScop
   }
   if (!scope.sees(s.tenant_id, s.opened.org_unit_id())) return not_found(r.complaint_id());
   *resp.mutable_complaint() = summary_of(s);
+  if (auto shown = reveal(s.tenant_id, {resp.mutable_complaint()}, resp.mutable_history()); !shown) return shown.error();
   return resp;
 }
 
@@ -372,7 +383,52 @@ core::Result<v1::CaseResponse> ComplaintsApp::on_case(const edge::TenantScope& s
   if (!st) return st.error();
   v1::CaseResponse resp;
   *resp.mutable_complaint() = summary_of(*st);
+  if (auto shown = reveal(st->tenant_id, {resp.mutable_complaint()}); !shown) return shown.error();
   return resp;
+}
+
+core::Result<std::optional<privacy::Key>> ComplaintsApp::sealing_key(const std::string& tenant, const std::string& customer_id) {
+  if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
+  auto found = keyring_.find(privacy::Owner{tenant, customer_id});
+  if (!found) return found.error();
+  if (found->state == privacy::FoundKey::State::destroyed)
+    return privacy::erased_customer(customer_id);
+  if (found->state == privacy::FoundKey::State::absent) return std::optional<privacy::Key>();
+  return std::optional<privacy::Key>(found->key);
+}
+
+core::Status ComplaintsApp::reveal(const std::string& tenant, const std::vector<v1::Complaint*>& cases,
+                                   google::protobuf::RepeatedPtrField<events::Envelope>* history) {
+  std::vector<privacy::Owner> owners;
+  for (const auto* c : cases) owners.push_back({tenant, c->customer_id()});
+  auto keys = keyring_.find(owners);
+  if (!keys) return keys.error();
+  // The text `sealed` holds for customer `i`'s reader: "" once they are erased.
+  auto opened = [&](size_t i, const std::string& sealed) -> core::Result<std::string> {
+    if ((*keys)[i].state != privacy::FoundKey::State::live) return std::string();
+    return privacy::open_text((*keys)[i].key, sealed, privacy::owner_binding(tenant, cases[i]->customer_id()));
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i]->sealed_description().empty()) continue;
+    auto text = opened(i, cases[i]->sealed_description());
+    if (!text) return text.error();
+    cases[i]->set_description(*text);
+    cases[i]->clear_sealed_description();
+  }
+  if (!history || cases.empty()) return core::ok_status();
+  for (auto& e : *history) {  // the events of cases[0]
+    auto* b = e.mutable_complaints();
+    std::string* sealed = b->has_complaint_opened()       ? b->mutable_complaint_opened()->mutable_sealed_description()
+                          : b->has_complaint_note_added() ? b->mutable_complaint_note_added()->mutable_sealed_text()
+                                                          : nullptr;
+    if (!sealed || sealed->empty()) continue;
+    auto text = opened(0, *sealed);
+    if (!text) return text.error();
+    if (b->has_complaint_opened()) b->mutable_complaint_opened()->set_description(*text);
+    else b->mutable_complaint_note_added()->set_text(*text);
+    sealed->clear();
+  }
+  return core::ok_status();
 }
 
 core::Result<v1::CaseResponse> ComplaintsApp::assign(const edge::TenantScope& scope, const v1::AssignComplaintRequest& r, const std::string& by) {
@@ -386,7 +442,19 @@ core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const edge::Te
   return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
 }
 core::Result<v1::CaseResponse> ComplaintsApp::add_note(const edge::TenantScope& scope, const v1::AddNoteRequest& r, const std::string& author) {
-  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_note(s, author, r.text()); });
+  auto key = sealing_key(scope.tenant, r.customer_id());
+  if (!key) return key.error();
+  auto resp = on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) -> core::Result<runtime::Change> {
+    auto d = decide_note(s, author, r.text());
+    if (d && *key)
+      for (auto& e : d->events) {
+        auto& note = *e.mutable_complaints()->mutable_complaint_note_added();
+        note.set_sealed_text(privacy::seal_text(**key, note.text(), privacy::owner_binding(s.tenant_id, r.customer_id())));
+        if (!note.sealed_text().empty()) note.clear_text();
+      }
+    return d;
+  });
+  return resp;
 }
 core::Result<v1::CaseResponse> ComplaintsApp::resolve(const edge::TenantScope& scope, const v1::ResolveComplaintRequest& r) {
   return on_case(scope, r.customer_id(), r.complaint_id(),

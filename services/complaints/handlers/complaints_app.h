@@ -16,6 +16,7 @@
 #include "../domain/repeats.h"
 #include "huifang/complaints/v1/service.pb.h"
 #include "huifang/core/ids.h"
+#include "huifang/privacy/keyring.h"
 #include "huifang/runtime/org_trees.h"
 #include "huifang/runtime/repository.h"
 #include "huifang/store/event_store.h"
@@ -30,8 +31,10 @@ struct ComplaintsOptions {
 
 class ComplaintsApp {
  public:
+  // `keyring` seals what customers said (descriptions, notes) with their key and opens it for
+  // readers (privacy/keyring.h); complaints never makes or destroys keys.
   ComplaintsApp(store::EventStore& store, const events::EnvelopeFactory& factory, core::IdGenerator& ids,
-                const core::Clock& clock, ComplaintsOptions options = {});
+                const core::Clock& clock, privacy::Keyring& keyring, ComplaintsOptions options = {});
 
   // One consumed event from the visit topic (or intake's org tree).
   core::Status apply(const events::Envelope& e);
@@ -72,6 +75,13 @@ class ComplaintsApp {
                                          const Decide& decide);
   core::Status on_visit_completed(const events::Envelope& e);
   std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;
+  // The customer's key for sealing something new about them: nullopt for a customer registered
+  // before sealing existed; FAILED_PRECONDITION once they were erased.
+  core::Result<std::optional<privacy::Key>> sealing_key(const std::string& tenant, const std::string& customer_id);
+  // Opens the sealed descriptions of `cases` (and of `history`, the events of one case) for a
+  // reader: one keyring round trip; an erased customer's text is dropped.
+  core::Status reveal(const std::string& tenant, const std::vector<v1::Complaint*>& cases,
+                      google::protobuf::RepeatedPtrField<events::Envelope>* history = nullptr);
   // HVALS of one index in every logical partition, in one round trip.
   core::Result<std::vector<store::Reply>> values_everywhere(const std::string& index);
   core::Result<std::vector<PastComplaint>> history(const std::string& tenant, const v1::ComplaintOpened& o);
@@ -80,6 +90,7 @@ class ComplaintsApp {
   const events::EnvelopeFactory& factory_;
   core::IdGenerator& ids_;
   const core::Clock& clock_;
+  privacy::Keyring& keyring_;
   ComplaintsOptions options_;
   runtime::OrgTrees org_trees_;
   runtime::Repository<ComplaintState> cases_;

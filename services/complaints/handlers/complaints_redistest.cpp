@@ -6,6 +6,8 @@
 
 #include "complaints_app.h"
 #include "huifang/testing/redis_server.h"
+#include "huifang/testing/redis_values.h"
+#include "huifang/privacy/personal.h"
 
 namespace huifang::complaints {
 namespace {
@@ -20,7 +22,8 @@ class ComplaintsTest : public ::testing::Test {
     o.port = redis_.port();
     pool_ = std::make_unique<store::RedisPool>(o, 4);
     store_ = std::make_unique<store::EventStore>(*pool_, store::StoreOptions{"complaints", 8, 50});
-    app_ = std::make_unique<ComplaintsApp>(*store_, factory_, ids_, clock_);
+    keyring_ = std::make_unique<privacy::Keyring>(*pool_, 16, privacy::random_key());
+    app_ = std::make_unique<ComplaintsApp>(*store_, factory_, ids_, clock_, *keyring_);
   }
 
   events::Envelope visit_completed(const std::string& visit_id, std::vector<std::pair<std::string, uint32_t>> ratings,
@@ -82,6 +85,7 @@ class ComplaintsTest : public ::testing::Test {
   events::EnvelopeFactory factory_{clock_, ids_};
   std::unique_ptr<store::RedisPool> pool_;
   std::unique_ptr<store::EventStore> store_;
+  std::unique_ptr<privacy::Keyring> keyring_;
   std::unique_ptr<ComplaintsApp> app_;
 };
 
@@ -268,6 +272,60 @@ TEST_F(ComplaintsTest, AComplaintRecordedLateRunsFromWhenItWasReceived) {
   EXPECT_EQ(events::from_proto(got->complaint().promised_reply_at()), received + 48h);
   ASSERT_TRUE(app_->fire_sla());
   EXPECT_GT(app_->get(edge::TenantScope("t"), g)->complaint().level(), v1::ESCALATION_LEVEL_HANDLER);
+}
+
+// What a customer complained of — by hotline, through a visit's problem, in a handler's note — is
+// stored sealed with their key, shown opened to readers, and gone once the customer is erased.
+TEST_F(ComplaintsTest, WhatTheCustomerSaidIsSealedAndGoneOnceTheyAreErased) {
+  const privacy::Key key = *keyring_->key_for({"t", "owner-1"});
+  v1::OpenComplaintRequest r;
+  r.set_tenant_id("t");
+  r.set_customer_id("owner-1");
+  r.set_org_unit_id("project-a");
+  r.set_category("property.noise");
+  r.set_description("neighbour in 1502 drills at night");
+  auto opened = app_->open(r, "");
+  ASSERT_TRUE(opened) << opened.error().to_string();
+  events::Envelope raised;  // visit seals a problem's description before publishing it
+  auto* p = raised.mutable_visit()->mutable_problem_raised();
+  p->set_visit_id("v-9");
+  p->set_org_unit_id("project-a");
+  p->mutable_problem()->set_problem_id("pr-9");
+  p->mutable_problem()->set_sealed_description(privacy::seal_text(key, "lift stuck twice", privacy::owner_binding("t", "owner-1")));
+  factory_.stamp(raised, {"t", "project-a", "owner-1", "", "", {}}, {"visit", "v-9"}, 4);
+  ASSERT_TRUE(app_->apply(raised));
+  v1::AddNoteRequest note;
+  note.set_customer_id("owner-1");
+  note.set_complaint_id(opened->complaint_id());
+  note.set_text("called back, she works nights");
+  ASSERT_TRUE(app_->add_note(edge::TenantScope("t"), note, "handler-1"));
+  for (const char* said : {"1502", "lift stuck", "works nights"})
+    EXPECT_EQ(testing::keys_holding(*pool_, "complaints:*", said), std::vector<std::string>{}) << said;
+
+  std::map<v1::ComplaintSource, std::string> described;
+  const auto before = list();
+  for (const auto& c : before.complaints()) described[c.source()] = c.description();
+  EXPECT_EQ(described[v1::COMPLAINT_SOURCE_HOTLINE], "neighbour in 1502 drills at night");
+  EXPECT_EQ(described[v1::COMPLAINT_SOURCE_VISIT_PROBLEM], "lift stuck twice");
+  v1::GetComplaintRequest g;
+  g.set_customer_id("owner-1");
+  g.set_complaint_id(opened->complaint_id());
+  auto got = app_->get(edge::TenantScope("t"), g);
+  ASSERT_TRUE(got);
+  std::string history;
+  for (const auto& e : got->history()) history += e.complaints().ShortDebugString();
+  EXPECT_NE(history.find("works nights"), std::string::npos);
+
+  ASSERT_TRUE(keyring_->destroy({"t", "owner-1"}));
+  const auto after = list();
+  for (const auto& c : after.complaints()) EXPECT_TRUE(c.description().empty()) << c.complaint_id();
+  got = app_->get(edge::TenantScope("t"), g);
+  ASSERT_TRUE(got);
+  history.clear();
+  for (const auto& e : got->history()) history += e.complaints().ShortDebugString();
+  EXPECT_EQ(history.find("works nights"), std::string::npos);
+  r.set_idempotency_key("after-erasure");
+  EXPECT_EQ(app_->open(r, "").error().kind(), core::condition::failed_precondition);
 }
 
 TEST_F(ComplaintsTest, VisitSourcesCannotBeOpenedByHand) {

@@ -11,11 +11,6 @@ core::Error not_found(const std::string& id) {
   return core::make_error(core::make_error_code(core::errc::not_found), "customer " + id + " does not exist");
 }
 
-core::Error erased(const std::string& id) {
-  return core::make_error(core::make_error_code(core::errc::failed_precondition),
-                          "customer " + id + " was erased: nothing can be recorded about them any more");
-}
-
 events::Envelope with(v1::IntakeEvent body) {
   events::Envelope e;
   *e.mutable_intake() = std::move(body);
@@ -59,7 +54,7 @@ void evolve(CustomerState& s, const events::Envelope& e) {
 
 core::Result<events::Decision> decide_create(const CustomerState& s, const v1::Customer& c) {
   events::Decision d{context_of(c), {}};
-  if (s.customer.erased()) return erased(c.id());
+  if (s.customer.erased()) return privacy::erased_customer(c.id());
   if (s.exists) {
     if (google::protobuf::util::MessageDifferencer::Equals(s.customer, c)) return d;  // replayed create
     return core::make_error(core::make_error_code(core::errc::already_exists),
@@ -73,7 +68,7 @@ core::Result<events::Decision> decide_create(const CustomerState& s, const v1::C
 
 core::Result<events::Decision> decide_update(const CustomerState& s, const v1::Customer& c) {
   if (!s.exists || s.customer.tenant_id() != c.tenant_id()) return not_found(c.id());
-  if (s.customer.erased()) return erased(c.id());
+  if (s.customer.erased()) return privacy::erased_customer(c.id());
   events::Decision d{context_of(c), {}};
   if (google::protobuf::util::MessageDifferencer::Equals(s.customer, c)) return d;  // nothing changed
   v1::IntakeEvent body;
@@ -85,7 +80,7 @@ core::Result<events::Decision> decide_update(const CustomerState& s, const v1::C
 core::Result<events::Decision> decide_consent(const CustomerState& s, const std::string& tenant,
                                               const v1::ConsentChanged& change) {
   if (!s.exists || s.customer.tenant_id() != tenant) return not_found(change.customer_id());
-  if (s.customer.erased()) return erased(change.customer_id());
+  if (s.customer.erased()) return privacy::erased_customer(change.customer_id());
   events::Decision d{context_of(s.customer), {}};
   v1::IntakeEvent body;
   *body.mutable_consent_changed() = change;

@@ -322,6 +322,9 @@ core::Result<events::Decision> decide_survey(const VisitState& s, const v1::Subm
   done->set_opinions(r.opinions());
   done->set_suggestions(r.suggestions());
   done->set_needs(r.needs());
+  done->set_has_opinions(!r.opinions().empty());  // counted, not read, once the answers are sealed
+  done->set_has_suggestions(!r.suggestions().empty());
+  done->set_has_needs(!r.needs().empty());
   std::vector<events::Envelope> problems;
   for (auto p : r.problems()) {
     if (p.problem_id().empty()) p.set_problem_id(new_id());
@@ -352,6 +355,7 @@ core::Result<events::Decision> decide_complete(const VisitState& s, const v1::Co
   v1::VisitEvent c;
   *c.mutable_visit_completed() = completion(s, r.visit_id(), r.agent_id(), now);
   c.mutable_visit_completed()->set_opinions(r.note());
+  c.mutable_visit_completed()->set_has_opinions(!r.note().empty());
   d.events.push_back(body(c));
   return d;
 }

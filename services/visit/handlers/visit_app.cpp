@@ -3,6 +3,7 @@
 #include "huifang/privacy/personal.h"
 #include "huifang/store/errc.h"
 #include "keys.h"
+#include "sealed_answers.h"
 #include "visit_queries.h"
 #include "visit_indexes.h"
 
@@ -344,12 +345,27 @@ core::Result<intake::v1::Customer> VisitApp::contacts_of(const std::string& tena
       contacts.tenant_id() != tenant)
     return intake::v1::Customer{};
   if (contacts.sealed_personal().empty()) return contacts;  // recorded before sealing existed
-  const privacy::Owner owner{tenant, customer_id};
-  auto key = keyring_.find({&owner, 1});
+  auto key = keyring_.find(privacy::Owner{tenant, customer_id});
   if (!key) return key.error();
-  if ((*key)[0].state != privacy::FoundKey::State::live) return intake::v1::Customer{};  // erased
-  if (auto st = privacy::open_personal(contacts, (*key)[0].key); !st) return st.error();
+  if (key->state != privacy::FoundKey::State::live) return intake::v1::Customer{};  // erased
+  if (auto st = privacy::open_personal(contacts, key->key); !st) return st.error();
   return contacts;
+}
+
+core::Result<runtime::Executed> VisitApp::act_sealed(const Scope& scope, const std::string& customer_id,
+                                                    const std::string& visit_id, const Decide& decide) {
+  if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
+  auto key = keyring_.find(privacy::Owner{scope.tenant, customer_id});
+  if (!key) return key.error();
+  if (key->state == privacy::FoundKey::State::destroyed)
+    return privacy::erased_customer(customer_id);
+  const std::string owner = privacy::owner_binding(scope.tenant, customer_id);
+  return act(scope, customer_id, visit_id, [&](const VisitState& s) -> core::Result<runtime::Change> {
+    auto d = decide(s);
+    // A customer without a key was registered before sealing existed: written as before.
+    if (d && key->state == privacy::FoundKey::State::live) seal_said(d->events, key->key, owner);
+    return d;
+  });
 }
 
 core::Result<v1::RecordAttemptResponse> VisitApp::attempt(const Scope& scope, const v1::RecordAttemptRequest& r) {
@@ -377,7 +393,7 @@ core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const Scope& scope, cons
     if (c->is_error()) return store::bad_reply("sensitive consent: " + c->str);
     consented = c->integer != 0;
   }
-  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) {
+  auto ex = act_sealed(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) -> core::Result<runtime::Change> {
     std::vector<std::string> dims;
     for (const auto& d : script_for(s.plan.decision().category()).survey) dims.push_back(d.key());
     return decide_survey(s, r, dims, clock_.now(), [this] { return ids_.next(); }, consented);
@@ -391,7 +407,8 @@ core::Result<v1::SubmitSurveyResponse> VisitApp::survey(const Scope& scope, cons
 }
 
 core::Status VisitApp::complete(const Scope& scope, const v1::CompleteVisitRequest& r) {
-  auto ex = act(scope, r.customer_id(), r.visit_id(), [&](const VisitState& s) { return decide_complete(s, r, clock_.now()); });
+  auto ex = act_sealed(scope, r.customer_id(), r.visit_id(),
+                       [&](const VisitState& s) -> core::Result<runtime::Change> { return decide_complete(s, r, clock_.now()); });
   if (!ex) return ex.error();
   return core::ok_status();
 }
@@ -412,7 +429,16 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const Scope& scope, const v1::G
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
   if (!scope.may_read(s.tenant_id, s.agent_id, s.plan.decision().org_unit_id())) return not_found(r.visit_id());
   resp.set_agent_id(s.agent_id);
-  if (s.completed) *resp.mutable_completion() = s.completion;
+  if (s.completed) {
+    v1::VisitCompleted& c = *resp.mutable_completion() = s.completion;
+    auto key = keyring_.find(privacy::Owner{s.tenant_id, r.customer_id()});
+    if (!key) return key.error();
+    if (key->state == privacy::FoundKey::State::live) {
+      if (auto st = open_said(c, key->key, privacy::owner_binding(s.tenant_id, r.customer_id())); !st) return st.error();
+    } else if (key->state == privacy::FoundKey::State::destroyed) {
+      drop_said(c);  // erased: what they said is gone
+    }
+  }
   resp.set_state(s.completed ? "completed" : s.stage == "cancelled" ? "cancelled" : s.closed ? "closed" : s.started ? "started" : "planned");
   return resp;
 }

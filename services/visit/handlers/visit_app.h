@@ -62,6 +62,10 @@ class VisitApp {
   // visits of that tenant is called off or moved to a channel that still has consent
   // (on_consent_changed).
   core::Status consent_changed(const std::string& tenant_id, const intake::v1::ConsentChanged& c);
+  // Runs `decide` like act(), sealing what the customer said in the events it records; refused
+  // for a customer whose key is destroyed (erased: nothing more is recorded about them).
+  core::Result<runtime::Executed> act_sealed(const Scope& scope, const std::string& customer_id,
+                                             const std::string& visit_id, const Decide& decide);
   // The contacts of `tenant`'s customer an agent may see now: none once withheld or erased.
   core::Result<intake::v1::Customer> contacts_of(const std::string& tenant, const std::string& customer_id);
   // The write that keeps a per-customer flag of a tenant's `index` (keys.h: withheld contacts,

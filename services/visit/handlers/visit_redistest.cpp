@@ -8,6 +8,7 @@
 #include "huifang/calendar/calling_slots.h"
 #include "huifang/privacy/personal.h"
 #include "huifang/testing/redis_server.h"
+#include "huifang/testing/redis_values.h"
 #include "visit_app.h"
 #include "visit_queries.h"
 
@@ -411,6 +412,69 @@ TEST_F(VisitLifeTest, ASensitiveFindingIsRecordedOnlyWithTheCustomersSeparateCon
   consume({given});
   r.set_visit_id("v-2");
   EXPECT_EQ(app_->survey(Scope("h"), r).error().kind(), core::condition::failed_precondition);
+}
+
+// What the customer says on a visit — answers, problems, a finding — is stored and published
+// sealed with their key; the figures still count it, GetVisit shows it opened, and once the
+// customer is erased it reads as nothing and nothing more is recorded about them.
+TEST_F(VisitLifeTest, WhatTheCustomerSaidIsSealedAndGoneOnceTheyAreErased) {
+  consume({registered(*keyring_->key_for({"h", "p-1"})), planned("v-1"), planned("v-2")});
+  events::Envelope consent;
+  consent.mutable_intake()->mutable_consent_changed()->set_customer_id("p-1");
+  consent.mutable_intake()->mutable_consent_changed()->set_sensitive_data_consent(true);
+  factory_.stamp(consent, {"h", "cardiology", "p-1", "", "", {}}, {"customer", "p-1"}, 2);
+  consume({consent});
+  clock_.set(local(2026, 1, 12, 9, 0));
+  v1::SubmitSurveyRequest r;
+  r.set_visit_id("v-1");
+  r.set_customer_id("p-1");
+  r.set_agent_id("a-1");
+  r.set_opinions("the night nurse was rude");
+  r.set_needs("a wheelchair ramp");
+  r.set_sensitive_finding("chest pain at night");
+  r.set_sensitive_finding_owner("dr-li");
+  auto* problem = r.add_problems();
+  problem->set_description("bill charged twice");
+  problem->set_category("billing");
+  ASSERT_TRUE(app_->survey(Scope("h"), r));
+  for (const char* said : {"rude", "wheelchair", "chest pain", "charged twice"})
+    EXPECT_EQ(testing::keys_holding(*pool_, "visit:*", said), std::vector<std::string>{}) << said;
+  const auto recorded = store_->load("p-1", {"visit", "v-1"});
+  ASSERT_TRUE(recorded);
+  bool flagged = false;
+  for (const auto& bytes : recorded->events) {
+    events::Envelope e;
+    ASSERT_TRUE(e.ParseFromString(bytes));
+    if (!e.visit().has_visit_completed()) continue;
+    EXPECT_TRUE(e.visit().visit_completed().has_opinions());  // counted without being read
+    EXPECT_FALSE(e.visit().visit_completed().has_suggestions());
+    flagged = true;
+  }
+  EXPECT_TRUE(flagged);
+
+  v1::GetVisitRequest get;
+  get.set_visit_id("v-1");
+  get.set_customer_id("p-1");
+  auto shown = app_->get(Scope("h"), get);
+  ASSERT_TRUE(shown) << shown.error().to_string();
+  EXPECT_EQ(shown->completion().opinions(), "the night nurse was rude");
+  EXPECT_EQ(shown->completion().needs(), "a wheelchair ramp");
+  ASSERT_EQ(shown->completion().problems_size(), 1);
+  EXPECT_EQ(shown->completion().problems(0).description(), "bill charged twice");
+  EXPECT_TRUE(shown->completion().sealed_answers().empty());
+
+  ASSERT_TRUE(keyring_->destroy({"h", "p-1"}));
+  shown = app_->get(Scope("h"), get);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->state(), "completed");  // the visit stays, what was said is gone
+  EXPECT_TRUE(shown->completion().opinions().empty());
+  EXPECT_TRUE(shown->completion().problems(0).description().empty());
+  v1::CompleteVisitRequest done;
+  done.set_visit_id("v-2");
+  done.set_customer_id("p-1");
+  done.set_agent_id("a-1");
+  done.set_note("called, wants no more calls");
+  EXPECT_EQ(app_->complete(Scope("h"), done).error().kind(), core::condition::failed_precondition);
 }
 
 // Retention (PIPL): a closed visit whose window ended longer ago than the retention is forgotten —

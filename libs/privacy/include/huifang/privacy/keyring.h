@@ -44,6 +44,7 @@ class Keyring {
   core::Result<Key> key_for(const Owner& owner);
   // Many owners' keys in one round trip, in order.
   core::Result<std::vector<FoundKey>> find(std::span<const Owner> owners);
+  core::Result<FoundKey> find(const Owner& owner);
   // Destroys the owner's key for good. Idempotent.
   core::Status destroy(const Owner& owner);
 

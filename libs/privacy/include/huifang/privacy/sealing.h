@@ -20,6 +20,9 @@ Key random_key();
 // A key from its 64 hex digits (a key file's content, surrounding whitespace ignored).
 core::Result<Key> key_from_hex(std::string_view hex);
 
+// FAILED_PRECONDITION for anything new about a customer whose key was destroyed.
+core::Error erased_customer(const std::string& customer_id);
+
 std::string seal(const Key& key, std::string_view plaintext, std::string_view bound_to);
 // INTERNAL (corrupt data) when `sealed` was not made by `key` for `bound_to`, or was altered.
 core::Result<std::string> open(const Key& key, std::string_view sealed, std::string_view bound_to);
