@@ -194,6 +194,33 @@ void add_intake_commands(CLI::App& app, Run& run) {
     }
     run.code = finish_import(*stream, "customers import", run.json);
   });
+  static std::string list_org, list_tier, list_text, list_page;
+  static bool key_households = false;
+  static uint32_t list_limit = 50;
+  auto* customers_list = customers->add_subcommand("list", "find customers, a page at a time (audited: it shows personal data)");
+  customers_list->add_option("--org", list_org, "only this org unit");
+  customers_list->add_option("--tier", list_tier, "only this tier, e.g. key_account");
+  customers_list->add_option("--text", list_text, "part of the name or id");
+  customers_list->add_flag("--key-households", key_households, "only key households (重点户)");
+  customers_list->add_option("--limit", list_limit, "customers per page")->check(CLI::Range(1, 1000))->capture_default_str();
+  customers_list->add_option("--page", list_page, "the page token the previous page printed");
+  customers_list->callback([&run] {
+    intake::v1::ListCustomersRequest r;
+    r.set_tenant_id(run.identity.tenant);
+    r.set_org_unit_id(list_org);
+    r.set_tier(list_tier);
+    r.set_text(list_text);
+    r.set_key_household_only(key_households);
+    r.mutable_page()->set_page_size(list_limit);
+    r.mutable_page()->set_page_token(list_page);
+    auto c = run.client();
+    intake::v1::ListCustomersResponse resp;
+    if ((run.code = c.call("customers list", *c.intake, &intake::v1::IntakeService::Stub::ListCustomers, r, &resp)) != 0) return;
+    render(std::cout, resp, run.json);
+    if (!run.json && !resp.page().next_page_token().empty())
+      std::cerr << "more: huifangctl customers list --page " << resp.page().next_page_token() << " (same filters)\n";
+  });
+
   static std::string customer_id;
   auto* customers_show = customers->add_subcommand("show", "one customer");
   customers_show->add_option("id", customer_id, "customer id")->required();

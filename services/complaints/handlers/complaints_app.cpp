@@ -91,7 +91,8 @@ core::Result<ComplaintState> ComplaintsApp::run(const std::string& customer_id, 
                              if (after.state == State::none) return d;  // nothing opened (and nothing to index)
                              // Metadata is stamped at append; the summary needs it now.
                              if (after.tenant_id.empty()) after.tenant_id = d->context.tenant_id;
-                             if (after.opened_at == core::Timestamp{}) after.opened_at = clock_.now();
+                             if (after.opened_at == core::Timestamp{})
+                               after.opened_at = d->context.occurred_at != core::Timestamp{} ? d->context.occurred_at : clock_.now();
                              if (!d->events.empty()) {
                                auto ops = index_ops(after);
                                d->read_model.insert(d->read_model.end(), ops.begin(), ops.end());

@@ -269,6 +269,7 @@ TEST_F(ComplaintsTest, AComplaintRecordedLateRunsFromWhenItWasReceived) {
   auto got = app_->get(edge::TenantScope("t"), g);
   ASSERT_TRUE(got);
   EXPECT_EQ(events::from_proto(got->complaint().opened_at()), received);
+  EXPECT_EQ(events::from_proto(list().complaints(0).opened_at()), received);  // the list says so too
   EXPECT_EQ(events::from_proto(got->complaint().promised_reply_at()), received + 48h);
   ASSERT_TRUE(app_->fire_sla());
   EXPECT_GT(app_->get(edge::TenantScope("t"), g)->complaint().level(), v1::ESCALATION_LEVEL_HANDLER);
