@@ -32,6 +32,9 @@ inline std::string contacts(const std::string& tenant_id) { return "contacts:" +
 // Hash customer id → why their contacts are withheld (they asked not to be contacted); absent
 // when they may be called. Checked before contacts are shown.
 inline std::string withheld(const std::string& tenant_id) { return "withheld:" + tenant_id; }
+// Hash customer id → why their personal data is gone (erased on request). Never cleared: a
+// registration redelivered after the erasure cannot bring contacts back.
+inline std::string erased(const std::string& tenant_id) { return "erased:" + tenant_id; }
 // Hash customer id → "1" when the customer consented to sensitive (health) data being recorded.
 inline std::string sensitive_consent(const std::string& tenant_id) { return "sensitive-consent:" + tenant_id; }
 // Hash year → CalendarPublished, in the tenant's partition (retries skip holidays).

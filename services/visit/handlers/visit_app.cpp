@@ -97,7 +97,7 @@ std::vector<store::Argv> VisitApp::upserts(const events::Envelope& e) const {
     if (b.has_customer_erased()) {
       const std::string& id = b.customer_erased().customer_id();
       return {{"HDEL", key(id, keys::contacts(e.tenant_id())), id},
-              customer_flag(keys::withheld(e.tenant_id()), id, true, "customer's personal data erased on request"),
+              customer_flag(keys::erased(e.tenant_id()), id, true, "personal data erased on request"),
               customer_flag(keys::sensitive_consent(e.tenant_id()), id, false, "")};
     }
   }
@@ -332,7 +332,8 @@ core::Result<v1::StartVisitResponse> VisitApp::start(const Scope& scope, const v
 core::Result<intake::v1::Customer> VisitApp::contacts_of(const std::string& tenant, const std::string& customer_id) {
   const uint32_t p = store_.partition_of(customer_id);
   auto c = store_.pool().lease()->pipeline({{"HGET", store_.key(p, keys::contacts(tenant)), customer_id},
-                                            {"HEXISTS", store_.key(p, keys::withheld(tenant)), customer_id}});
+                                            {"HEXISTS", store_.key(p, keys::withheld(tenant)), customer_id},
+                                            {"HEXISTS", store_.key(p, keys::erased(tenant)), customer_id}});
   if (!c) return c.error();
   for (const auto& reply : *c)
     if (reply.is_error()) return store::bad_reply("visit contacts: " + reply.str);
@@ -340,9 +341,9 @@ core::Result<intake::v1::Customer> VisitApp::contacts_of(const std::string& tena
   intake::v1::Customer contacts;
   // The contacts of this tenant's customer only: another tenant's customer of the same id is not
   // this one (its record is left unread rather than shown). None of a customer who asked not to
-  // be contacted, from the moment they asked.
-  if (record.type != store::Reply::Type::string || (*c)[1].integer != 0 || !contacts.ParseFromString(record.str) ||
-      contacts.tenant_id() != tenant)
+  // be contacted, from the moment they asked, nor of one erased.
+  if (record.type != store::Reply::Type::string || (*c)[1].integer != 0 || (*c)[2].integer != 0 ||
+      !contacts.ParseFromString(record.str) || contacts.tenant_id() != tenant)
     return intake::v1::Customer{};
   if (contacts.sealed_personal().empty()) return contacts;  // recorded before sealing existed
   auto key = keyring_.find(privacy::Owner{tenant, customer_id});
