@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   options.reply_within_hours = static_cast<int>(runtime::must(cfg.get_int("reply-within-hours", 1, 24 * 30), "huifang-complaints"));
   const auto interval = runtime::must(cfg.get_duration("sla-interval"), "huifang-complaints");
 
-  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-complaints");
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis()), "huifang-complaints");
   complaints::ComplaintsApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), *keyring, options);
   complaints::ComplaintsService service(app, rt->relay(), rt->auth());
   runtime::must(rt->consume({"huifang.visit.v1", "huifang.intake.v1"},

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
                                  privacy::master_key_option()}},
                                argc, argv),
       "huifang-intake");
-  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-intake");
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis()), "huifang-intake");
   intake::IntakeApp app(rt->store(), rt->factory(), rt->ids(), *keyring);
   intake::IntakeService service(app, rt->relay(), rt->auth());
   // With integrations' API keys, an inbound event speaks only for the tenant whose key it carries.

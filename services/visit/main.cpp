@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
                                argc, argv),
       "huifang-visit");
   const auto interval = runtime::must(rt->config().get_duration("timer-interval"), "huifang-visit");
-  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis(), rt->store().partitions()), "huifang-visit");
+  auto keyring = runtime::must(privacy::open_keyring(rt->config(), rt->redis()), "huifang-visit");
   visit::VisitApp app(rt->store(), rt->factory(), rt->ids(), rt->clock(), *keyring);
   visit::VisitQueries queries(rt->store(), rt->clock());
   visit::VisitService service(app, queries, rt->relay(), rt->auth());

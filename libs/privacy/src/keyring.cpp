@@ -118,7 +118,7 @@ core::OptionSpec master_key_option() {
           "file of 64 hex digits: the key that wraps every customer's key in the keyring (empty: unwrapped)"};
 }
 
-core::Result<std::unique_ptr<Keyring>> open_keyring(const core::Config& config, store::RedisPool& pool, uint32_t partitions) {
+core::Result<std::unique_ptr<Keyring>> open_keyring(const core::Config& config, store::RedisPool& pool) {
   const std::string& path = config.get("keyring-master-key-file");
   std::optional<Key> master;
   if (path.empty()) {
@@ -129,7 +129,7 @@ core::Result<std::unique_ptr<Keyring>> open_keyring(const core::Config& config, 
     if (!key) return key.error();
     master = *key;
   }
-  return std::make_unique<Keyring>(pool, partitions, master);
+  return std::make_unique<Keyring>(pool, kKeyringPartitions, master);
 }
 
 }  // namespace huifang::privacy

@@ -70,10 +70,13 @@ void seal_personal(intake::v1::Customer& c, const Key& key) {
 }
 
 core::Status open_personal(intake::v1::Customer& c, const Key& key) {
+  if (c.sealed_personal().empty()) return core::ok_status();
   const std::string sealed = c.sealed_personal();
+  const intake::v1::Customer before = c;
   c.clear_sealed_personal();
+  clear_plain(c);  // what opens replaces, never adds to, what the record holds
   if (auto st = open_part(key, sealed, owner_of(c), c); !st) {
-    c.set_sealed_personal(sealed);
+    c = before;
     return st;
   }
   return core::ok_status();

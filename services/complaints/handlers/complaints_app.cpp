@@ -369,7 +369,8 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const edge::TenantScop
     evolve(s, e);
     *resp.add_history() = std::move(e);
   }
-  if (!scope.sees(s.tenant_id, s.opened.org_unit_id())) return not_found(r.complaint_id());
+  if (!scope.sees(s.tenant_id, s.opened.org_unit_id()) || s.opened.customer_id() != r.customer_id())
+    return not_found(r.complaint_id());
   *resp.mutable_complaint() = summary_of(s);
   if (auto shown = reveal(s.tenant_id, {resp.mutable_complaint()}, resp.mutable_history()); !shown) return shown.error();
   return resp;
@@ -378,7 +379,8 @@ core::Result<v1::GetComplaintResponse> ComplaintsApp::get(const edge::TenantScop
 core::Result<v1::CaseResponse> ComplaintsApp::on_case(const edge::TenantScope& scope, const std::string& customer_id,
                                                       const std::string& complaint_id, const Decide& decide) {
   auto st = run(customer_id, complaint_id, [&](const ComplaintState& s) -> core::Result<runtime::Change> {
-    if (s.state == State::none || !scope.sees(s.tenant_id, s.opened.org_unit_id())) return not_found(complaint_id);
+    if (s.state == State::none || !scope.sees(s.tenant_id, s.opened.org_unit_id()) || s.opened.customer_id() != customer_id)
+      return not_found(complaint_id);
     return decide(s);
   });
   if (!st) return st.error();
@@ -409,7 +411,9 @@ core::Status ComplaintsApp::reveal(const std::string& tenant, const std::vector<
     if ((*keys)[i].state != privacy::FoundKey::State::live) return std::string();
     return privacy::open_text((*keys)[i].key, sealed, privacy::owner_binding(tenant, cases[i]->customer_id()));
   };
+  const auto erased = [&](size_t i) { return (*keys)[i].state == privacy::FoundKey::State::destroyed; };
   for (size_t i = 0; i < cases.size(); ++i) {
+    if (erased(i)) cases[i]->clear_description();  // in the clear from before sealing: gone all the same
     if (cases[i]->sealed_description().empty()) continue;
     auto text = opened(i, cases[i]->sealed_description());
     if (!text) return text.error();
@@ -422,6 +426,10 @@ core::Status ComplaintsApp::reveal(const std::string& tenant, const std::vector<
     std::string* sealed = b->has_complaint_opened()       ? b->mutable_complaint_opened()->mutable_sealed_description()
                           : b->has_complaint_note_added() ? b->mutable_complaint_note_added()->mutable_sealed_text()
                                                           : nullptr;
+    if (sealed && erased(0)) {  // in the clear from before sealing: gone all the same
+      if (b->has_complaint_opened()) b->mutable_complaint_opened()->clear_description();
+      else b->mutable_complaint_note_added()->clear_text();
+    }
     if (!sealed || sealed->empty()) continue;
     auto text = opened(0, *sealed);
     if (!text) return text.error();

@@ -317,6 +317,12 @@ TEST_F(ComplaintsTest, WhatTheCustomerSaidIsSealedAndGoneOnceTheyAreErased) {
   for (const auto& e : got->history()) history += e.complaints().ShortDebugString();
   EXPECT_NE(history.find("works nights"), std::string::npos);
 
+  r.set_customer_id("owner-legacy");  // registered before sealing: no key, recorded in the clear
+  r.set_description("written before keys existed");
+  ASSERT_TRUE(app_->open(r, ""));
+  r.set_customer_id("owner-1");
+  r.set_description("neighbour in 1502 drills at night");
+  ASSERT_TRUE(keyring_->destroy({"t", "owner-legacy"}));  // erasing them leaves a tombstone all the same
   ASSERT_TRUE(keyring_->destroy({"t", "owner-1"}));
   const auto after = list();
   for (const auto& c : after.complaints()) EXPECT_TRUE(c.description().empty()) << c.complaint_id();

@@ -158,6 +158,15 @@ TEST(CustomerDecide, ConsentChangeIsFoldedIntoTheCustomer) {
   EXPECT_FALSE(fold(all).customer.do_not_contact());
 }
 
+TEST(IntakeValidation, OnlyHuifangSealsOrErasesARecord) {
+  auto c = patient();
+  c.set_erased(true);
+  EXPECT_EQ(validate_customer(c).error().field, "customer.erased");
+  c = patient();
+  c.set_sealed_personal("forged");
+  EXPECT_EQ(validate_customer(c).error().field, "customer.sealed_personal");
+}
+
 TEST(CustomerDecide, AnErasedCustomerKeepsNothingPersonalAndTakesNoMoreChanges) {
   auto all = decide_create({}, patient())->events;
   v1::CustomerErased erase;

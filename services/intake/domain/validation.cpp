@@ -66,6 +66,8 @@ core::Status validate_customer(const v1::Customer& c) {
   if (auto st = require(c.org_unit_id(), "customer.org_unit_id"); !st) return st;
   if (auto st = require(c.display_name(), "customer.display_name"); !st) return st;
   if (c.kind() == v1::CUSTOMER_KIND_UNSPECIFIED) return core::invalid_argument("customer.kind", "is required (person or organisation)");
+  if (c.erased()) return core::invalid_argument("customer.erased", "is set only by EraseCustomer");
+  if (!c.sealed_personal().empty()) return core::invalid_argument("customer.sealed_personal", "is set only by Huifang");
   for (int i = 0; i < c.contacts_size(); ++i) {
     const auto& ct = c.contacts(i);
     const std::string f = "customer.contacts[" + std::to_string(i) + "]";

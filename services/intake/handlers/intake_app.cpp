@@ -290,6 +290,15 @@ core::Result<v1::Customer> IntakeApp::erase_customer(const v1::EraseCustomerRequ
   erase.set_customer_id(r.customer_id());
   erase.set_reason(r.reason());
   erase.set_erased_by(erased_by);
+  // The key goes first: once it is gone nothing of theirs opens, whatever happens next, and a
+  // retry after a failure in between records the erasure. Only a customer of the caller's tenant
+  // and a request the rules accept get that far.
+  auto raw = index_get(r.customer_id(), customers_of(r.tenant_id()), r.customer_id());
+  if (!raw) return raw.error();
+  auto indexed = indexed_customer(*raw, r.tenant_id(), r.customer_id(), "");
+  if (!indexed) return indexed.error();
+  if (auto allowed = decide_erase(CustomerState{true, *indexed}, r.tenant_id(), erase); !allowed) return allowed.error();
+  if (auto st = keyring_.destroy({r.tenant_id(), r.customer_id()}); !st) return st.error();
   v1::Customer left;
   auto res = customers_.execute(r.customer_id(), customer_stream(r.tenant_id(), r.customer_id()), [&](const runtime::Aggregate<CustomerState>& a) {
     core::Result<runtime::Change> d = decide_erase(a.state, r.tenant_id(), erase);
@@ -297,8 +306,6 @@ core::Result<v1::Customer> IntakeApp::erase_customer(const v1::EraseCustomerRequ
     return d;
   });
   if (!res) return res.error();
-  // Recorded first, so a customer whose key is gone is always one the record calls erased.
-  if (auto st = keyring_.destroy({r.tenant_id(), r.customer_id()}); !st) return st.error();
   return left;
 }
 
@@ -309,6 +316,7 @@ core::Result<v1::ServiceEventRecorded> IntakeApp::recorded_for(const v1::RecordS
   auto c = indexed_customer(customer.type == store::Reply::Type::string ? customer.str : std::string(), r.tenant_id(),
                             r.customer_id(), "customer_id");
   if (!c) return c.error();
+  if (c->erased()) return privacy::erased_customer(r.customer_id());
   v1::RecordServiceEventRequest req = r;
   if (req.org_unit_id().empty()) req.set_org_unit_id(c->org_unit_id());
   else if (!org_unit || org_unit->type != store::Reply::Type::string) return org_unit_missing(r.tenant_id(), r.org_unit_id(), "org_unit_id");

@@ -38,8 +38,8 @@ class IntakeApp {
   core::Result<v1::Customer> get_customer(const std::string& tenant_id, const std::string& customer_id);
   core::Result<std::vector<v1::Customer>> list_customers(const v1::ListCustomersRequest& r);
   core::Result<v1::Customer> set_consent(const v1::SetConsentRequest& r);
-  // Records the erasure, then destroys the customer's key; a retry after a failure in between
-  // destroys it then. Returns what is left of the customer.
+  // Destroys the customer's key, then records the erasure; a retry after a failure in between
+  // records it then. Returns what is left of the customer.
   core::Result<v1::Customer> erase_customer(const v1::EraseCustomerRequest& r, const std::string& erased_by);
   core::Result<v1::RecordServiceEventResponse> record_service_event(const v1::RecordServiceEventRequest& r);
   // Many at once (the inbound topic's consumed batch): one round trip for their customers and org

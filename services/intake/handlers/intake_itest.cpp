@@ -248,6 +248,8 @@ TEST_F(IntakeEdge, PersonalFieldsAreSealedOnTheTopicAndGoneForGoodOnceErased) {
     EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
     EXPECT_NE(st.error_message().find("erased"), std::string::npos);
   }
+  v1::RecordServiceEventResponse recorded;
+  EXPECT_EQ(record(discharge("p-1", "after-erasure"), &recorded).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   {
     grpc::ClientContext ctx;
     erase.set_customer_id("nobody");

@@ -206,7 +206,11 @@ core::Status VisitApp::consent_changed(const std::string& tenant_id, const intak
 core::Result<runtime::Executed> VisitApp::act(const Scope& scope, const std::string& customer_id,
                                              const std::string& visit_id, const Decide& decide) {
   return run(customer_id, visit_id, [&](const VisitState& s) -> core::Result<runtime::Change> {
-    if (s.planned && !scope.may_act(s.tenant_id, s.plan.decision().org_unit_id())) return not_found(visit_id);
+    // Another customer's visit (named with a customer of the same partition) is not this one: the
+    // customer decides whose key seals what is recorded.
+    if (s.planned && (!scope.may_act(s.tenant_id, s.plan.decision().org_unit_id()) ||
+                      s.plan.decision().customer_id() != customer_id))
+      return not_found(visit_id);
     return decide(s);
   });
 }
@@ -428,7 +432,9 @@ core::Result<v1::GetVisitResponse> VisitApp::get(const Scope& scope, const v1::G
   }
   if (!s.planned)
     return core::make_error(core::make_error_code(core::errc::not_found), "visit " + r.visit_id() + " is not planned");
-  if (!scope.may_read(s.tenant_id, s.agent_id, s.plan.decision().org_unit_id())) return not_found(r.visit_id());
+  if (!scope.may_read(s.tenant_id, s.agent_id, s.plan.decision().org_unit_id()) ||
+      s.plan.decision().customer_id() != r.customer_id())
+    return not_found(r.visit_id());
   resp.set_agent_id(s.agent_id);
   if (s.completed) {
     v1::VisitCompleted& c = *resp.mutable_completion() = s.completion;

@@ -438,6 +438,11 @@ TEST_F(VisitLifeTest, WhatTheCustomerSaidIsSealedAndGoneOnceTheyAreErased) {
   auto* problem = r.add_problems();
   problem->set_description("bill charged twice");
   problem->set_category("billing");
+  std::string neighbour = "p-2";  // another customer whose data lives in the same partition
+  for (int i = 3; store_->partition_of(neighbour) != store_->partition_of("p-1"); ++i) neighbour = "p-" + std::to_string(i);
+  r.set_customer_id(neighbour);  // naming them cannot reach p-1's visit, nor seal under their key
+  EXPECT_EQ(app_->survey(Scope("h"), r).error().kind(), core::condition::not_found);
+  r.set_customer_id("p-1");
   ASSERT_TRUE(app_->survey(Scope("h"), r));
   for (const char* said : {"rude", "wheelchair", "chest pain", "charged twice"})
     EXPECT_EQ(testing::keys_holding(*pool_, "visit:*", said), std::vector<std::string>{}) << said;

@@ -62,8 +62,11 @@ class Keyring {
 
 // The setting a service that seals or opens personal data takes: --keyring-master-key-file.
 core::OptionSpec master_key_option();
+// How the services' keyring spreads its keys: fixed, not each service's --logical-partitions, so
+// every service that reads the keyring looks in the same place.
+inline constexpr uint32_t kKeyringPartitions = 64;
 // The keyring of a service configured with master_key_option(), over its own Redis pool; without
 // a master key file the keys are stored unwrapped and a warning says so at start.
-core::Result<std::unique_ptr<Keyring>> open_keyring(const core::Config& config, store::RedisPool& pool, uint32_t partitions);
+core::Result<std::unique_ptr<Keyring>> open_keyring(const core::Config& config, store::RedisPool& pool);
 
 }  // namespace huifang::privacy
