@@ -92,6 +92,14 @@ core::Result<FoundKey> Keyring::find(const Owner& owner) {
   return found->front();
 }
 
+core::Result<std::optional<Key>> Keyring::sealing_key(const Owner& owner) {
+  auto found = find(owner);
+  if (!found) return found.error();
+  if (found->state == FoundKey::State::destroyed) return erased_customer(owner.customer_id);
+  if (found->state == FoundKey::State::absent) return std::optional<Key>();
+  return std::optional<Key>(found->key);
+}
+
 core::Status Keyring::destroy(const Owner& owner) {
   auto r = pool_.lease()->command({"HSET", hash_of(owner), field_of(owner), std::string(1, kDestroyed)});
   if (!r) return r.error();

@@ -64,6 +64,12 @@ TEST_F(KeyringTest, DestroyedKeysStayDestroyed) {
   EXPECT_EQ((*found)[1].state, FoundKey::State::live);
   EXPECT_EQ((*found)[1].key, li_key);
   EXPECT_EQ((*found)[2].state, FoundKey::State::absent);
+  // Sealing something new: the live key, none for a customer who never had one, and never for
+  // an erased one.
+  EXPECT_EQ(**ring.sealing_key(li), li_key);
+  EXPECT_FALSE(ring.sealing_key({"anju", "never"})->has_value());
+  EXPECT_EQ(ring.sealing_key(wang).error().kind(), core::condition::failed_precondition);
+  EXPECT_EQ(ring.find(std::vector<Owner>{{"anju", "never"}})->at(0).state, FoundKey::State::absent);  // none was made
 }
 
 TEST_F(KeyringTest, UnwrappedKeysWithoutAMasterKey) {

@@ -287,7 +287,8 @@ core::Result<v1::OpenComplaintResponse> ComplaintsApp::open(const v1::OpenCompla
   o.set_category(r.category());
   o.set_severity(r.severity().empty() ? "normal" : r.severity());
   o.set_source(r.source() == v1::COMPLAINT_SOURCE_UNSPECIFIED ? v1::COMPLAINT_SOURCE_HOTLINE : r.source());
-  auto key = sealing_key(t, r.customer_id());
+  if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
+  auto key = keyring_.sealing_key({t, r.customer_id()});
   if (!key) return key.error();
   if (*key) o.set_sealed_description(privacy::seal_text(**key, r.description(), privacy::owner_binding(t, r.customer_id())));
   if (o.sealed_description().empty()) o.set_description(r.description());
@@ -390,16 +391,6 @@ core::Result<v1::CaseResponse> ComplaintsApp::on_case(const edge::TenantScope& s
   return resp;
 }
 
-core::Result<std::optional<privacy::Key>> ComplaintsApp::sealing_key(const std::string& tenant, const std::string& customer_id) {
-  if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
-  auto found = keyring_.find(privacy::Owner{tenant, customer_id});
-  if (!found) return found.error();
-  if (found->state == privacy::FoundKey::State::destroyed)
-    return privacy::erased_customer(customer_id);
-  if (found->state == privacy::FoundKey::State::absent) return std::optional<privacy::Key>();
-  return std::optional<privacy::Key>(found->key);
-}
-
 core::Status ComplaintsApp::reveal(const std::string& tenant, const std::vector<v1::Complaint*>& cases,
                                    google::protobuf::RepeatedPtrField<events::Envelope>* history) {
   std::vector<privacy::Owner> owners;
@@ -451,19 +442,19 @@ core::Result<v1::CaseResponse> ComplaintsApp::start_investigation(const edge::Te
   return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) { return decide_start_investigation(s); });
 }
 core::Result<v1::CaseResponse> ComplaintsApp::add_note(const edge::TenantScope& scope, const v1::AddNoteRequest& r, const std::string& author) {
-  auto key = sealing_key(scope.tenant, r.customer_id());
+  auto key = keyring_.sealing_key({scope.tenant, r.customer_id()});
   if (!key) return key.error();
-  auto resp = on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) -> core::Result<runtime::Change> {
+  return on_case(scope, r.customer_id(), r.complaint_id(), [&](const ComplaintState& s) -> core::Result<runtime::Change> {
     auto d = decide_note(s, author, r.text());
     if (d && *key)
       for (auto& e : d->events) {
+        if (!e.complaints().has_complaint_note_added()) continue;
         auto& note = *e.mutable_complaints()->mutable_complaint_note_added();
         note.set_sealed_text(privacy::seal_text(**key, note.text(), privacy::owner_binding(s.tenant_id, r.customer_id())));
         if (!note.sealed_text().empty()) note.clear_text();
       }
     return d;
   });
-  return resp;
 }
 core::Result<v1::CaseResponse> ComplaintsApp::resolve(const edge::TenantScope& scope, const v1::ResolveComplaintRequest& r) {
   return on_case(scope, r.customer_id(), r.complaint_id(),

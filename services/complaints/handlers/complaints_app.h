@@ -75,9 +75,6 @@ class ComplaintsApp {
                                          const Decide& decide);
   core::Status on_visit_completed(const events::Envelope& e);
   std::vector<store::IndexOp> index_ops(const ComplaintState& next) const;
-  // The customer's key for sealing something new about them: nullopt for a customer registered
-  // before sealing existed; FAILED_PRECONDITION once they were erased.
-  core::Result<std::optional<privacy::Key>> sealing_key(const std::string& tenant, const std::string& customer_id);
   // Opens the sealed descriptions of `cases` (and of `history`, the events of one case) for a
   // reader: one keyring round trip; an erased customer's text is dropped.
   core::Status reveal(const std::string& tenant, const std::vector<v1::Complaint*>& cases,

@@ -227,12 +227,16 @@ core::Status IntakeApp::open_all(std::span<v1::Customer> cs) {
   return core::ok_status();
 }
 
-core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
+core::Result<v1::Customer> IntakeApp::find_customer(const std::string& tenant_id, const std::string& customer_id) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
   // The index holds the customer as of its last event (written in the same append): one round trip.
   auto raw = index_get(customer_id, customers_of(tenant_id), customer_id);
   if (!raw) return raw.error();
-  auto c = indexed_customer(*raw, tenant_id, customer_id, "");
+  return indexed_customer(*raw, tenant_id, customer_id, "");
+}
+
+core::Result<v1::Customer> IntakeApp::get_customer(const std::string& tenant_id, const std::string& customer_id) {
+  auto c = find_customer(tenant_id, customer_id);
   if (!c) return c.error();
   if (auto st = open_all({&*c, 1}); !st) return st.error();
   return c;
@@ -285,7 +289,6 @@ core::Result<v1::Customer> IntakeApp::set_consent(const v1::SetConsentRequest& r
 }
 
 core::Result<v1::Customer> IntakeApp::erase_customer(const v1::EraseCustomerRequest& r, const std::string& erased_by) {
-  if (r.customer_id().empty()) return core::invalid_argument("customer_id", "is required");
   v1::CustomerErased erase;
   erase.set_customer_id(r.customer_id());
   erase.set_reason(r.reason());
@@ -293,9 +296,7 @@ core::Result<v1::Customer> IntakeApp::erase_customer(const v1::EraseCustomerRequ
   // The key goes first: once it is gone nothing of theirs opens, whatever happens next, and a
   // retry after a failure in between records the erasure. Only a customer of the caller's tenant
   // and a request the rules accept get that far.
-  auto raw = index_get(r.customer_id(), customers_of(r.tenant_id()), r.customer_id());
-  if (!raw) return raw.error();
-  auto indexed = indexed_customer(*raw, r.tenant_id(), r.customer_id(), "");
+  auto indexed = find_customer(r.tenant_id(), r.customer_id());
   if (!indexed) return indexed.error();
   if (auto allowed = decide_erase(CustomerState{true, *indexed}, r.tenant_id(), erase); !allowed) return allowed.error();
   if (auto st = keyring_.destroy({r.tenant_id(), r.customer_id()}); !st) return st.error();

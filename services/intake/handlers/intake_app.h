@@ -35,6 +35,9 @@ class IntakeApp {
   core::Result<std::vector<v1::Agent>> list_agents(const std::string& tenant_id, const std::string& org_unit_id);
   core::Result<v1::Customer> create_customer(const v1::Customer& c);
   core::Result<v1::Customer> update_customer(const v1::Customer& c);
+  // The customer as indexed, personal fields still sealed: enough to check where they belong.
+  core::Result<v1::Customer> find_customer(const std::string& tenant_id, const std::string& customer_id);
+  // The same with the personal fields opened, for a reader.
   core::Result<v1::Customer> get_customer(const std::string& tenant_id, const std::string& customer_id);
   core::Result<std::vector<v1::Customer>> list_customers(const v1::ListCustomersRequest& r);
   core::Result<v1::Customer> set_consent(const v1::SetConsentRequest& r);

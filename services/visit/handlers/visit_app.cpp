@@ -360,15 +360,12 @@ core::Result<intake::v1::Customer> VisitApp::contacts_of(const std::string& tena
 core::Result<runtime::Executed> VisitApp::act_sealed(const Scope& scope, const std::string& customer_id,
                                                     const std::string& visit_id, const Decide& decide) {
   if (customer_id.empty()) return core::invalid_argument("customer_id", "is required");
-  auto key = keyring_.find(privacy::Owner{scope.tenant, customer_id});
+  auto key = keyring_.sealing_key({scope.tenant, customer_id});
   if (!key) return key.error();
-  if (key->state == privacy::FoundKey::State::destroyed)
-    return privacy::erased_customer(customer_id);
   const std::string owner = privacy::owner_binding(scope.tenant, customer_id);
   return act(scope, customer_id, visit_id, [&](const VisitState& s) -> core::Result<runtime::Change> {
     auto d = decide(s);
-    // A customer without a key was registered before sealing existed: written as before.
-    if (d && key->state == privacy::FoundKey::State::live) seal_said(d->events, key->key, owner);
+    if (d && *key) seal_said(d->events, **key, owner);
     return d;
   });
 }

@@ -45,6 +45,10 @@ class Keyring {
   // Many owners' keys in one round trip, in order.
   core::Result<std::vector<FoundKey>> find(std::span<const Owner> owners);
   core::Result<FoundKey> find(const Owner& owner);
+  // The key to seal something new about `owner` with: nullopt for a customer registered before
+  // sealing existed (they have none; written in the clear as before); FAILED_PRECONDITION once
+  // destroyed (nothing more is recorded about an erased customer). Never makes a key.
+  core::Result<std::optional<Key>> sealing_key(const Owner& owner);
   // Destroys the owner's key for good. Idempotent.
   core::Status destroy(const Owner& owner);
 
